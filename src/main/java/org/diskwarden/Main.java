@@ -1,0 +1,225 @@
+package org.diskwarden;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.diskwarden.config.ConfigException;
+import org.diskwarden.config.ConfigLoader;
+import org.diskwarden.config.Size;
+import org.diskwarden.config.WardenConfig;
+import org.diskwarden.sweep.Plan;
+import org.diskwarden.sweep.PlanText;
+import org.diskwarden.sweep.Removal;
+import org.diskwarden.sweep.SweepReport;
+import org.diskwarden.volume.State;
+import org.diskwarden.volume.Usage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bin/diskwarden}: the agent and its one-shot commands. */
+@Command(name = "diskwarden", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Keeps the volume of a training directory from filling up.",
+    subcommands = {Main.Run.class, Main.Check.class, Main.PlanCommand.class, Main.Clean.class})
+public final class Main implements Runnable {
+  /** Exit status for a configuration the agent refuses. */
+  public static final int CONFIG_ERROR = 2;
+  /** Exit status for anything that went wrong otherwise (Nagios UNKNOWN). */
+  public static final int UNKNOWN = 3;
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit status (tests call this instead of main). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("diskwarden: " + e.getMessage());
+      return UNKNOWN;
+    });
+    return cli.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"diskwarden " + (v == null ? "dev" : v)};
+    }
+  }
+
+  /** Options every command takes. */
+  static final class ConfigOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "Config file (default: conf/diskwarden.yml under the install dir).")
+    Path config;
+
+    @Option(names = "--base-dir", paramLabel = "DIR", description = "Overrides base_dir of the config file.")
+    Path baseDir;
+
+    Path file() {
+      if (config != null) {
+        return config;
+      }
+      return home().resolve("conf").resolve("diskwarden.yml");
+    }
+
+    WardenConfig load() throws ConfigException {
+      return ConfigLoader.load(file(), Optional.ofNullable(baseDir));
+    }
+
+    static Path home() {
+      return Path.of(System.getProperty("diskwarden.home", ".")).toAbsolutePath().normalize();
+    }
+
+    static Path logDir() {
+      String dir = System.getProperty("diskwarden.logdir");
+      return dir != null ? Path.of(dir) : home().resolve("logs");
+    }
+  }
+
+  /** Loads the config, printing every problem and returning the exit status when it is bad. */
+  abstract static class ConfiguredCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public final Integer call() throws Exception {
+      WardenConfig config;
+      try {
+        config = options.load();
+      } catch (ConfigException e) {
+        spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+        spec.commandLine().getErr().println("diskwarden: nothing was touched; fix the config and start again");
+        return CONFIG_ERROR;
+      }
+      return call(new DiskWarden(config, ConfigOptions.logDir(), Clock.systemUTC()), spec.commandLine().getOut());
+    }
+
+    abstract int call(DiskWarden warden, PrintWriter out) throws Exception;
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run the agent in the foreground: a check every check_interval; stops cleanly on SIGTERM.")
+  static final class Run extends ConfiguredCommand {
+    @Override
+    int call(DiskWarden warden, PrintWriter out) throws InterruptedException {
+      try {
+        warden.start();
+      } catch (IllegalStateException e) {
+        spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+        return 1;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(warden::stop, "diskwarden-shutdown"));
+      warden.awaitStop();
+      return 0;
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "One check, one line; exit 0 OK, 1 LOW, 2 CRITICAL, 3 UNKNOWN (the Nagios plugin convention).")
+  static final class Check extends ConfiguredCommand {
+    @Override
+    int call(DiskWarden warden, PrintWriter out) {
+      State state = warden.assess();
+      out.println(statusLine(warden, state));
+      return state.exitCode();
+    }
+  }
+
+  /** {@code DISKWARDEN OK - 283.0 GB free (15.4%) | free=...}: the check line with Nagios perfdata. */
+  static String statusLine(DiskWarden warden, State state) {
+    Usage u = warden.lastUsage().orElseGet(warden::usage);
+    var t = warden.config().thresholds();
+    return String.format(Locale.ROOT,
+        "DISKWARDEN %s - %.1f GB free (%.1f%%) | free=%dB;%d;;0;%d free_percent=%.2f%%;%.2f;;0;100",
+        state, Size.toGb(u.free()), u.freePercent(), u.free(), t.triggerBytes(u.total()), u.total(),
+        u.freePercent(), t.minFreePercent());
+  }
+
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = "Show what a cleanup would remove now, in order, with sizes and reasons; removes nothing.")
+  static final class PlanCommand extends ConfiguredCommand {
+    @Option(names = "--all", description = "Plan even when free space is above the trigger.")
+    boolean all;
+
+    @Override
+    int call(DiskWarden warden, PrintWriter out) {
+      Usage u = warden.usage();
+      WardenConfig c = warden.config();
+      if (!all && !c.thresholds().isBelowTrigger(u.free(), u.total())) {
+        out.println(statusLine(warden, State.OK));
+        out.println("Free space is above the trigger: a cleanup would remove nothing (use --all to plan anyway).");
+        return 0;
+      }
+      Plan plan = warden.plan();
+      out.print(PlanText.render(plan, c.baseDir(), c.cleanupMode()));
+      return 0;
+    }
+  }
+
+  @Command(name = "clean", mixinStandardHelpOptions = true,
+      description = "One cleanup now; exit status as for check, after the cleanup.")
+  static final class Clean extends ConfiguredCommand {
+    @Option(names = "--dry-run", description = "Log and report what would go; remove nothing.")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "Clean even when free space is above the trigger.")
+    boolean force;
+
+    @Override
+    int call(DiskWarden warden, PrintWriter out) {
+      try (BaseDirLock lock = BaseDirLock.acquire(warden.config().baseDir())) {
+        Optional<SweepReport> report = warden.clean(force, dryRun || warden.config().dryRun());
+        if (report.isEmpty()) {
+          out.println(statusLine(warden, State.OK));
+          out.println("Free space is above the trigger: nothing removed (use --force to clean anyway).");
+          return 0;
+        }
+        out.print(describe(report.get()));
+        return report.get().state().exitCode();
+      } catch (IllegalStateException e) {
+        spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  /** The sweep report as the clean command prints it. */
+  static String describe(SweepReport r) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%s: %s %s, free %s -> %s; state %s%n",
+        r.dryRun() ? "Dry run" : "Cleanup", r.dryRun() ? "would free" : "freed", Size.human(r.bytesFreed(), 1),
+        Size.human(r.freeBefore(), 1), Size.human(r.freeAfter(), 1), r.state()));
+    for (Removal m : r.removed()) {
+      out.append(String.format(Locale.ROOT, "  %s %s (%s, %s: %s)%n", r.dryRun() ? "would remove" : "removed",
+          m.path(), Size.human(m.bytes(), 1), m.policy(), m.reason()));
+    }
+    for (Removal m : r.failed()) {
+      out.append(String.format(Locale.ROOT, "  FAILED %s (%s): %s%n", m.path(), m.policy(), m.error().orElse("")));
+    }
+    r.notReached().forEach(c -> out.append(String.format(Locale.ROOT, "  kept %s (%s): target reached%n",
+        c.path(), Size.human(c.bytes(), 1))));
+    r.held().forEach(h -> out.append(String.format(Locale.ROOT, "  held %s (%s): %s%n", h.path(), h.policy(),
+        h.reason())));
+    return out.toString();
+  }
+
+}

@@ -1,0 +1,28 @@
+package org.diskwarden.config;
+
+import java.util.Locale;
+
+/** How far a sweep goes. */
+public enum CleanupMode {
+  /** Remove candidates in plan order until free space meets the target. */
+  UNTIL_TARGET,
+  /** Apply every policy completely, as the first script did. */
+  FULL;
+
+  /** The name used in the config file and over JMX. */
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * @throws IllegalArgumentException when {@code key} is not until_target or full
+   */
+  public static CleanupMode fromKey(String key) {
+    for (CleanupMode mode : values()) {
+      if (mode.key().equals(key)) {
+        return mode;
+      }
+    }
+    throw new IllegalArgumentException("must be until_target or full");
+  }
+}

@@ -1,0 +1,422 @@
+package org.diskwarden.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads {@code conf/diskwarden.yml} into a {@link WardenConfig}, collecting every problem before it
+ * gives up, so that one run of the agent tells the operator all that is wrong.
+ */
+public final class ConfigLoader {
+  private static final Set<String> TOP_KEYS = Set.of(
+      "base_dir", "min_free", "min_free_gb", "min_free_percent", "target_free", "target_free_percent",
+      "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git",
+      "keep_versions", "versions_dir", "backups_dir", "logs_dir");
+  private static final Set<String> COMPACT_KEYS = Set.of("keep_versions", "versions_dir", "backups_dir", "logs_dir");
+  private static final Set<String> POLICY_KEYS = Set.of(
+      "name", "path", "keep_latest", "max_age", "order_by", "complete_marker", "group_by", "match", "enabled");
+  private static final Set<String> GIT_KEYS = Set.of("repo", "repos", "gc", "aggressive", "prune_expire", "schedule");
+  private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  /** The first script's backup naming: {@code <type>_<yyyymmdd>...}. */
+  static final String DEFAULT_BACKUP_GROUP = "^(.+?)_\\d{8}";
+
+  private final YAMLMapper yaml = new YAMLMapper();
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads and validates a config file.
+   *
+   * @param baseDirOverride the command line's {@code --base-dir}, which wins over the file's base_dir
+   * @throws ConfigException listing every problem found
+   */
+  public static WardenConfig load(Path file, Optional<Path> baseDirOverride) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), List.of("cannot read the file: " + e));
+    }
+    return parse(text, file.toString(), baseDirOverride);
+  }
+
+  /** Validates config text; {@code source} names it in the error. */
+  public static WardenConfig parse(String text, String source, Optional<Path> baseDirOverride)
+      throws ConfigException {
+    ConfigLoader loader = new ConfigLoader();
+    WardenConfig config = loader.read(text, baseDirOverride);
+    if (!loader.problems.isEmpty() || config == null) {
+      throw new ConfigException(source, loader.problems);
+    }
+    return config;
+  }
+
+  private WardenConfig read(String text, Optional<Path> baseDirOverride) {
+    JsonNode root;
+    try {
+      root = yaml.readTree(text);
+    } catch (JsonProcessingException e) {
+      problems.add("not valid YAML: " + e.getOriginalMessage());
+      return null;
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      problems.add("the file is empty; base_dir is required");
+      return null;
+    }
+    if (!root.isObject()) {
+      problems.add("the top level must be a mapping of keys such as base_dir, min_free, policies");
+      return null;
+    }
+    unknownKeys(root, TOP_KEYS, "");
+
+    Path baseDir = baseDir(root, baseDirOverride);
+    long minFree;
+    if (root.has("min_free") && root.has("min_free_gb")) {
+      problems.add("min_free and min_free_gb are both set; give only one");
+    }
+    if (root.has("min_free_gb")) {
+      double gb = number(root, "min_free_gb", 50, 0, Double.MAX_VALUE, "a number of GB >= 0");
+      minFree = Size.fromGb(gb);
+    } else {
+      minFree = size(root, "min_free", 50 * Size.GB);
+    }
+    double minPercent = number(root, "min_free_percent", 10, 0, 100, "a percent between 0 and 100");
+    long targetFree = size(root, "target_free", Thresholds.defaultTargetFree(minFree));
+    double targetPercent = number(root, "target_free_percent",
+        Thresholds.defaultTargetFreePercent(minPercent), 0, 100, "a percent between 0 and 100");
+    Thresholds thresholds = null;
+    List<String> thresholdProblems = Thresholds.problems(minFree, minPercent, targetFree, targetPercent);
+    if (thresholdProblems.isEmpty()) {
+      thresholds = new Thresholds(minFree, minPercent, targetFree, targetPercent);
+    } else {
+      thresholdProblems.stream().filter(p -> !p.contains("between 0 and 100")).forEach(problems::add);
+    }
+
+    Duration checkInterval = duration(root, "check_interval", Duration.ofMinutes(5));
+    if (checkInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+      problems.add("check_interval value was set to " + root.path("check_interval").asText()
+          + ", must be at least 1s");
+    }
+    Duration minAge = duration(root, "min_age", Duration.ofMinutes(30));
+    CleanupMode mode = parsed(root, "cleanup_mode", CleanupMode.UNTIL_TARGET, CleanupMode::fromKey);
+    boolean dryRun = bool(root, "dry_run", false);
+    boolean paused = bool(root, "paused", false);
+    List<String> protect = root.has("protect") ? strings(root, "protect") : List.of("current_model");
+    protect.forEach(glob -> relativeGlob("protect", glob));
+    List<PolicyConfig> policies = root.has("policies") ? policies(root) : compactPolicies(root);
+    List<String> gitRepos = git(root);
+
+    if (!problems.isEmpty() || baseDir == null || thresholds == null) {
+      return null;
+    }
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, mode, dryRun, paused,
+        protect, policies, gitRepos);
+  }
+
+  private Path baseDir(JsonNode root, Optional<Path> override) {
+    Path dir;
+    String shown;
+    if (override.isPresent()) {
+      dir = override.get();
+      shown = "--base-dir value " + dir;
+    } else if (!root.hasNonNull("base_dir") || root.get("base_dir").asText().isBlank()) {
+      problems.add("base_dir is required: the training directory to watch (an existing directory)");
+      return null;
+    } else {
+      dir = Path.of(root.get("base_dir").asText());
+      shown = "base_dir value " + dir;
+    }
+    if (!dir.isAbsolute()) {
+      dir = dir.toAbsolutePath();
+    }
+    if (!Files.isDirectory(dir)) {
+      problems.add(shown + " does not exist or is not a directory; must be an existing directory");
+      return null;
+    }
+    try {
+      // A base_dir reached through a symlink is watched as the real directory, so that every
+      // "is it inside base_dir?" question compares real paths.
+      return dir.toRealPath();
+    } catch (IOException e) {
+      problems.add(shown + " cannot be resolved: " + e);
+      return null;
+    }
+  }
+
+  private List<PolicyConfig> policies(JsonNode root) {
+    JsonNode list = root.get("policies");
+    List<PolicyConfig> result = new ArrayList<>();
+    if (list.isNull()) {
+      return result;
+    }
+    if (!list.isArray()) {
+      problems.add("policies must be a list of policies (name, path, keep_latest and/or max_age)");
+      return result;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode p = list.get(i);
+      String at = "policies[" + i + "]";
+      if (!p.isObject()) {
+        problems.add(at + " must be a mapping with name, path, keep_latest and/or max_age");
+        continue;
+      }
+      unknownKeys(p, POLICY_KEYS, at + ".");
+      String name = p.path("name").asText("");
+      if (!POLICY_NAME.matcher(name).matches()) {
+        problems.add(at + ".name value was set to '" + name
+            + "', must be a non-empty name of letters, digits, '.', '_' or '-'");
+      } else if (!names.add(name)) {
+        problems.add(at + ".name value '" + name + "' is used twice, must be unique");
+      }
+      at = "policies." + (name.isEmpty() ? i : name);
+      result.add(policy(p, at, name));
+    }
+    return result.contains(null) ? List.of() : result;
+  }
+
+  private PolicyConfig policy(JsonNode p, String at, String name) {
+    int before = problems.size();
+    String path = p.path("path").asText("");
+    if (path.isBlank()) {
+      problems.add(at + ".path is required: a folder relative to base_dir");
+    } else {
+      relativePath(at + ".path", path);
+    }
+    int keep = 0;
+    if (p.has("keep_latest")) {
+      JsonNode k = p.get("keep_latest");
+      if (!k.canConvertToInt() || !k.isIntegralNumber() || k.asInt() < 1) {
+        problems.add(at + ".keep_latest value was set to " + k + ", must be a whole number >= 1");
+      } else {
+        keep = k.asInt();
+      }
+    }
+    Duration maxAge = duration(p, "max_age", Duration.ZERO, at + ".");
+    if (p.has("max_age") && maxAge.isZero()) {
+      problems.add(at + ".max_age value was set to " + p.get("max_age").asText() + ", must be > 0");
+    }
+    if (!p.has("keep_latest") && !p.has("max_age")) {
+      problems.add(at + " needs keep_latest, max_age or both");
+    }
+    OrderBy order = parsed(p, "order_by", OrderBy.MTIME, OrderBy::fromKey, at + ".");
+    Optional<String> marker = optionalText(p, "complete_marker");
+    marker.ifPresent(g -> nameGlob(at + ".complete_marker", g));
+    Optional<String> groupBy = optionalText(p, "group_by");
+    groupBy.ifPresent(r -> regex(at + ".group_by", r));
+    Optional<String> match = optionalText(p, "match");
+    match.ifPresent(g -> nameGlob(at + ".match", g));
+    boolean enabled = bool(p, "enabled", true, at + ".");
+    if (problems.size() > before || (keep == 0 && maxAge.isZero())) {
+      return null;
+    }
+    return new PolicyConfig(name, path, keep, maxAge, order, marker, groupBy, match, enabled);
+  }
+
+  private List<PolicyConfig> compactPolicies(JsonNode root) {
+    int keep = 2;
+    if (root.has("keep_versions")) {
+      JsonNode k = root.get("keep_versions");
+      if (!k.isIntegralNumber() || !k.canConvertToInt() || k.asInt() < 1) {
+        problems.add("keep_versions value was set to " + k + ", must be a whole number >= 1");
+      } else {
+        keep = k.asInt();
+      }
+    }
+    String versions = text(root, "versions_dir", "models/versions");
+    String backups = text(root, "backups_dir", "models/backups");
+    String logs = text(root, "logs_dir", "logs");
+    for (String key : COMPACT_KEYS) {
+      if (key.endsWith("_dir") && root.has(key)) {
+        relativePath(key, root.get(key).asText());
+      }
+    }
+    return List.of(
+        new PolicyConfig("model-versions", versions, keep, Duration.ZERO, OrderBy.MTIME,
+            Optional.empty(), Optional.empty(), Optional.empty(), true),
+        new PolicyConfig("backups", backups, 1, Duration.ZERO, OrderBy.MTIME,
+            Optional.empty(), Optional.of(DEFAULT_BACKUP_GROUP), Optional.empty(), true),
+        new PolicyConfig("logs", logs, 0, Duration.ofDays(7), OrderBy.MTIME,
+            Optional.empty(), Optional.empty(), Optional.of("*.log"), true));
+  }
+
+  private List<String> git(JsonNode root) {
+    if (!root.has("git")) {
+      return List.of();
+    }
+    JsonNode git = root.get("git");
+    if (!git.isObject()) {
+      problems.add("git must be a mapping (repos, gc, aggressive, prune_expire, schedule)");
+      return List.of();
+    }
+    unknownKeys(git, GIT_KEYS, "git.");
+    List<String> repos = new ArrayList<>();
+    if (git.has("repo")) {
+      repos.add(git.get("repo").asText());
+    }
+    if (git.has("repos")) {
+      repos.addAll(strings(git, "repos", "git."));
+    }
+    repos.forEach(r -> relativePath("git.repos", r));
+    return repos;
+  }
+
+  private void unknownKeys(JsonNode node, Set<String> allowed, String prefix) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!allowed.contains(key)) {
+        problems.add("unknown key " + prefix + key + "; allowed keys are " + new java.util.TreeSet<>(allowed));
+      }
+    }
+  }
+
+  private void relativePath(String key, String value) {
+    Path p = Path.of(value);
+    if (p.isAbsolute() || p.normalize().startsWith("..") || value.contains("\0")) {
+      problems.add(key + " value was set to '" + value
+          + "', must be a path relative to base_dir that stays inside it (no absolute path, no '..')");
+    }
+  }
+
+  private void relativeGlob(String key, String glob) {
+    if (glob.startsWith("/") || Path.of(glob.replace('*', 'x').replace('?', 'x')).normalize().startsWith("..")) {
+      problems.add(key + " value was set to '" + glob + "', must be a glob relative to base_dir");
+      return;
+    }
+    nameGlob(key, glob);
+  }
+
+  private void nameGlob(String key, String glob) {
+    try {
+      FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    } catch (RuntimeException e) {
+      problems.add(key + " value was set to '" + glob + "', must be a valid glob: " + e.getMessage());
+    }
+  }
+
+  private void regex(String key, String regex) {
+    try {
+      if (Pattern.compile(regex).matcher("").groupCount() < 1) {
+        problems.add(key + " value was set to '" + regex
+            + "', must be a regex with a capture group (group 1 names the group)");
+      }
+    } catch (PatternSyntaxException e) {
+      problems.add(key + " value was set to '" + regex + "', must be a valid regex: " + e.getDescription());
+    }
+  }
+
+  private long size(JsonNode node, String key, long fallback) {
+    if (!node.hasNonNull(key)) {
+      return fallback;
+    }
+    JsonNode v = node.get(key);
+    try {
+      if (v.isNumber() && v.asLong() < 0) {
+        throw new IllegalArgumentException("must be a non-negative size such as 50GB");
+      }
+      return Size.parse(v.asText());
+    } catch (IllegalArgumentException e) {
+      problems.add(key + " value was set to '" + v.asText() + "', " + e.getMessage());
+      return fallback;
+    }
+  }
+
+  private double number(JsonNode node, String key, double fallback, double min, double max, String allowed) {
+    if (!node.hasNonNull(key)) {
+      return fallback;
+    }
+    JsonNode v = node.get(key);
+    if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max || Double.isNaN(v.asDouble())) {
+      problems.add(key + " value was set to '" + v.asText() + "', must be " + allowed);
+      return fallback;
+    }
+    return v.asDouble();
+  }
+
+  private Duration duration(JsonNode node, String key, Duration fallback) {
+    return duration(node, key, fallback, "");
+  }
+
+  private Duration duration(JsonNode node, String key, Duration fallback, String prefix) {
+    return parsed(node, key, fallback, Durations::parse, prefix);
+  }
+
+  private <T> T parsed(JsonNode node, String key, T fallback, Function<String, T> parser) {
+    return parsed(node, key, fallback, parser, "");
+  }
+
+  private <T> T parsed(JsonNode node, String key, T fallback, Function<String, T> parser, String prefix) {
+    if (!node.hasNonNull(key)) {
+      return fallback;
+    }
+    String value = node.get(key).asText();
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(prefix + key + " value was set to '" + value + "', " + e.getMessage());
+      return fallback;
+    }
+  }
+
+  private boolean bool(JsonNode node, String key, boolean fallback) {
+    return bool(node, key, fallback, "");
+  }
+
+  private boolean bool(JsonNode node, String key, boolean fallback, String prefix) {
+    if (!node.hasNonNull(key)) {
+      return fallback;
+    }
+    JsonNode v = node.get(key);
+    if (!v.isBoolean()) {
+      problems.add(prefix + key + " value was set to '" + v.asText() + "', must be true or false");
+      return fallback;
+    }
+    return v.asBoolean();
+  }
+
+  private String text(JsonNode node, String key, String fallback) {
+    return node.hasNonNull(key) ? node.get(key).asText() : fallback;
+  }
+
+  private Optional<String> optionalText(JsonNode node, String key) {
+    return node.hasNonNull(key) && !node.get(key).asText().isEmpty()
+        ? Optional.of(node.get(key).asText())
+        : Optional.empty();
+  }
+
+  private List<String> strings(JsonNode node, String key) {
+    return strings(node, key, "");
+  }
+
+  private List<String> strings(JsonNode node, String key, String prefix) {
+    JsonNode v = node.get(key);
+    List<String> out = new ArrayList<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (v.isTextual()) {
+      out.add(v.asText());
+    } else if (v.isArray()) {
+      v.forEach(item -> out.add(item.asText()));
+    } else {
+      problems.add(prefix + key + " value was set to '" + v + "', must be a list of strings");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,74 @@
+package org.diskwarden.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * When cleanup starts (free below {@code min_free} or below {@code min_free_percent}) and when it
+ * stops (free at or above both targets).
+ */
+public record Thresholds(long minFree, double minFreePercent, long targetFree, double targetFreePercent) {
+
+  public Thresholds {
+    List<String> problems = problems(minFree, minFreePercent, targetFree, targetFreePercent);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  /** The target the issue defines when none is given: the trigger times 1.2. */
+  public static long defaultTargetFree(long minFree) {
+    return (long) Math.ceil(minFree * 1.2);
+  }
+
+  /** The default percent target: the trigger times 1.2, at most 100 (a percent cannot exceed it). */
+  public static double defaultTargetFreePercent(double minFreePercent) {
+    return Math.max(minFreePercent, Math.min(100.0, minFreePercent * 1.2));
+  }
+
+  static List<String> problems(long minFree, double minFreePercent, long targetFree, double targetFreePercent) {
+    List<String> problems = new ArrayList<>();
+    if (minFree < 0) {
+      problems.add("min_free value was set to " + minFree + " bytes, must be >= 0");
+    }
+    if (!isPercent(minFreePercent)) {
+      problems.add("min_free_percent value was set to " + minFreePercent + ", must be between 0 and 100");
+    }
+    if (!isPercent(targetFreePercent)) {
+      problems.add("target_free_percent value was set to " + targetFreePercent + ", must be between 0 and 100");
+    }
+    if (targetFree < minFree) {
+      problems.add(String.format(Locale.ROOT,
+          "target_free value was set to %s, must be >= min_free (%s)",
+          Size.human(targetFree, 1), Size.human(minFree, 1)));
+    }
+    if (isPercent(minFreePercent) && isPercent(targetFreePercent) && targetFreePercent < minFreePercent) {
+      problems.add("target_free_percent value was set to " + targetFreePercent
+          + ", must be >= min_free_percent (" + minFreePercent + ")");
+    }
+    return problems;
+  }
+
+  private static boolean isPercent(double p) {
+    return !Double.isNaN(p) && p >= 0 && p <= 100;
+  }
+
+  /** Free bytes below which a volume of {@code total} bytes is low. */
+  public long triggerBytes(long total) {
+    return Math.max(minFree, (long) Math.ceil(total * minFreePercent / 100.0));
+  }
+
+  /** Free bytes at which cleanup of a volume of {@code total} bytes stops. */
+  public long targetBytes(long total) {
+    return Math.max(targetFree, (long) Math.ceil(total * targetFreePercent / 100.0));
+  }
+
+  public boolean isBelowTrigger(long free, long total) {
+    return free < triggerBytes(total);
+  }
+
+  public boolean meetsTarget(long free, long total) {
+    return free >= targetBytes(total);
+  }
+}

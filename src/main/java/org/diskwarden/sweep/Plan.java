@@ -1,0 +1,47 @@
+package org.diskwarden.sweep;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.diskwarden.config.Thresholds;
+import org.diskwarden.policy.Candidate;
+import org.diskwarden.policy.Held;
+import org.diskwarden.volume.State;
+import org.diskwarden.volume.Usage;
+
+/**
+ * What a cleanup would remove, in order: policy by policy as configured, within a policy abandoned
+ * partial saves first, then oldest first.
+ *
+ * @param usage the volume when the plan was made
+ * @param thresholds the thresholds in force
+ * @param candidates removal order
+ * @param held entries the policies looked at and did not release, with reasons
+ * @param keptByRule entries a retention rule keeps: the guard refuses them whatever a plan says
+ */
+public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held,
+    Set<Path> keptByRule) {
+
+  public Plan {
+    candidates = List.copyOf(candidates);
+    held = List.copyOf(held);
+    keptByRule = Set.copyOf(keptByRule);
+  }
+
+  /** Bytes every candidate together would free. */
+  public long reclaimable() {
+    return candidates.stream().mapToLong(Candidate::bytes).sum();
+  }
+
+  /**
+   * OK at or above the trigger; LOW below it when the candidates can bring free space back to it;
+   * CRITICAL when even all of them cannot.
+   */
+  public State state() {
+    if (!thresholds.isBelowTrigger(usage.free(), usage.total())) {
+      return State.OK;
+    }
+    Usage best = usage.plus(reclaimable());
+    return thresholds.isBelowTrigger(best.free(), best.total()) ? State.CRITICAL : State.LOW;
+  }
+}

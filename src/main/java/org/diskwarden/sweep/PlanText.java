@@ -1,0 +1,55 @@
+package org.diskwarden.sweep;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import org.diskwarden.config.CleanupMode;
+import org.diskwarden.config.Size;
+import org.diskwarden.policy.Candidate;
+import org.diskwarden.policy.Held;
+import org.diskwarden.volume.Usage;
+
+/** The plan as {@code bin/diskwarden plan} and JMX {@code previewCleanup()} print it. */
+public final class PlanText {
+  private PlanText() {}
+
+  public static String render(Plan plan, Path baseDir, CleanupMode mode) {
+    Usage usage = plan.usage();
+    long total = usage.total();
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "Plan for %s: %s free of %s (%.1f%%), trigger %s, target %s, %s mode%n",
+        baseDir, Size.human(usage.free(), 1), Size.human(total, 1), usage.freePercent(),
+        Size.human(plan.thresholds().triggerBytes(total), 1), Size.human(plan.thresholds().targetBytes(total), 1),
+        mode.key()));
+    if (plan.candidates().isEmpty()) {
+      out.append("Nothing to remove.\n");
+    } else {
+      out.append(String.format(Locale.ROOT, "%4s  %10s  %10s  %-16s  %-28s  %s%n",
+          "#", "FREES", "FREE AFTER", "POLICY", "REASON", "PATH"));
+      long free = usage.free();
+      boolean targetShown = false;
+      int n = 0;
+      for (Candidate c : plan.candidates()) {
+        if (!targetShown && mode == CleanupMode.UNTIL_TARGET && plan.thresholds().meetsTarget(free, total)) {
+          out.append("      -- target reached: until_target stops here; the rest are kept --\n");
+          targetShown = true;
+        }
+        free = Math.min(total, free + c.bytes());
+        out.append(String.format(Locale.ROOT, "%4d  %10s  %10s  %-16s  %-28s  %s%n", ++n, Size.human(c.bytes(), 1),
+            Size.human(free, 1), c.policy(), c.reason(), relative(baseDir, c.path())));
+      }
+    }
+    if (!plan.held().isEmpty()) {
+      out.append("Held:\n");
+      for (Held h : plan.held()) {
+        out.append(String.format(Locale.ROOT, "      %-16s  %s: %s%n", h.policy(), relative(baseDir, h.path()), h.reason()));
+      }
+    }
+    out.append(String.format(Locale.ROOT, "%d candidate(s), %s reclaimable; state %s%n", plan.candidates().size(),
+        Size.human(plan.reclaimable(), 1), plan.state()));
+    return out.toString();
+  }
+
+  private static String relative(Path baseDir, Path path) {
+    return path.startsWith(baseDir) ? baseDir.relativize(path).toString() : path.toString();
+  }
+}

@@ -1,0 +1,43 @@
+package org.diskwarden.sweep;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.diskwarden.config.PolicyConfig;
+import org.diskwarden.config.WardenConfig;
+import org.diskwarden.policy.Candidate;
+import org.diskwarden.policy.Held;
+import org.diskwarden.policy.OpenFiles;
+import org.diskwarden.policy.Protection;
+import org.diskwarden.policy.Selection;
+import org.diskwarden.policy.Selector;
+import org.diskwarden.volume.Usage;
+
+/** Turns the policies into a {@link Plan}: every enabled policy in configured order. */
+public final class Planner {
+  private Planner() {}
+
+  /** Plans against {@code usage}, judging ages at {@code now}. */
+  public static Plan plan(WardenConfig config, Usage usage, long blockSize, Instant now) {
+    Protection protection = new Protection(config.baseDir(), config.protect());
+    Selector selector = new Selector(protection, OpenFiles.snapshot(), blockSize, now, config.minAge());
+    List<Candidate> candidates = new ArrayList<>();
+    List<Held> held = new ArrayList<>();
+    Set<Path> kept = new HashSet<>();
+    for (PolicyConfig policy : config.policies()) {
+      if (!policy.enabled()) {
+        continue;
+      }
+      Selection selection = selector.select(policy);
+      candidates.addAll(selection.candidates());
+      held.addAll(selection.held());
+      selection.held().stream()
+          .filter(h -> h.reason().startsWith("kept by rule"))
+          .forEach(h -> kept.add(h.path()));
+    }
+    return new Plan(usage, config.thresholds(), candidates, held, kept);
+  }
+}

@@ -1,0 +1,108 @@
+package org.diskwarden.sweep;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.diskwarden.config.CleanupMode;
+import org.diskwarden.config.Size;
+import org.diskwarden.config.Thresholds;
+import org.diskwarden.config.WardenConfig;
+import org.diskwarden.policy.Candidate;
+import org.diskwarden.policy.Protection;
+import org.diskwarden.volume.State;
+import org.diskwarden.volume.Usage;
+import org.diskwarden.volume.Volume;
+
+/**
+ * Carries out a {@link Plan}: each candidate through the {@link Guard}, then the audit log, then the
+ * {@link Remover}. In until_target mode free space is read again after each removal and the sweep
+ * stops at the target; a failed removal is reported and the sweep goes on.
+ */
+public final class Sweeper {
+  private static final Logger LOG = LogManager.getLogger(Sweeper.class);
+
+  private final Volume volume;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public Sweeper(Volume volume, AuditLog audit, Clock clock) {
+    this.volume = volume;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /**
+   * @param stopping polled between removals: true once the agent shuts down (the current removal finishes)
+   */
+  public SweepReport execute(Plan plan, WardenConfig config, boolean dryRun, BooleanSupplier stopping) {
+    Instant start = clock.instant();
+    CleanupMode mode = config.cleanupMode();
+    Thresholds thresholds = plan.thresholds();
+    Protection protection = new Protection(config.baseDir(), config.protect());
+    Guard guard = new Guard(protection, plan.keptByRule(), config.minAge());
+    List<Removal> removed = new ArrayList<>();
+    List<Removal> failed = new ArrayList<>();
+    List<Candidate> notReached = new ArrayList<>();
+    Usage before = volume.read();
+    Usage now = before;
+    long freed = 0;
+    LOG.info("Starting {}cleanup ({} mode, {} candidate(s), {} reclaimable)...", dryRun ? "dry-run " : "automatic ",
+        mode.key(), plan.candidates().size(), Size.human(plan.reclaimable(), 1));
+    for (Candidate c : plan.candidates()) {
+      boolean targetMet = mode == CleanupMode.UNTIL_TARGET && thresholds.meetsTarget(now.free(), now.total());
+      if (targetMet || stopping.getAsBoolean()) {
+        notReached.add(c);
+        continue;
+      }
+      Optional<String> refusal = guard.refusal(c, clock.instant());
+      if (refusal.isPresent()) {
+        Removal r = new Removal(c.path(), c.policy(), c.bytes(), c.reason(), refusal);
+        failed.add(r);
+        LOG.warn("Refused to remove {} ({}): {}", c.path(), c.policy(), refusal.get());
+        continue;
+      }
+      try {
+        audit.intent(c, mode, dryRun);
+      } catch (java.io.UncheckedIOException e) {
+        // No line in the audit log, no removal.
+        Removal r = new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
+        failed.add(r);
+        LOG.error("Not removing {}: {}", c.path(), e.getMessage());
+        continue;
+      }
+      Optional<String> error = dryRun
+          ? Optional.empty()
+          : Remover.remove(c.path(), protection, clock.instant().minus(config.minAge()));
+      Removal r = new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error);
+      audit.outcome(r, dryRun ? "dry_run" : error.isEmpty() ? "removed" : "failed");
+      if (error.isEmpty()) {
+        removed.add(r);
+        freed += c.bytes();
+        LOG.info("{}Deleted old {}: {} ({})", dryRun ? "[dry run] Would have " : "", c.noun(),
+            c.path().getFileName(), Size.human(c.bytes(), 0));
+        now = dryRun ? before.plus(freed) : volume.read();
+      } else {
+        failed.add(r);
+        LOG.warn("Failed to remove {} ({}): {}", c.path(), c.policy(), error.get());
+        now = volume.read();
+      }
+    }
+    if (!dryRun) {
+      now = volume.read();
+    }
+    State state = thresholds.isBelowTrigger(now.free(), now.total()) ? State.CRITICAL : State.OK;
+    LOG.info("Cleanup complete: freed {}{}", String.format(java.util.Locale.ROOT, "%.1fGB", Size.toGb(freed)),
+        notReached.isEmpty() ? "" : " (" + notReached.size() + " candidate(s) kept: target reached)");
+    if (state == State.CRITICAL) {
+      LOG.warn("Still below the trigger after cleanup: {} free (< {} trigger)", Size.human(now.free(), 1),
+          Size.human(thresholds.triggerBytes(now.total()), 1));
+    }
+    return new SweepReport(start, clock.instant(), mode, dryRun, now.total(), before.free(), now.free(), freed,
+        removed, failed, notReached, plan.held(), state);
+  }
+}
