@@ -39,12 +39,20 @@ final class BaseDirLock implements AutoCloseable {
         throw new IllegalStateException("another diskwarden agent already watches " + baseDir
             + " (lock " + file + " held" + (holder.isEmpty() ? "" : " by pid " + holder) + ")");
       }
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+      writePid(channel);
       return new BaseDirLock(channel, lock);
     } catch (IOException e) {
       closeQuietly(channel);
       throw new IllegalStateException("cannot create the lock file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writePid(FileChannel channel) {
+    try {
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+    } catch (IOException e) {
+      // A full disk (the very moment we are needed) cannot take the pid; the lock holds without it.
     }
   }
 

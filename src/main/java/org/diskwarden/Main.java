@@ -110,7 +110,12 @@ public final class Main implements Runnable {
         spec.commandLine().getErr().println("diskwarden: nothing was touched; fix the config and start again");
         return CONFIG_ERROR;
       }
-      return call(new DiskWarden(config, ConfigOptions.logDir(), Clock.systemUTC()), spec.commandLine().getOut());
+      PrintWriter out = spec.commandLine().getOut();
+      try {
+        return call(new DiskWarden(config, ConfigOptions.logDir(), Clock.systemUTC()), out);
+      } finally {
+        out.flush();
+      }
     }
 
     abstract int call(DiskWarden warden, PrintWriter out) throws Exception;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -54,7 +56,7 @@ public final class Tree {
       Files.walkFileTree(p, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-          Files.setLastModifiedTime(f, t);
+          setNoFollow(f, t);
           return FileVisitResult.CONTINUE;
         }
 
@@ -68,6 +70,11 @@ public final class Tree {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Sets the mtime of a file or of a link itself (never of a link's target). */
+  public static void setNoFollow(Path p, FileTime t) throws IOException {
+    Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
   }
 
   public static Duration days(long n) {
