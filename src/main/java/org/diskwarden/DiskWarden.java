@@ -1,6 +1,10 @@
 package org.diskwarden;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -12,9 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diskwarden.config.ConfigException;
+import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
+import org.diskwarden.notify.Event;
+import org.diskwarden.notify.EventType;
+import org.diskwarden.notify.Notifier;
 import org.diskwarden.schedule.CheckSchedule;
 import org.diskwarden.sweep.AuditLog;
 import org.diskwarden.sweep.Plan;
@@ -34,6 +43,11 @@ public final class DiskWarden {
   private static final Logger LOG = LogManager.getLogger(DiskWarden.class);
 
   private final AtomicReference<WardenConfig> config;
+  private final AtomicReference<WardenConfig> fileConfig;
+  private final Optional<Path> configFile;
+  private final Optional<Path> baseDirOverride;
+  private final List<Notifier> notifiers = new CopyOnWriteArrayList<>();
+  private final String host = hostName();
   private final Clock clock;
   private final Volume volume;
   private final AuditLog audit;
@@ -47,18 +61,99 @@ public final class DiskWarden {
   private final AtomicReference<State> state = new AtomicReference<>(State.OK);
   private final AtomicReference<SweepReport> lastCleanup = new AtomicReference<>();
   private final AtomicReference<Plan> lastPlan = new AtomicReference<>();
+  private final AtomicReference<Instant> lastCheck = new AtomicReference<>();
   private final AtomicLong cleanupCount = new AtomicLong();
   private final AtomicLong bytesFreedTotal = new AtomicLong();
   private final AtomicLong removalFailures = new AtomicLong();
 
   /**
+   * An agent with no config file behind it (tests, one-shot use).
+   *
    * @param logDir where {@code audit.jsonl} is written
    */
   public DiskWarden(WardenConfig config, Path logDir, Clock clock) {
+    this(config, Optional.empty(), Optional.empty(), logDir, clock);
+  }
+
+  /**
+   * @param configFile the file {@code config} was loaded from, for reloads and drift reports
+   * @param baseDirOverride the command line's --base-dir, applied again on reload
+   * @param logDir where {@code audit.jsonl} is written
+   */
+  public DiskWarden(WardenConfig config, Optional<Path> configFile, Optional<Path> baseDirOverride, Path logDir,
+      Clock clock) {
     this.config = new AtomicReference<>(config);
+    this.fileConfig = new AtomicReference<>(config);
+    this.configFile = configFile;
+    this.baseDirOverride = baseDirOverride;
     this.clock = clock;
     this.volume = Volume.of(config.baseDir(), clock);
     this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock);
+  }
+
+  /** Adds an outlet for events (JMX notifications, email, webhooks). */
+  public void addNotifier(Notifier notifier) {
+    notifiers.add(notifier);
+  }
+
+  public void removeNotifier(Notifier notifier) {
+    notifiers.remove(notifier);
+  }
+
+  private void publish(EventType type, String message, Optional<SweepReport> report) {
+    Usage u = lastUsage.get() != null ? lastUsage.get() : new Usage(0, 0, clock.instant());
+    Event event = new Event(type, clock.instant(), host, config.get().baseDir().toString(), state.get(), u,
+        config.get().thresholds(), report, message);
+    for (Notifier n : notifiers) {
+      try {
+        n.publish(event);
+      } catch (RuntimeException e) {
+        LOG.warn("Notifier {} failed on {} event: {}", n, type.key(), e.toString());
+      }
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+    }
+  }
+
+  public Optional<Path> configFile() {
+    return configFile;
+  }
+
+  /** True once a runtime change made the configuration differ from what the file says. */
+  public boolean configDiffersFromFile() {
+    return !config.get().equals(fileConfig.get());
+  }
+
+  /**
+   * Loads the config file again and puts it in force; a bad file changes nothing.
+   *
+   * @throws ConfigException listing the file's problems (the old configuration stays)
+   * @throws IllegalStateException when the agent has no config file, or the new one names another base_dir
+   */
+  public WardenConfig reload() throws ConfigException {
+    Path file = configFile.orElseThrow(() -> new IllegalStateException("this agent was not started from a config file"));
+    WardenConfig loaded;
+    try {
+      loaded = ConfigLoader.load(file, baseDirOverride);
+    } catch (ConfigException e) {
+      publish(EventType.FAILURE, "config reload failed; the old config stays: " + e.getMessage(), Optional.empty());
+      throw e;
+    }
+    if (!loaded.baseDir().equals(config.get().baseDir())) {
+      throw new IllegalStateException("base_dir changed from " + config.get().baseDir() + " to " + loaded.baseDir()
+          + "; a new base_dir needs a restart (the lock is per base_dir)");
+    }
+    WardenConfig before = config.get();
+    update(c -> loaded);
+    fileConfig.set(loaded);
+    LOG.info("Config reloaded from {}{}", file, before.equals(loaded) ? " (unchanged)" : "");
+    return loaded;
   }
 
   public WardenConfig config() {
@@ -117,6 +212,7 @@ public final class DiskWarden {
   public void check() {
     WardenConfig c = config.get();
     Usage u = usage();
+    lastCheck.set(u.at());
     Thresholds t = c.thresholds();
     LOG.info(String.format(Locale.ROOT, "Disk: %s used, %s free (%.1f%%)",
         Size.human(u.used(), 0), Size.human(u.free(), 0), u.freePercent()));
@@ -132,7 +228,45 @@ public final class DiskWarden {
       enter(plan.state());
       return;
     }
-    clean(false, c.dryRun()).ifPresent(r -> enter(r.state()));
+    if (sweeping.isLocked()) {
+      LOG.info("A sweep is already running; this check leaves the cleanup to it");
+      return;
+    }
+    try {
+      Optional<SweepReport> report = clean(false, c.dryRun());
+      report.ifPresentOrElse(r -> enter(r.state()), () -> enter(State.OK));
+    } catch (IllegalStateException busy) {
+      LOG.info("A sweep is already running; this check leaves the cleanup to it");
+    }
+  }
+
+  private void scheduledCheck() {
+    try {
+      check();
+    } catch (RuntimeException e) {
+      // The job boundary: log once, tell people, and let the next check run as scheduled.
+      LOG.error("Check failed; the next one runs as scheduled", e);
+      publish(EventType.FAILURE, "check failed: " + e, Optional.empty());
+    }
+  }
+
+  /**
+   * Runs {@code task} on the scheduler's worker (where checks run, so never beside a sweep) and waits
+   * for its result.
+   *
+   * @throws IllegalStateException when the agent is not started
+   */
+  public <T> T onWorker(java.util.function.Supplier<T> task) {
+    CheckSchedule s = schedule;
+    if (s == null) {
+      throw new IllegalStateException("the agent is not started");
+    }
+    return s.submit(task).join();
+  }
+
+  /** True while a sweep runs. */
+  public boolean isSweeping() {
+    return sweeping.isLocked();
   }
 
   /**
@@ -157,16 +291,35 @@ public final class DiskWarden {
       cleanupCount.incrementAndGet();
       bytesFreedTotal.addAndGet(report.dryRun() ? 0 : report.bytesFreed());
       removalFailures.addAndGet(report.failed().size());
+      if (!report.removed().isEmpty()) {
+        publish(EventType.CLEANUP, String.format(Locale.ROOT, "%s %s, %s free",
+            report.dryRun() ? "would free" : "freed", Size.human(report.bytesFreed(), 1),
+            Size.human(report.freeAfter(), 1)), Optional.of(report));
+      }
+      if (!report.failed().isEmpty()) {
+        publish(EventType.FAILURE, report.failed().size() + " removal(s) failed, first: "
+            + report.failed().get(0).path() + ": " + report.failed().get(0).error().orElse(""), Optional.of(report));
+      }
       return Optional.of(report);
     } finally {
       sweeping.unlock();
     }
   }
 
-  private void enter(State next) {
+  /** Records the state a check or sweep found, and tells people when it turns critical or recovers. */
+  public void enter(State next) {
     State before = state.getAndSet(next);
-    if (before != next) {
-      LOG.info("State {} -> {}", before, next);
+    if (before == next) {
+      return;
+    }
+    LOG.info("State {} -> {}", before, next);
+    Usage u = lastUsage.get();
+    String free = u == null ? "" : Size.human(u.free(), 1) + " free";
+    if (next == State.CRITICAL) {
+      publish(EventType.CRITICAL, "space is critical: " + free + ", below the trigger, and the policies cannot bring it back",
+          Optional.empty());
+    } else if (next == State.OK) {
+      publish(EventType.RECOVERED, "recovered: " + free, Optional.empty());
     }
   }
 
@@ -181,7 +334,7 @@ public final class DiskWarden {
     }
     lock = BaseDirLock.acquire(config.get().baseDir());
     try {
-      schedule = CheckSchedule.start(this::check, config.get().checkInterval());
+      schedule = CheckSchedule.start(this::scheduledCheck, config.get().checkInterval());
     } catch (RuntimeException e) {
       lock.close();
       lock = null;
@@ -192,6 +345,7 @@ public final class DiskWarden {
         Size.human(config.get().thresholds().minFree(), 1), config.get().thresholds().minFreePercent(),
         Size.human(config.get().thresholds().targetFree(), 1), config.get().thresholds().targetFreePercent(),
         config.get().cleanupMode().key(), config.get().dryRun() ? ", dry run" : "");
+    publish(EventType.STARTED, "diskwarden started", Optional.empty());
   }
 
   /** Runs the check on the scheduler's worker now; false when the agent is not started. */
@@ -218,6 +372,7 @@ public final class DiskWarden {
       lock = null;
       stopped.countDown();
       LOG.info("diskwarden stopped");
+      publish(EventType.STOPPED, "diskwarden stopped", Optional.empty());
     }
   }
 
@@ -244,6 +399,18 @@ public final class DiskWarden {
 
   public Optional<Plan> lastPlan() {
     return Optional.ofNullable(lastPlan.get());
+  }
+
+  public Optional<Instant> lastCheck() {
+    return Optional.ofNullable(lastCheck.get());
+  }
+
+  /** Zeroes the counters and forgets the last cleanup. */
+  public void resetStatistics() {
+    cleanupCount.set(0);
+    bytesFreedTotal.set(0);
+    removalFailures.set(0);
+    lastCleanup.set(null);
   }
 
   public long cleanupCount() {

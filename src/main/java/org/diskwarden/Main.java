@@ -1,6 +1,7 @@
 package org.diskwarden;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -10,12 +11,16 @@ import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;
+import org.diskwarden.jmx.JmxExporter;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.PlanText;
 import org.diskwarden.sweep.Removal;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.State;
+import org.diskwarden.volume.StatusLine;
 import org.diskwarden.volume.Usage;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +32,7 @@ import picocli.CommandLine.Spec;
     description = "Keeps the volume of a training directory from filling up.",
     subcommands = {Main.Run.class, Main.Check.class, Main.PlanCommand.class, Main.Clean.class})
 public final class Main implements Runnable {
+  private static final Logger LOG = LogManager.getLogger(Main.class);
   /** Exit status for a configuration the agent refuses. */
   public static final int CONFIG_ERROR = 2;
   /** Exit status for anything that went wrong otherwise (Nagios UNKNOWN). */
@@ -112,7 +118,8 @@ public final class Main implements Runnable {
       }
       PrintWriter out = spec.commandLine().getOut();
       try {
-        return call(new DiskWarden(config, ConfigOptions.logDir(), Clock.systemUTC()), out);
+        return call(new DiskWarden(config, Optional.of(options.file().toAbsolutePath()),
+            Optional.ofNullable(options.baseDir), ConfigOptions.logDir(), Clock.systemUTC()), out);
       } finally {
         out.flush();
       }
@@ -132,7 +139,23 @@ public final class Main implements Runnable {
         spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
         return 1;
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(warden::stop, "diskwarden-shutdown"));
+      JmxExporter jmx = null;
+      try {
+        jmx = JmxExporter.register(warden, ManagementFactory.getPlatformMBeanServer());
+      } catch (IllegalStateException e) {
+        // Management is a convenience: the agent guards the disk without it.
+        LOG.warn("JMX management is not available: {}", e.getMessage());
+      }
+      JmxExporter registered = jmx;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          warden.stop();
+        } finally {
+          if (registered != null) {
+            registered.close();
+          }
+        }
+      }, "diskwarden-shutdown"));
       warden.awaitStop();
       return 0;
     }
@@ -149,14 +172,8 @@ public final class Main implements Runnable {
     }
   }
 
-  /** {@code DISKWARDEN OK - 283.0 GB free (15.4%) | free=...}: the check line with Nagios perfdata. */
   static String statusLine(DiskWarden warden, State state) {
-    Usage u = warden.lastUsage().orElseGet(warden::usage);
-    var t = warden.config().thresholds();
-    return String.format(Locale.ROOT,
-        "DISKWARDEN %s - %.1f GB free (%.1f%%) | free=%dB;%d;;0;%d free_percent=%.2f%%;%.2f;;0;100",
-        state, Size.toGb(u.free()), u.freePercent(), u.free(), t.triggerBytes(u.total()), u.total(),
-        u.freePercent(), t.minFreePercent());
+    return StatusLine.format(state, warden.lastUsage().orElseGet(warden::usage), warden.config().thresholds());
   }
 
   @Command(name = "plan", mixinStandardHelpOptions = true,

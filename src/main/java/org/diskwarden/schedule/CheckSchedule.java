@@ -6,6 +6,9 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.quartz.JobDataMap;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
@@ -24,6 +27,7 @@ import org.quartz.impl.StdSchedulerFactory;
 public final class CheckSchedule {
   private static final JobKey JOB = JobKey.jobKey("check", "diskwarden");
   private static final TriggerKey TRIGGER = TriggerKey.triggerKey("check-trigger", "diskwarden");
+  private static final String TASK = "task";
   private final Scheduler scheduler;
 
   private CheckSchedule(Scheduler scheduler) {
@@ -48,7 +52,8 @@ public final class CheckSchedule {
     props.setProperty("org.quartz.scheduler.jmx.export", "false");
     try {
       Scheduler scheduler = new StdSchedulerFactory(props).getScheduler();
-      scheduler.setJobFactory((bundle, s) -> new CheckJob(check));
+      scheduler.setJobFactory((bundle, s) -> new CheckJob(
+          bundle.getJobDetail().getJobDataMap().get(TASK) instanceof Runnable task ? task : check));
       JobDetail job = JobBuilder.newJob(CheckJob.class).withIdentity(JOB).storeDurably().build();
       scheduler.scheduleJob(job, trigger(interval, Instant.now()));
       scheduler.start();
@@ -93,6 +98,32 @@ public final class CheckSchedule {
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot trigger the check: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Runs {@code task} once on the worker thread, after whatever runs there now.
+   *
+   * @return its result, or its exception
+   */
+  public <T> CompletableFuture<T> submit(Supplier<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Runnable run = () -> {
+      try {
+        result.complete(task.get());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    };
+    JobDataMap data = new JobDataMap();
+    data.put(TASK, run);
+    JobDetail job = JobBuilder.newJob(CheckJob.class).withIdentity("once-" + UUID.randomUUID(), "diskwarden")
+        .usingJobData(data).build();
+    try {
+      scheduler.scheduleJob(job, TriggerBuilder.newTrigger().startNow().build());
+    } catch (SchedulerException e) {
+      result.completeExceptionally(new IllegalStateException("cannot run on the scheduler: " + e.getMessage(), e));
+    }
+    return result;
   }
 
   /** When the check fires next, if it is scheduled. */

@@ -51,8 +51,9 @@ public final class Sweeper {
     Usage before = volume.read();
     Usage now = before;
     long freed = 0;
-    LOG.info("Starting {}cleanup ({} mode, {} candidate(s), {} reclaimable)...", dryRun ? "dry-run " : "automatic ",
-        mode.key(), plan.candidates().size(), Size.human(plan.reclaimable(), 1));
+    LOG.info(dryRun ? "Starting dry-run cleanup..." : "Starting automatic cleanup...");
+    LOG.info("Plan: {} candidate(s), {} reclaimable, {} mode", plan.candidates().size(),
+        Size.human(plan.reclaimable(), 1), mode.key());
     for (Candidate c : plan.candidates()) {
       boolean targetMet = mode == CleanupMode.UNTIL_TARGET && thresholds.meetsTarget(now.free(), now.total());
       if (targetMet || stopping.getAsBoolean()) {

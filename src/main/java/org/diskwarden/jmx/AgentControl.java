@@ -1,0 +1,305 @@
+package org.diskwarden.jmx;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.diskwarden.DiskWarden;
+import org.diskwarden.config.CleanupMode;
+import org.diskwarden.config.ConfigException;
+import org.diskwarden.config.Size;
+import org.diskwarden.config.Thresholds;
+import org.diskwarden.config.WardenConfig;
+import org.diskwarden.sweep.Plan;
+import org.diskwarden.sweep.PlanText;
+import org.diskwarden.sweep.SweepReport;
+import org.diskwarden.volume.State;
+import org.diskwarden.volume.StatusLine;
+import org.diskwarden.volume.Usage;
+
+/** The agent MXBean: reads from the agent, writes through {@link DiskWarden#update}. */
+final class AgentControl implements DiskWardenMXBean {
+  private static final Logger LOG = LogManager.getLogger(AgentControl.class);
+
+  private final DiskWarden warden;
+  private final Announcer announcer;
+  private final Runnable afterReload;
+
+  AgentControl(DiskWarden warden, Announcer announcer, Runnable afterReload) {
+    this.warden = warden;
+    this.announcer = announcer;
+    this.afterReload = afterReload;
+  }
+
+  private WardenConfig config() {
+    return warden.config();
+  }
+
+  private Thresholds t() {
+    return config().thresholds();
+  }
+
+  /** Applies a validated change, logs it and announces it; a refused change leaves everything as it was. */
+  private <V> void write(String attribute, String type, V oldValue, V newValue, UnaryOperator<WardenConfig> change) {
+    try {
+      warden.update(change);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(attribute + " value was set to " + newValue + ": " + e.getMessage(), e);
+    }
+    announcer.changed(attribute, type, oldValue, newValue);
+  }
+
+  private static void requireFinite(String attribute, double value, double max) {
+    if (!Double.isFinite(value) || value < 0 || value > max) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "%s value was set to %s, must be between 0 and %s",
+          attribute, value, max == Double.MAX_VALUE ? "any size" : max));
+    }
+  }
+
+  @Override
+  public double getMinFreeGb() {
+    return Size.toGb(t().minFree());
+  }
+
+  @Override
+  public void setMinFreeGb(double gb) {
+    requireFinite("MinFreeGb", gb, Double.MAX_VALUE);
+    Thresholds t = t();
+    write("MinFreeGb", "double", getMinFreeGb(), gb, c -> c.withThresholds(
+        new Thresholds(Size.fromGb(gb), t.minFreePercent(), t.targetFree(), t.targetFreePercent())));
+  }
+
+  @Override
+  public double getMinFreePercent() {
+    return t().minFreePercent();
+  }
+
+  @Override
+  public void setMinFreePercent(double percent) {
+    requireFinite("MinFreePercent", percent, 100);
+    Thresholds t = t();
+    write("MinFreePercent", "double", getMinFreePercent(), percent, c -> c.withThresholds(
+        new Thresholds(t.minFree(), percent, t.targetFree(), t.targetFreePercent())));
+  }
+
+  @Override
+  public double getTargetFreeGb() {
+    return Size.toGb(t().targetFree());
+  }
+
+  @Override
+  public void setTargetFreeGb(double gb) {
+    requireFinite("TargetFreeGb", gb, Double.MAX_VALUE);
+    Thresholds t = t();
+    write("TargetFreeGb", "double", getTargetFreeGb(), gb, c -> c.withThresholds(
+        new Thresholds(t.minFree(), t.minFreePercent(), Size.fromGb(gb), t.targetFreePercent())));
+  }
+
+  @Override
+  public double getTargetFreePercent() {
+    return t().targetFreePercent();
+  }
+
+  @Override
+  public void setTargetFreePercent(double percent) {
+    requireFinite("TargetFreePercent", percent, 100);
+    Thresholds t = t();
+    write("TargetFreePercent", "double", getTargetFreePercent(), percent, c -> c.withThresholds(
+        new Thresholds(t.minFree(), t.minFreePercent(), t.targetFree(), percent)));
+  }
+
+  @Override
+  public long getCheckIntervalSeconds() {
+    return config().checkInterval().toSeconds();
+  }
+
+  @Override
+  public void setCheckIntervalSeconds(long seconds) {
+    if (seconds < 1) {
+      throw new IllegalArgumentException("CheckIntervalSeconds value was set to " + seconds + ", must be >= 1");
+    }
+    write("CheckIntervalSeconds", "long", getCheckIntervalSeconds(), seconds,
+        c -> c.withCheckInterval(Duration.ofSeconds(seconds)));
+  }
+
+  @Override
+  public long getMinAgeMinutes() {
+    return config().minAge().toMinutes();
+  }
+
+  @Override
+  public void setMinAgeMinutes(long minutes) {
+    if (minutes < 0) {
+      throw new IllegalArgumentException("MinAgeMinutes value was set to " + minutes + ", must be >= 0");
+    }
+    write("MinAgeMinutes", "long", getMinAgeMinutes(), minutes, c -> c.withMinAge(Duration.ofMinutes(minutes)));
+  }
+
+  @Override
+  public String getCleanupMode() {
+    return config().cleanupMode().key();
+  }
+
+  @Override
+  public void setCleanupMode(String mode) {
+    CleanupMode parsed;
+    try {
+      parsed = CleanupMode.fromKey(mode);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("CleanupMode value was set to '" + mode + "', " + e.getMessage());
+    }
+    write("CleanupMode", "java.lang.String", getCleanupMode(), mode, c -> c.withCleanupMode(parsed));
+  }
+
+  @Override
+  public boolean isDryRun() {
+    return config().dryRun();
+  }
+
+  @Override
+  public void setDryRun(boolean dryRun) {
+    write("DryRun", "boolean", isDryRun(), dryRun, c -> c.withDryRun(dryRun));
+  }
+
+  @Override
+  public boolean isPaused() {
+    return config().paused();
+  }
+
+  @Override
+  public void setPaused(boolean paused) {
+    write("Paused", "boolean", isPaused(), paused, c -> c.withPaused(paused));
+  }
+
+  @Override
+  public String getBaseDir() {
+    return config().baseDir().toString();
+  }
+
+  @Override
+  public String getState() {
+    return warden.state().name();
+  }
+
+  private Usage usage() {
+    return warden.lastUsage().orElseGet(warden::usage);
+  }
+
+  @Override
+  public double getTotalGb() {
+    return Size.toGb(usage().total());
+  }
+
+  @Override
+  public double getFreeGb() {
+    return Size.toGb(usage().free());
+  }
+
+  @Override
+  public double getFreePercent() {
+    return usage().freePercent();
+  }
+
+  @Override
+  public String getLastCheckTime() {
+    return warden.lastCheck().map(Object::toString).orElse("");
+  }
+
+  @Override
+  public CompositeData getLastCleanup() {
+    return warden.lastCleanup().map(OpenData::cleanup).orElse(null);
+  }
+
+  @Override
+  public long getCleanupCount() {
+    return warden.cleanupCount();
+  }
+
+  @Override
+  public long getBytesFreedTotal() {
+    return warden.bytesFreedTotal();
+  }
+
+  @Override
+  public long getRemovalFailures() {
+    return warden.removalFailures();
+  }
+
+  @Override
+  public String getConfigFile() {
+    return warden.configFile().map(Object::toString).orElse("");
+  }
+
+  @Override
+  public boolean isConfigDiffersFromFile() {
+    return warden.configDiffersFromFile();
+  }
+
+  @Override
+  public String checkNow() {
+    State state = warden.assess();
+    return StatusLine.format(state, warden.lastUsage().orElseThrow(), t());
+  }
+
+  @Override
+  public String previewCleanup() {
+    Plan plan = warden.plan();
+    return PlanText.render(plan, config().baseDir(), config().cleanupMode());
+  }
+
+  @Override
+  public TabularData previewCleanupTable() {
+    return OpenData.plan(warden.plan());
+  }
+
+  @Override
+  public String runCleanupNow() {
+    if (warden.isSweeping()) {
+      return "A sweep is already running; try again when it ends (LastCleanup shows it then).";
+    }
+    LOG.info("JMX: runCleanupNow");
+    return warden.onWorker(() -> {
+      try {
+        SweepReport r = warden.clean(true, config().dryRun()).orElseThrow();
+        warden.enter(r.state());
+        return String.format(Locale.ROOT, "%s: %s %s in %d removal(s), %d failed; free %s -> %s; state %s",
+            r.dryRun() ? "Dry run" : "Cleanup", r.dryRun() ? "would free" : "freed", Size.human(r.bytesFreed(), 1),
+            r.removed().size(), r.failed().size(), Size.human(r.freeBefore(), 1), Size.human(r.freeAfter(), 1),
+            r.state());
+      } catch (IllegalStateException busy) {
+        return "A sweep is already running; try again when it ends (LastCleanup shows it then).";
+      }
+    });
+  }
+
+  @Override
+  public String runGitGc() {
+    return "git gc is not configured in this version of diskwarden";
+  }
+
+  @Override
+  public String reloadConfig() {
+    try {
+      WardenConfig before = config();
+      WardenConfig after = warden.reload();
+      afterReload.run();
+      LOG.info("JMX: reloadConfig");
+      return Objects.equals(before, after) ? "Reloaded " + getConfigFile() + ": no change"
+          : "Reloaded " + getConfigFile() + ": the file's settings are in force";
+    } catch (ConfigException | IllegalStateException e) {
+      LOG.warn("JMX: reloadConfig refused, the old config stays: {}", e.getMessage());
+      return "Reload refused, the old config stays: " + e.getMessage();
+    }
+  }
+
+  @Override
+  public void resetStatistics() {
+    LOG.info("JMX: resetStatistics (CleanupCount was {}, BytesFreedTotal {}, RemovalFailures {})",
+        warden.cleanupCount(), warden.bytesFreedTotal(), warden.removalFailures());
+    warden.resetStatistics();
+  }
+}

@@ -1,0 +1,115 @@
+package org.diskwarden.jmx;
+
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+
+/**
+ * The diskwarden agent, {@code org.diskwarden:type=Agent}: thresholds to tune live, the volume and
+ * sweep statistics to watch, and cleanup operations. Every write is validated as the config file is,
+ * logged with its old and new value, and announced as an AttributeChangeNotification.
+ */
+@Description("diskwarden: keeps the volume of a training directory from filling up")
+public interface DiskWardenMXBean {
+
+  @Description("Trigger: cleanup starts when free space is below this many GB (binary) ... (config min_free)")
+  double getMinFreeGb();
+
+  void setMinFreeGb(double gb);
+
+  @Description("... or below this percent of the volume, 0..100 (config min_free_percent)")
+  double getMinFreePercent();
+
+  void setMinFreePercent(double percent);
+
+  @Description("Cleanup stops once free space is at or above this many GB and TargetFreePercent; >= MinFreeGb")
+  double getTargetFreeGb();
+
+  void setTargetFreeGb(double gb);
+
+  @Description("Percent target, 0..100 and >= MinFreePercent (config target_free_percent)")
+  double getTargetFreePercent();
+
+  void setTargetFreePercent(double percent);
+
+  @Description("Seconds between scheduled checks, >= 1; a write reschedules the next check at once")
+  long getCheckIntervalSeconds();
+
+  void setCheckIntervalSeconds(long seconds);
+
+  @Description("Nothing modified within this many minutes is removed, >= 0 (config min_age)")
+  long getMinAgeMinutes();
+
+  void setMinAgeMinutes(long minutes);
+
+  @Description("until_target (stop at the target) or full (apply every policy completely)")
+  String getCleanupMode();
+
+  void setCleanupMode(String mode);
+
+  @Description("true: log and report what would go, remove nothing")
+  boolean isDryRun();
+
+  void setDryRun(boolean dryRun);
+
+  @Description("true: checks go on and alert, removals stop")
+  boolean isPaused();
+
+  void setPaused(boolean paused);
+
+  @Description("The watched training directory (real path)")
+  String getBaseDir();
+
+  @Description("OK (at or above the trigger), LOW (below, policies can help) or CRITICAL (they cannot)")
+  String getState();
+
+  @Description("Size of the volume in GB (binary)")
+  double getTotalGb();
+
+  @Description("Free (usable) space in GB (binary), as last read")
+  double getFreeGb();
+
+  @Description("Free space in percent of the volume, as last read")
+  double getFreePercent();
+
+  @Description("When the last check read the volume (ISO-8601), empty before the first")
+  String getLastCheckTime();
+
+  @Description("The last sweep: start, end, bytesFreed, freeBefore, freeAfter, removed, failed, state")
+  CompositeData getLastCleanup();
+
+  @Description("Sweeps since start or the last resetStatistics")
+  long getCleanupCount();
+
+  @Description("Bytes freed by sweeps since start or the last resetStatistics (dry runs excluded)")
+  long getBytesFreedTotal();
+
+  @Description("Removals that failed or the guard refused since start or the last resetStatistics")
+  long getRemovalFailures();
+
+  @Description("The config file the agent was started from")
+  String getConfigFile();
+
+  @Description("true once a runtime write made the settings differ from the config file")
+  boolean isConfigDiffersFromFile();
+
+  @Description("Reads the volume now; returns the one-line status of bin/diskwarden check. Removes nothing")
+  String checkNow();
+
+  @Description("The plan as bin/diskwarden plan --all prints it. Removes nothing")
+  String previewCleanup();
+
+  @Description("The plan as a table: path, policy, bytes, reason, freeAfter. Removes nothing")
+  TabularData previewCleanupTable();
+
+  @Description("One cleanup now (even above the trigger), on the scheduler's worker; returns the report")
+  String runCleanupNow();
+
+  @Description("git gc of the configured repositories")
+  String runGitGc();
+
+  @Description("Loads the config file again; a bad file keeps the old config and returns the error")
+  String reloadConfig();
+
+  @Description("Zeroes CleanupCount, BytesFreedTotal, RemovalFailures and forgets LastCleanup")
+  void resetStatistics();
+}

@@ -1,0 +1,158 @@
+package org.diskwarden.jmx;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.AttributeChangeNotification;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.JMException;
+import javax.management.MBeanNotificationInfo;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.ObjectName;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.diskwarden.DiskWarden;
+import org.diskwarden.config.PolicyConfig;
+import org.diskwarden.notify.Event;
+import org.diskwarden.notify.Notifier;
+
+/**
+ * Registers the agent MXBean ({@code org.diskwarden:type=Agent}) and one MXBean per policy
+ * ({@code org.diskwarden:type=Policy,name=<name>}), and turns the agent's events into JMX notifications.
+ */
+public final class JmxExporter implements AutoCloseable {
+  private static final Logger LOG = LogManager.getLogger(JmxExporter.class);
+  public static final String AGENT = "org.diskwarden:type=Agent";
+  public static final String CLEANUP = "org.diskwarden.cleanup";
+  public static final String CRITICAL = "org.diskwarden.critical";
+  public static final String RECOVERED = "org.diskwarden.recovered";
+  public static final String FAILURE = "org.diskwarden.failure";
+
+  private final DiskWarden warden;
+  private final MBeanServer server;
+  private final ObjectName agentName;
+  private final NotificationBroadcasterSupport emitter;
+  private final AtomicLong sequence = new AtomicLong();
+  private final Map<String, ObjectName> policies = new LinkedHashMap<>();
+  private final Notifier notifier = this::publish;
+
+  private JmxExporter(DiskWarden warden, MBeanServer server) {
+    this.warden = warden;
+    this.server = server;
+    this.agentName = name(AGENT);
+    this.emitter = new NotificationBroadcasterSupport(
+        new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
+            AttributeChangeNotification.class.getName(), "A JMX write changed a setting (old and new value)"),
+        new MBeanNotificationInfo(new String[] {CLEANUP}, Notification.class.getName(),
+            "A sweep ended; user data is the LastCleanup CompositeData"),
+        new MBeanNotificationInfo(new String[] {CRITICAL}, Notification.class.getName(),
+            "The state became CRITICAL: the policies cannot bring free space back above the trigger"),
+        new MBeanNotificationInfo(new String[] {RECOVERED}, Notification.class.getName(),
+            "Free space is back at or above the trigger"),
+        new MBeanNotificationInfo(new String[] {FAILURE}, Notification.class.getName(),
+            "A removal, check, git gc or config reload failed"));
+  }
+
+  /** The ObjectName of a policy's MXBean. */
+  public static ObjectName policyName(String policy) {
+    return name("org.diskwarden:type=Policy,name=" + policy);
+  }
+
+  private static ObjectName name(String text) {
+    try {
+      return new ObjectName(text);
+    } catch (MalformedObjectNameException e) {
+      throw new IllegalArgumentException("not an ObjectName: " + text, e);
+    }
+  }
+
+  /**
+   * Registers the agent's MXBeans in {@code server}.
+   *
+   * @throws IllegalStateException when another agent in this JVM already registered them
+   */
+  public static JmxExporter register(DiskWarden warden, MBeanServer server) {
+    JmxExporter exporter = new JmxExporter(warden, server);
+    AgentControl agent = new AgentControl(warden,
+        new Announcer(exporter.emitter, exporter.agentName, exporter.sequence), exporter::refreshPolicies);
+    try {
+      server.registerMBean(new DescribedMBean<>(agent, DiskWardenMXBean.class, false, exporter.emitter), exporter.agentName);
+    } catch (InstanceAlreadyExistsException e) {
+      throw new IllegalStateException("an MBean named " + AGENT + " is already registered in this JVM: "
+          + "is another diskwarden agent running here? One agent per JVM can be managed over JMX", e);
+    } catch (JMException e) {
+      throw new IllegalStateException("cannot register " + AGENT + ": " + e.getMessage(), e);
+    }
+    exporter.refreshPolicies();
+    warden.addNotifier(exporter.notifier);
+    return exporter;
+  }
+
+  /** Registers an MXBean for every configured policy and unregisters those no longer configured. */
+  synchronized void refreshPolicies() {
+    Set<String> configured = warden.config().policies().stream().map(PolicyConfig::name)
+        .collect(java.util.stream.Collectors.toSet());
+    policies.keySet().removeIf(p -> {
+      if (!configured.contains(p)) {
+        unregister(policies.get(p));
+        return true;
+      }
+      return false;
+    });
+    for (String p : configured) {
+      if (policies.containsKey(p)) {
+        continue;
+      }
+      ObjectName name = policyName(p);
+      NotificationBroadcasterSupport policyEmitter = new NotificationBroadcasterSupport(new MBeanNotificationInfo(
+          new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE}, AttributeChangeNotification.class.getName(),
+          "A JMX write changed a setting of the policy (old and new value)"));
+      try {
+        server.registerMBean(new DescribedMBean<>(new PolicyControl(warden, p,
+            new Announcer(policyEmitter, name, sequence)),
+            PolicyMXBean.class, true, policyEmitter), name);
+        policies.put(p, name);
+      } catch (JMException e) {
+        LOG.warn("Cannot register {}: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  private void publish(Event event) {
+    String type = switch (event.type()) {
+      case CLEANUP -> CLEANUP;
+      case CRITICAL -> CRITICAL;
+      case RECOVERED -> RECOVERED;
+      case FAILURE -> FAILURE;
+      default -> null;
+    };
+    if (type == null) {
+      return;
+    }
+    Notification n = new Notification(type, agentName, sequence.incrementAndGet(), event.time().toEpochMilli(),
+        event.message());
+    event.report().map(OpenData::cleanup).ifPresent(n::setUserData);
+    emitter.sendNotification(n);
+  }
+
+  private void unregister(ObjectName name) {
+    try {
+      server.unregisterMBean(name);
+    } catch (JMException e) {
+      LOG.warn("Cannot unregister {}: {}", name, e.getMessage());
+    }
+  }
+
+  /** Unregisters every MXBean and stops turning events into notifications. */
+  @Override
+  public synchronized void close() {
+    warden.removeNotifier(notifier);
+    policies.values().forEach(this::unregister);
+    policies.clear();
+    unregister(agentName);
+  }
+}

@@ -1,0 +1,95 @@
+package org.diskwarden.jmx;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.diskwarden.DiskWarden;
+import org.diskwarden.config.PolicyConfig;
+import org.diskwarden.policy.Candidate;
+
+/** One policy's MXBean; it looks its policy up by name in the configuration in force. */
+final class PolicyControl implements PolicyMXBean {
+
+  private final DiskWarden warden;
+  private final String policy;
+  private final Announcer announcer;
+
+  PolicyControl(DiskWarden warden, String policy, Announcer announcer) {
+    this.warden = warden;
+    this.policy = policy;
+    this.announcer = announcer;
+  }
+
+  private PolicyConfig current() {
+    return warden.config().policies().stream().filter(p -> p.name().equals(policy)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("policy " + policy + " is no longer configured"));
+  }
+
+  private <V> void write(String attribute, String type, V oldValue, V newValue, UnaryOperator<PolicyConfig> change) {
+    try {
+      warden.update(c -> c.withPolicy(change.apply(current())));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(attribute + " of policy " + policy + " value was set to " + newValue + ": "
+          + e.getMessage(), e);
+    }
+    announcer.changed(attribute, type, oldValue, newValue);
+  }
+
+  @Override
+  public String getName() {
+    return policy;
+  }
+
+  @Override
+  public String getPath() {
+    return current().path();
+  }
+
+  @Override
+  public int getKeepLatest() {
+    return current().keepLatest();
+  }
+
+  @Override
+  public void setKeepLatest(int keep) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("KeepLatest value was set to " + keep + ", must be >= 1");
+    }
+    write("KeepLatest", "int", getKeepLatest(), keep, p -> p.withKeepLatest(keep));
+  }
+
+  @Override
+  public double getMaxAgeDays() {
+    return current().maxAge().toSeconds() / 86400.0;
+  }
+
+  @Override
+  public void setMaxAgeDays(double days) {
+    if (!Double.isFinite(days) || days < 0) {
+      throw new IllegalArgumentException("MaxAgeDays value was set to " + days + ", must be >= 0 (0 = no age rule)");
+    }
+    write("MaxAgeDays", "double", getMaxAgeDays(), days,
+        p -> p.withMaxAge(Duration.ofSeconds(Math.round(days * 86400))));
+  }
+
+  @Override
+  public boolean isEnabled() {
+    return current().enabled();
+  }
+
+  @Override
+  public void setEnabled(boolean enabled) {
+    write("Enabled", "boolean", isEnabled(), enabled, p -> p.withEnabled(enabled));
+  }
+
+  @Override
+  public int getCandidateCount() {
+    return (int) warden.lastPlan().stream().flatMap(p -> p.candidates().stream())
+        .filter(c -> c.policy().equals(policy)).count();
+  }
+
+  @Override
+  public long getCandidateBytes() {
+    return warden.lastPlan().stream().flatMap(p -> p.candidates().stream())
+        .filter(c -> c.policy().equals(policy)).mapToLong(Candidate::bytes).sum();
+  }
+}

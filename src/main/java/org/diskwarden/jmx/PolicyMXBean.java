@@ -1,0 +1,36 @@
+package org.diskwarden.jmx;
+
+/**
+ * One retention policy, {@code org.diskwarden:type=Policy,name=<policy name>}. Writes are validated
+ * as the config file is and take effect at the next plan.
+ */
+@Description("A diskwarden retention policy")
+public interface PolicyMXBean {
+
+  @Description("The policy's name")
+  String getName();
+
+  @Description("Folder relative to base_dir whose direct children are the policy's entries")
+  String getPath();
+
+  @Description("Newest settled entries kept (per group), >= 1; 0 when the policy has only max_age")
+  int getKeepLatest();
+
+  void setKeepLatest(int keep);
+
+  @Description("Entries older than this many days are candidates; 0 = no age rule")
+  double getMaxAgeDays();
+
+  void setMaxAgeDays(double days);
+
+  @Description("false: sweeps skip the policy")
+  boolean isEnabled();
+
+  void setEnabled(boolean enabled);
+
+  @Description("Candidates of the policy in the last plan")
+  int getCandidateCount();
+
+  @Description("Bytes its candidates would free, in the last plan")
+  long getCandidateBytes();
+}

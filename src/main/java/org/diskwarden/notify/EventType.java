@@ -1,0 +1,25 @@
+package org.diskwarden.notify;
+
+import java.util.Locale;
+
+/** What happened; the names are those of the config's {@code notify.events}. */
+public enum EventType {
+  /** A sweep removed something (or would have, in dry run). */
+  CLEANUP,
+  /** The state became CRITICAL. */
+  CRITICAL,
+  /** Still CRITICAL after the reminder period. */
+  CRITICAL_REMINDER,
+  /** Back to OK after LOW or CRITICAL. */
+  RECOVERED,
+  /** A removal, git gc or config reload failed. */
+  FAILURE,
+  /** The agent started. */
+  STARTED,
+  /** The agent stopped. */
+  STOPPED;
+
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
