@@ -3,6 +3,7 @@ package org.diskwarden;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
+import org.diskwarden.notify.Dispatcher;
 import org.diskwarden.notify.Event;
 import org.diskwarden.notify.EventType;
 import org.diskwarden.notify.Notifier;
@@ -56,6 +58,9 @@ public final class DiskWarden {
   private volatile boolean stopping;
   private volatile CheckSchedule schedule;
   private BaseDirLock lock;
+  private volatile Dispatcher dispatcher;
+  private volatile UnaryOperator<String> environment = System::getenv;
+  private volatile Instant lastCriticalNotice = Instant.MIN;
 
   private final AtomicReference<Usage> lastUsage = new AtomicReference<>();
   private final AtomicReference<State> state = new AtomicReference<>(State.OK);
@@ -91,6 +96,11 @@ public final class DiskWarden {
     this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock);
   }
 
+  /** Where secrets (password_env, secret_env, ${VAR} in headers) are read; the process environment by default. */
+  public void useEnvironment(UnaryOperator<String> env) {
+    this.environment = env;
+  }
+
   /** Adds an outlet for events (JMX notifications, email, webhooks). */
   public void addNotifier(Notifier notifier) {
     notifiers.add(notifier);
@@ -110,6 +120,26 @@ public final class DiskWarden {
       } catch (RuntimeException e) {
         LOG.warn("Notifier {} failed on {} event: {}", n, type.key(), e.toString());
       }
+    }
+  }
+
+  private synchronized void swapDispatcher(WardenConfig before, WardenConfig after) throws ConfigException {
+    if (before.notifications().equals(after.notifications())) {
+      return;
+    }
+    Dispatcher next = null;
+    if (after.notifications().hasOutlets()) {
+      try {
+        next = Dispatcher.start(after.notifications(), clock, environment);
+      } catch (IllegalArgumentException e) {
+        publish(EventType.FAILURE, "config reload failed; the old config stays: " + e.getMessage(), Optional.empty());
+        throw new ConfigException(configFile.map(Path::toString).orElse("config"), List.of(e.getMessage()));
+      }
+    }
+    closeDispatcher();
+    if (next != null) {
+      dispatcher = next;
+      addNotifier(next);
     }
   }
 
@@ -150,6 +180,9 @@ public final class DiskWarden {
           + "; a new base_dir needs a restart (the lock is per base_dir)");
     }
     WardenConfig before = config.get();
+    if (dispatcher != null || lock != null) {
+      swapDispatcher(before, loaded);
+    }
     update(c -> loaded);
     fileConfig.set(loaded);
     LOG.info("Config reloaded from {}{}", file, before.equals(loaded) ? " (unchanged)" : "");
@@ -210,6 +243,25 @@ public final class DiskWarden {
    * The scheduled check: one volume reading; below the trigger, a plan and (unless paused) a sweep.
    */
   public void check() {
+    try {
+      checkOnce();
+    } finally {
+      remindIfStillCritical();
+    }
+  }
+
+  private void remindIfStillCritical() {
+    Duration period = config.get().notifications().criticalReminder();
+    Instant now = clock.instant();
+    if (state.get() == State.CRITICAL && !period.isZero() && !now.isBefore(lastCriticalNotice.plus(period))) {
+      lastCriticalNotice = now;
+      Usage u = lastUsage.get();
+      publish(EventType.CRITICAL_REMINDER, "still critical: " + (u == null ? "" : Size.human(u.free(), 1) + " free"),
+          Optional.empty());
+    }
+  }
+
+  private void checkOnce() {
     WardenConfig c = config.get();
     Usage u = usage();
     lastCheck.set(u.at());
@@ -316,6 +368,7 @@ public final class DiskWarden {
     Usage u = lastUsage.get();
     String free = u == null ? "" : Size.human(u.free(), 1) + " free";
     if (next == State.CRITICAL) {
+      lastCriticalNotice = clock.instant();
       publish(EventType.CRITICAL, "space is critical: " + free + ", below the trigger, and the policies cannot bring it back",
           Optional.empty());
     } else if (next == State.OK) {
@@ -332,12 +385,23 @@ public final class DiskWarden {
     if (lock != null) {
       throw new IllegalStateException("the agent is already started");
     }
-    lock = BaseDirLock.acquire(config.get().baseDir());
+    if (config.get().notifications().hasOutlets()) {
+      // Templates are checked here, before anything else starts: a typo fails now, not at 3 am.
+      dispatcher = Dispatcher.start(config.get().notifications(), clock, environment);
+      addNotifier(dispatcher);
+    }
+    try {
+      lock = BaseDirLock.acquire(config.get().baseDir());
+    } catch (RuntimeException e) {
+      closeDispatcher();
+      throw e;
+    }
     try {
       schedule = CheckSchedule.start(this::scheduledCheck, config.get().checkInterval());
     } catch (RuntimeException e) {
       lock.close();
       lock = null;
+      closeDispatcher();
       throw e;
     }
     LOG.info("diskwarden started: watching {} every {} (trigger {} / {}%, target {} / {}%, {} mode{})",
@@ -373,7 +437,23 @@ public final class DiskWarden {
       stopped.countDown();
       LOG.info("diskwarden stopped");
       publish(EventType.STOPPED, "diskwarden stopped", Optional.empty());
+      closeDispatcher();
     }
+  }
+
+  private void closeDispatcher() {
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      removeNotifier(d);
+      d.close();
+      dispatcher = null;
+    }
+  }
+
+  /** Notifications that failed for good since start. */
+  public long notificationFailures() {
+    Dispatcher d = dispatcher;
+    return d == null ? 0 : d.failures();
   }
 
   /** Blocks until {@link #stop()} has run. */

@@ -11,7 +11,11 @@ import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;
+import java.util.List;
 import org.diskwarden.jmx.JmxExporter;
+import org.diskwarden.notify.Dispatcher;
+import org.diskwarden.notify.Event;
+import org.diskwarden.notify.EventType;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.PlanText;
 import org.diskwarden.sweep.Removal;
@@ -30,7 +34,8 @@ import picocli.CommandLine.Spec;
 /** {@code bin/diskwarden}: the agent and its one-shot commands. */
 @Command(name = "diskwarden", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Keeps the volume of a training directory from filling up.",
-    subcommands = {Main.Run.class, Main.Check.class, Main.PlanCommand.class, Main.Clean.class})
+    subcommands = {Main.Run.class, Main.Check.class, Main.PlanCommand.class, Main.Clean.class,
+        Main.NotifyTest.class})
 public final class Main implements Runnable {
   private static final Logger LOG = LogManager.getLogger(Main.class);
   /** Exit status for a configuration the agent refuses. */
@@ -52,7 +57,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit status (tests call this instead of main). */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("diskwarden: " + e.getMessage());
       return UNKNOWN;
@@ -135,6 +140,10 @@ public final class Main implements Runnable {
     int call(DiskWarden warden, PrintWriter out) throws InterruptedException {
       try {
         warden.start();
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+        spec.commandLine().getErr().println("diskwarden: nothing was touched; fix it and start again");
+        return CONFIG_ERROR;
       } catch (IllegalStateException e) {
         spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
         return 1;
@@ -220,6 +229,41 @@ public final class Main implements Runnable {
       } catch (IllegalStateException e) {
         spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
         return 1;
+      }
+    }
+  }
+
+  @Command(name = "notify-test", mixinStandardHelpOptions = true,
+      description = "Send a sample event through every configured outlet and print what each answered; "
+          + "exit 0 when all accepted it, 1 when one failed, 2 for a bad config or template.")
+  static final class NotifyTest extends ConfiguredCommand {
+    @Option(names = "--event", paramLabel = "TYPE", defaultValue = "cleanup",
+        description = "Event to send: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    EventType event;
+
+    @Override
+    int call(DiskWarden warden, PrintWriter out) {
+      if (!warden.config().notifications().hasOutlets()) {
+        out.println("No notification outlet is configured (notify.email, notify.webhooks, notify.exec).");
+        return 1;
+      }
+      Dispatcher dispatcher;
+      try {
+        dispatcher = Dispatcher.start(warden.config().notifications(), Clock.systemUTC(), System::getenv);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+        return CONFIG_ERROR;
+      }
+      try {
+        Usage u = warden.usage();
+        Event sample = Dispatcher.sample(event, u.at());
+        Event real = new Event(event, u.at(), sample.host(), warden.config().baseDir().toString(), warden.state(), u,
+            warden.config().thresholds(), Optional.empty(), "test of the " + event.key() + " notification");
+        List<String> answers = dispatcher.test(real);
+        answers.forEach(out::println);
+        return answers.stream().allMatch(a -> a.contains(": OK ")) ? 0 : 1;
+      } finally {
+        dispatcher.close();
       }
     }
   }

@@ -25,20 +25,28 @@ import java.util.regex.PatternSyntaxException;
 public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of(
       "base_dir", "min_free", "min_free_gb", "min_free_percent", "target_free", "target_free_percent",
-      "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git",
+      "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify",
       "keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> COMPACT_KEYS = Set.of("keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> POLICY_KEYS = Set.of(
       "name", "path", "keep_latest", "max_age", "order_by", "complete_marker", "group_by", "match", "enabled");
   private static final Set<String> GIT_KEYS = Set.of("repo", "repos", "gc", "aggressive", "prune_expire", "schedule");
+  private static final Set<String> NOTIFY_KEYS = Set.of("events", "critical_reminder", "min_interval", "retries",
+      "retry_backoff", "templates", "email", "webhooks", "exec");
+  private static final Set<String> EMAIL_KEYS = Set.of("host", "port", "transport", "username", "password_env",
+      "from", "to", "timeout", "tls_verify");
+  private static final Set<String> WEBHOOK_KEYS = Set.of("url", "format", "secret_env", "headers", "timeout");
   private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   /** The first script's backup naming: {@code <type>_<yyyymmdd>...}. */
   static final String DEFAULT_BACKUP_GROUP = "^(.+?)_\\d{8}";
 
   private final YAMLMapper yaml = new YAMLMapper();
+  private final Path configDir;
   private final List<String> problems = new ArrayList<>();
 
-  private ConfigLoader() {}
+  private ConfigLoader(Path configDir) {
+    this.configDir = configDir;
+  }
 
   /**
    * Loads and validates a config file.
@@ -53,13 +61,19 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file.toString(), List.of("cannot read the file: " + e));
     }
-    return parse(text, file.toString(), baseDirOverride);
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(text, file.toString(), baseDirOverride, dir);
   }
 
-  /** Validates config text; {@code source} names it in the error. */
+  /** Validates config text; {@code source} names it in the error; relative paths resolve against ./conf. */
   public static WardenConfig parse(String text, String source, Optional<Path> baseDirOverride)
       throws ConfigException {
-    ConfigLoader loader = new ConfigLoader();
+    return parse(text, source, baseDirOverride, Path.of("conf").toAbsolutePath());
+  }
+
+  private static WardenConfig parse(String text, String source, Optional<Path> baseDirOverride, Path configDir)
+      throws ConfigException {
+    ConfigLoader loader = new ConfigLoader(configDir);
     WardenConfig config = loader.read(text, baseDirOverride);
     if (!loader.problems.isEmpty() || config == null) {
       throw new ConfigException(source, loader.problems);
@@ -121,12 +135,13 @@ public final class ConfigLoader {
     protect.forEach(glob -> relativeGlob("protect", glob));
     List<PolicyConfig> policies = root.has("policies") ? policies(root) : compactPolicies(root);
     List<String> gitRepos = git(root);
+    NotifyConfig notifications = notify(root.has("notify") ? root.get("notify") : yaml.createObjectNode());
 
     if (!problems.isEmpty() || baseDir == null || thresholds == null) {
       return null;
     }
     return new WardenConfig(baseDir, thresholds, checkInterval, minAge, mode, dryRun, paused,
-        protect, policies, gitRepos);
+        protect, policies, gitRepos, notifications);
   }
 
   private Path baseDir(JsonNode root, Optional<Path> override) {
@@ -275,6 +290,127 @@ public final class ConfigLoader {
     }
     repos.forEach(r -> relativePath("git.repos", r));
     return repos;
+  }
+
+  private NotifyConfig notify(JsonNode n) {
+    NotifyConfig d = NotifyConfig.none();
+    if (!n.isObject()) {
+      problems.add("notify must be a mapping (events, critical_reminder, min_interval, email, webhooks, exec)");
+      return d;
+    }
+    unknownKeys(n, NOTIFY_KEYS, "notify.");
+    List<String> events = n.has("events") ? strings(n, "events", "notify.") : d.events();
+    for (String e : events) {
+      if (!NotifyConfig.EVENTS.contains(e)) {
+        problems.add("notify.events value '" + e + "' is not an event; allowed: " + NotifyConfig.EVENTS);
+      }
+    }
+    Duration reminder = duration(n, "critical_reminder", d.criticalReminder(), "notify.");
+    Duration minInterval = duration(n, "min_interval", d.minInterval(), "notify.");
+    int retries = d.retries();
+    if (n.has("retries")) {
+      JsonNode r = n.get("retries");
+      if (!r.isIntegralNumber() || r.asInt() < 1 || r.asInt() > 10) {
+        problems.add("notify.retries value was set to " + r + ", must be a whole number from 1 to 10");
+      } else {
+        retries = r.asInt();
+      }
+    }
+    Duration backoff = duration(n, "retry_backoff", d.retryBackoff(), "notify.");
+    // Templates live in notifications/ beside conf/, wherever the install is.
+    Path templates = configDir.resolve(optionalText(n, "templates").orElse("../notifications")).normalize();
+    Optional<NotifyConfig.Email> email = n.hasNonNull("email") ? Optional.ofNullable(email(n.get("email")))
+        : Optional.empty();
+    List<NotifyConfig.Webhook> hooks = new ArrayList<>();
+    if (n.has("webhooks")) {
+      JsonNode list = n.get("webhooks");
+      if (!list.isArray()) {
+        problems.add("notify.webhooks must be a list of {url, format, secret_env, headers, timeout}");
+      } else {
+        for (int i = 0; i < list.size(); i++) {
+          NotifyConfig.Webhook hook = webhook(list.get(i), "notify.webhooks[" + i + "].");
+          if (hook != null) {
+            hooks.add(hook);
+          }
+        }
+      }
+    }
+    return new NotifyConfig(events, reminder, minInterval, retries, backoff, templates, email, hooks,
+        optionalText(n, "exec"));
+  }
+
+  private NotifyConfig.Email email(JsonNode e) {
+    String at = "notify.email.";
+    if (!e.isObject()) {
+      problems.add("notify.email must be a mapping (host, port, transport, username, password_env, from, to, timeout)");
+      return null;
+    }
+    unknownKeys(e, EMAIL_KEYS, at);
+    String host = text(e, "host", "");
+    if (host.isBlank()) {
+      problems.add(at + "host is required: the SMTP server");
+    }
+    String transport = text(e, "transport", "smtp_tls");
+    if (!NotifyConfig.Email.TRANSPORTS.contains(transport)) {
+      problems.add(at + "transport value was set to '" + transport + "', must be one of " + NotifyConfig.Email.TRANSPORTS);
+    }
+    int defaultPort = switch (transport) {
+      case "smtps" -> 465;
+      case "smtp" -> 25;
+      default -> 587;
+    };
+    int port = defaultPort;
+    if (e.has("port")) {
+      JsonNode p = e.get("port");
+      if (!p.isIntegralNumber() || p.asInt() < 1 || p.asInt() > 65535) {
+        problems.add(at + "port value was set to " + p + ", must be a port number 1..65535");
+      } else {
+        port = p.asInt();
+      }
+    }
+    String from = text(e, "from", "");
+    if (from.isBlank()) {
+      problems.add(at + "from is required: the sender address");
+    }
+    List<String> to = strings(e, "to", at);
+    if (to.isEmpty()) {
+      problems.add(at + "to is required: one or more recipient addresses");
+    }
+    Duration timeout = duration(e, "timeout", Duration.ofSeconds(10), at);
+    return new NotifyConfig.Email(host, port, transport, optionalText(e, "username"), optionalText(e, "password_env"),
+        from, to, timeout, bool(e, "tls_verify", true, at));
+  }
+
+  private NotifyConfig.Webhook webhook(JsonNode w, String at) {
+    if (!w.isObject()) {
+      problems.add(at.substring(0, at.length() - 1) + " must be a mapping {url, format, secret_env, headers, timeout}");
+      return null;
+    }
+    unknownKeys(w, WEBHOOK_KEYS, at);
+    String url = text(w, "url", "");
+    java.net.URI uri = null;
+    try {
+      uri = new java.net.URI(url);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new java.net.URISyntaxException(url, "must be an http or https URL");
+      }
+    } catch (java.net.URISyntaxException ex) {
+      problems.add(at + "url value was set to '" + url + "', must be an http:// or https:// URL");
+    }
+    String format = text(w, "format", "json");
+    if (!NotifyConfig.Webhook.FORMATS.contains(format)) {
+      problems.add(at + "format value was set to '" + format + "', must be one of " + NotifyConfig.Webhook.FORMATS);
+    }
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    if (w.has("headers")) {
+      if (!w.get("headers").isObject()) {
+        problems.add(at + "headers must be a mapping of header name to value");
+      } else {
+        w.get("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+      }
+    }
+    Duration timeout = duration(w, "timeout", Duration.ofSeconds(5), at);
+    return uri == null ? null : new NotifyConfig.Webhook(uri, format, optionalText(w, "secret_env"), headers, timeout);
   }
 
   private void unknownKeys(JsonNode node, Set<String> allowed, String prefix) {

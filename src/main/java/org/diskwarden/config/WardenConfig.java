@@ -18,6 +18,7 @@ import java.util.List;
  * @param protect globs relative to base_dir that are never touched, nor anything under them
  * @param policies retention rules, applied in this order
  * @param gitRepos repositories relative to base_dir, for git maintenance
+ * @param notifications notification settings (the notify: section)
  */
 public record WardenConfig(
     Path baseDir,
@@ -29,7 +30,8 @@ public record WardenConfig(
     boolean paused,
     List<String> protect,
     List<PolicyConfig> policies,
-    List<String> gitRepos) {
+    List<String> gitRepos,
+    NotifyConfig notifications) {
 
   public WardenConfig {
     protect = List.copyOf(protect);
@@ -45,33 +47,33 @@ public record WardenConfig(
   }
 
   public WardenConfig withThresholds(Thresholds t) {
-    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, gitRepos);
+    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, gitRepos, notifications);
   }
 
   public WardenConfig withCheckInterval(Duration d) {
-    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, gitRepos);
+    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, gitRepos, notifications);
   }
 
   public WardenConfig withMinAge(Duration d) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, gitRepos);
+    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, gitRepos, notifications);
   }
 
   public WardenConfig withCleanupMode(CleanupMode m) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, gitRepos);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, gitRepos, notifications);
   }
 
   public WardenConfig withDryRun(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, gitRepos);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, gitRepos, notifications);
   }
 
   public WardenConfig withPaused(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, gitRepos);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, gitRepos, notifications);
   }
 
   public WardenConfig withPolicy(PolicyConfig changed) {
     List<PolicyConfig> list = policies.stream()
         .map(p -> p.name().equals(changed.name()) ? changed : p)
         .toList();
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, gitRepos);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, gitRepos, notifications);
   }
 }

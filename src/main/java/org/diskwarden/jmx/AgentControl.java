@@ -230,6 +230,11 @@ final class AgentControl implements DiskWardenMXBean {
   }
 
   @Override
+  public long getNotificationFailures() {
+    return warden.notificationFailures();
+  }
+
+  @Override
   public String getConfigFile() {
     return warden.configFile().map(Object::toString).orElse("");
   }

@@ -86,6 +86,9 @@ public interface DiskWardenMXBean {
   @Description("Removals that failed or the guard refused since start or the last resetStatistics")
   long getRemovalFailures();
 
+  @Description("Notifications (email, webhook, exec) that failed for good since start")
+  long getNotificationFailures();
+
   @Description("The config file the agent was started from")
   String getConfigFile();
 

@@ -1,0 +1,214 @@
+package org.diskwarden.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.diskwarden.config.NotifyConfig;
+import org.diskwarden.config.Thresholds;
+import org.diskwarden.volume.State;
+import org.diskwarden.volume.Usage;
+
+/**
+ * Takes events from the agent and delivers them to every outlet, never on the agent's thread: a
+ * bounded queue, two sender threads, retries with backoff for connection errors, 5xx and 429, and per
+ * event type at most one message per {@code min_interval} (the suppressed ones are counted and named
+ * in the next message). A final failure is logged and counted, and raises no new event.
+ */
+public final class Dispatcher implements Notifier, AutoCloseable {
+  private static final Logger LOG = LogManager.getLogger(Dispatcher.class);
+  private static final int QUEUE_LIMIT = 1000;
+  private static final Duration DRAIN = Duration.ofSeconds(10);
+  private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+
+  private final NotifyConfig config;
+  private final Templates templates;
+  private final List<Outlet> outlets;
+  private final Clock clock;
+  private final ScheduledThreadPoolExecutor senders;
+  private final ExecutorService io;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong delivered = new AtomicLong();
+  private final Map<EventType, Window> windows = new EnumMap<>(EventType.class);
+
+  /** Per event type: when one was last sent, and what was held back since. */
+  private static final class Window {
+    Instant lastSent;
+    int suppressed;
+    Instant firstSuppressed;
+  }
+
+  private Dispatcher(NotifyConfig config, Templates templates, Clock clock, UnaryOperator<String> env) {
+    this.config = config;
+    this.templates = templates;
+    this.clock = clock;
+    this.io = Executors.newCachedThreadPool(daemon("diskwarden-notify-io"));
+    this.senders = new ScheduledThreadPoolExecutor(2, daemon("diskwarden-notify"));
+    List<Outlet> list = new ArrayList<>();
+    config.email().ifPresent(e -> list.add(new EmailNotifier(e, io, env)));
+    config.webhooks().forEach(w -> list.add(new WebhookNotifier(w, io, env)));
+    config.exec().ifPresent(x -> list.add(new ExecNotifier(x)));
+    this.outlets = List.copyOf(list);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Reads and checks the templates (every event, every outlet's form), then starts the senders.
+   *
+   * @param env reads an environment variable (secrets come from the environment, never the file)
+   * @throws IllegalArgumentException naming the template file and line that is wrong
+   */
+  public static Dispatcher start(NotifyConfig config, Clock clock, UnaryOperator<String> env) {
+    Templates templates = Templates.load(config.templates(), NotifyConfig.EVENTS);
+    ObjectMapper json = new ObjectMapper();
+    for (EventType type : EventType.values()) {
+      String slack = templates.render(sample(type, clock.instant()), "").slackJson();
+      try {
+        json.readTree(slack);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(config.templates().resolve(type.key() + ".slack.json")
+            + ": does not render to valid JSON: " + e.getOriginalMessage(), e);
+      }
+    }
+    config.email().flatMap(NotifyConfig.Email::passwordEnv).filter(v -> env.apply(v) == null)
+        .ifPresent(v -> LOG.warn("notify.email.password_env names {}, which is not set: sending without a password", v));
+    return new Dispatcher(config, templates, clock, env);
+  }
+
+  /** An event with made-up numbers, for checking templates and for notify-test. */
+  public static Event sample(EventType type, Instant now) {
+    return new Event(type, now, "sample-host", "/data/training", type == EventType.CRITICAL ? State.CRITICAL : State.OK,
+        new Usage(1800L << 30, 98L << 30, now), new Thresholds(50L << 30, 10, 60L << 30, 12), Optional.empty(),
+        "sample " + type.key() + " event from bin/diskwarden notify-test");
+  }
+
+  @Override
+  public void publish(Event event) {
+    if (!config.events().contains(event.type().key()) || outlets.isEmpty()) {
+      return;
+    }
+    String suppressed;
+    synchronized (windows) {
+      Window w = windows.computeIfAbsent(event.type(), t -> new Window());
+      Instant now = clock.instant();
+      if (w.lastSent != null && now.isBefore(w.lastSent.plus(config.minInterval()))) {
+        if (w.suppressed++ == 0) {
+          w.firstSuppressed = now;
+        }
+        LOG.info("Notification {} held back by min_interval ({} held since {})", event.type().key(), w.suppressed,
+            HHMM.format(w.firstSuppressed));
+        return;
+      }
+      suppressed = w.suppressed == 0 ? ""
+          : "(" + w.suppressed + " more since " + HHMM.format(w.firstSuppressed) + ")";
+      w.lastSent = now;
+      w.suppressed = 0;
+    }
+    if (pending.incrementAndGet() > QUEUE_LIMIT) {
+      pending.decrementAndGet();
+      failures.incrementAndGet();
+      LOG.error("Notification queue full ({} waiting): {} event dropped", QUEUE_LIMIT, event.type().key());
+      return;
+    }
+    Templates.Message message = templates.render(event, suppressed);
+    String id = UUID.randomUUID().toString();
+    pending.addAndGet(outlets.size() - 1);
+    for (Outlet outlet : outlets) {
+      senders.execute(() -> attempt(outlet, event, message, id, suppressed, 1));
+    }
+  }
+
+  private void attempt(Outlet outlet, Event event, Templates.Message message, String id, String suppressed, int n) {
+    try {
+      String answer = outlet.send(event, message, id, suppressed);
+      delivered.incrementAndGet();
+      pending.decrementAndGet();
+      LOG.info("Notification {} {} sent through {}: {}", event.type().key(), id, outlet.name(), answer);
+    } catch (Outlet.DeliveryException e) {
+      if (e.retryable() && n < config.retries() && !senders.isShutdown()) {
+        long delay = config.retryBackoff().toMillis() << (n - 1);
+        LOG.warn("Notification {} through {} failed (try {} of {}), retrying in {} ms: {}", event.type().key(),
+            outlet.name(), n, config.retries(), delay, e.getMessage());
+        senders.schedule(() -> attempt(outlet, event, message, id, suppressed, n + 1), delay, TimeUnit.MILLISECONDS);
+        return;
+      }
+      pending.decrementAndGet();
+      failures.incrementAndGet();
+      LOG.error("Notification {} {} through {} failed for good after {} tr{}: {}", event.type().key(), id,
+          outlet.name(), n, n == 1 ? "y" : "ies", e.getMessage());
+    } catch (RuntimeException e) {
+      pending.decrementAndGet();
+      failures.incrementAndGet();
+      LOG.error("Notification {} through {} failed: {}", event.type().key(), outlet.name(), e.toString());
+    }
+  }
+
+  /** Sends {@code event} through every outlet now, once, and says what each answered. */
+  public List<String> test(Event event) {
+    List<String> answers = new ArrayList<>();
+    Templates.Message message = templates.render(event, "");
+    for (Outlet outlet : outlets) {
+      try {
+        answers.add(outlet.name() + ": OK " + outlet.send(event, message, UUID.randomUUID().toString(), ""));
+      } catch (Outlet.DeliveryException e) {
+        answers.add(outlet.name() + ": FAILED " + e.getMessage());
+      }
+    }
+    return answers;
+  }
+
+  /** Deliveries that failed for good (or were dropped) since start. */
+  public long failures() {
+    return failures.get();
+  }
+
+  /** Deliveries that succeeded since start. */
+  public long delivered() {
+    return delivered.get();
+  }
+
+  /** Waits up to 10 s for queued deliveries, then stops the senders and closes the outlets. */
+  @Override
+  public void close() {
+    senders.setExecuteExistingDelayedTasksAfterShutdownPolicy(true);
+    senders.shutdown();
+    try {
+      if (!senders.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("{} notification(s) still undelivered after {} s; dropped", pending.get(), DRAIN.toSeconds());
+        senders.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      senders.shutdownNow();
+    }
+    outlets.forEach(Outlet::close);
+    io.shutdownNow();
+  }
+}

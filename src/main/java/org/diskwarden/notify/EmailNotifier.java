@@ -1,0 +1,82 @@
+package org.diskwarden.notify;
+
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.diskwarden.config.NotifyConfig;
+import org.simplejavamail.api.email.Email;
+import org.simplejavamail.api.mailer.Mailer;
+import org.simplejavamail.api.mailer.config.TransportStrategy;
+import org.simplejavamail.email.EmailBuilder;
+import org.simplejavamail.mailer.MailerBuilder;
+
+/** Email through Simple Java Mail, each send bounded as a whole (its socket timeout is per read). */
+final class EmailNotifier implements Outlet {
+  private final NotifyConfig.Email config;
+  private final Mailer mailer;
+  private final ExecutorService io;
+
+  EmailNotifier(NotifyConfig.Email config, ExecutorService io, UnaryOperator<String> env) {
+    this.config = config;
+    this.io = io;
+    String password = config.passwordEnv().map(env).orElse(null);
+    TransportStrategy transport = switch (config.transport()) {
+      case "smtp" -> TransportStrategy.SMTP;
+      case "smtps" -> TransportStrategy.SMTPS;
+      default -> TransportStrategy.SMTP_TLS;
+    };
+    this.mailer = MailerBuilder
+        .withSMTPServer(config.host(), config.port(), config.username().orElse(null), password)
+        .withTransportStrategy(transport)
+        // The default is 60 s: a silent server would hold a send for a minute.
+        .withSessionTimeout((int) config.timeout().toMillis())
+        .withExecutorService(io)
+        .trustingAllHosts(!config.tlsVerify())
+        .verifyingServerIdentity(config.tlsVerify())
+        .buildMailer();
+  }
+
+  @Override
+  public String name() {
+    return "email " + config.transport() + "://" + config.host() + ":" + config.port();
+  }
+
+  @Override
+  public String send(Event event, Templates.Message message, String deliveryId, String suppressed)
+      throws DeliveryException {
+    Email email = EmailBuilder.startingBlank()
+        .from(config.from())
+        .toMultiple(config.to().toArray(String[]::new))
+        .withSubject(message.subject())
+        .withPlainText(message.text())
+        .withHTMLText(message.html())
+        .withHeader("X-Diskwarden-Delivery", deliveryId)
+        .withHeader("X-Diskwarden-Event", event.type().key())
+        .buildEmail();
+    try {
+      CompletableFuture.runAsync(() -> mailer.sendMail(email).join(), io)
+          .orTimeout(config.timeout().toMillis() * 2, TimeUnit.MILLISECONDS)
+          .join();
+      return "accepted for " + config.to();
+    } catch (CompletionException e) {
+      Throwable cause = Optional.ofNullable(e.getCause()).orElse(e);
+      throw new DeliveryException(name() + ": " + describe(cause), true, cause);
+    }
+  }
+
+  private static String describe(Throwable t) {
+    StringBuilder out = new StringBuilder(t.toString());
+    for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      out.append(" <- ").append(c);
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void close() {
+    mailer.shutdownConnectionPool();
+  }
+}

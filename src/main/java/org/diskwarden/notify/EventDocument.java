@@ -1,0 +1,60 @@
+package org.diskwarden.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.diskwarden.sweep.Removal;
+import org.diskwarden.sweep.SweepReport;
+
+/** The full event as JSON: the body of a json webhook and the stdin of the exec hook. */
+final class EventDocument {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private EventDocument() {}
+
+  static String of(Event e, String deliveryId, String suppressed) {
+    ObjectNode root = JSON.createObjectNode()
+        .put("id", deliveryId)
+        .put("type", e.type().key())
+        .put("time", e.time().toString())
+        .put("host", e.host())
+        .put("base_dir", e.baseDir())
+        .put("state", e.state().name())
+        .put("message", e.message())
+        .put("suppressed", suppressed);
+    root.putObject("volume")
+        .put("total_bytes", e.usage().total())
+        .put("free_bytes", e.usage().free())
+        .put("free_percent", e.usage().freePercent());
+    root.putObject("thresholds")
+        .put("min_free_bytes", e.thresholds().minFree())
+        .put("min_free_percent", e.thresholds().minFreePercent())
+        .put("target_free_bytes", e.thresholds().targetFree())
+        .put("target_free_percent", e.thresholds().targetFreePercent())
+        .put("trigger_bytes", e.thresholds().triggerBytes(e.usage().total()))
+        .put("target_bytes", e.thresholds().targetBytes(e.usage().total()));
+    if (e.report().isPresent()) {
+      SweepReport r = e.report().get();
+      ObjectNode cleanup = root.putObject("cleanup")
+          .put("start", r.start().toString())
+          .put("end", r.end().toString())
+          .put("mode", r.mode().key())
+          .put("dry_run", r.dryRun())
+          .put("bytes_freed", r.bytesFreed())
+          .put("free_before", r.freeBefore())
+          .put("free_after", r.freeAfter())
+          .put("state", r.state().name());
+      ArrayNode removed = cleanup.putArray("removed");
+      for (Removal m : r.removed()) {
+        removed.addObject().put("path", m.path().toString()).put("bytes", m.bytes()).put("policy", m.policy())
+            .put("reason", m.reason());
+      }
+      ArrayNode failed = cleanup.putArray("failed");
+      for (Removal m : r.failed()) {
+        failed.addObject().put("path", m.path().toString()).put("policy", m.policy())
+            .put("error", m.error().orElse(""));
+      }
+    }
+    return root.toString();
+  }
+}

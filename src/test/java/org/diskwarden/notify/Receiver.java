@@ -1,0 +1,82 @@
+package org.diskwarden.notify;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A real webhook receiver on localhost (the JDK's HttpServer) that records what it was sent. */
+final class Receiver implements AutoCloseable {
+  record Request(String path, Map<String, List<String>> headers, String body) {
+    String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+    }
+  }
+
+  private final HttpServer server;
+  final List<Request> requests = new CopyOnWriteArrayList<>();
+  final AtomicInteger flakyCalls = new AtomicInteger();
+  final CountDownLatch release = new CountDownLatch(1);
+
+  Receiver() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext("/json", ex -> answer(ex, 200, "{\"received\":true}"));
+    server.createContext("/slack", ex -> answer(ex, 200, "ok"));
+    server.createContext("/flaky", ex -> answer(ex, flakyCalls.incrementAndGet() == 1 ? 500 : 200, "maybe"));
+    server.createContext("/gone", ex -> answer(ex, 404, "no such hook"));
+    server.createContext("/sleepy", ex -> {
+      record(ex);
+      try {
+        // holds the answer until the test ends: a receiver that hangs
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      reply(ex, 200, "late");
+    });
+    server.start();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  List<Request> at(String path) {
+    return requests.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  private void record(HttpExchange ex) throws IOException {
+    requests.add(new Request(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()),
+        new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+  }
+
+  private void answer(HttpExchange ex, int status, String body) throws IOException {
+    record(ex);
+    reply(ex, status, body);
+  }
+
+  private static void reply(HttpExchange ex, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    release.countDown();
+    server.stop(0);
+  }
+}
