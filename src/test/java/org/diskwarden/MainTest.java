@@ -2,10 +2,7 @@ package org.diskwarden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,38 +22,28 @@ class MainTest {
 
   Path base;
   Path conf;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
+  private Console console;
 
   @BeforeEach
   void setUp() throws IOException {
     base = Files.createDirectory(dir.resolve("base"));
     conf = dir.resolve("diskwarden.yml");
     Incident.build(base);
-    System.setProperty("diskwarden.logdir", dir.resolve("logs").toString());
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    console = new Console(dir.resolve("logs"));
   }
 
   @AfterEach
   void tearDown() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-    System.clearProperty("diskwarden.logdir");
+    console.close();
   }
 
   private int run(String... args) {
-    out.reset();
-    err.reset();
+    console.reset();
     return Main.execute(args);
   }
 
   private String out() {
-    return out.toString(StandardCharsets.UTF_8);
+    return console.out();
   }
 
   private List<Path> everything() throws IOException {
@@ -78,7 +65,7 @@ class MainTest {
 
     assertThat(run(command, "--config", conf.toString())).isEqualTo(2);
 
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("keep_latest").contains("0").contains(">= 1");
+    assertThat(console.err()).contains("keep_latest").contains("0").contains(">= 1");
     assertThat(everything()).isEqualTo(before);
   }
 
@@ -164,7 +151,7 @@ class MainTest {
     first.start();
     try {
       assertThat(run("run", "--config", conf.toString())).isEqualTo(1);
-      assertThat(err.toString(StandardCharsets.UTF_8)).contains("another diskwarden agent already watches");
+      assertThat(console.err()).contains("another diskwarden agent already watches");
       assertThat(run("clean", "--force", "--config", conf.toString())).isEqualTo(1);
       assertThat(base.resolve("models/versions/v001")).exists();
     } finally {

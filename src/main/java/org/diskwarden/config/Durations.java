@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as operators write them: {@code 30m}, {@code 7d}, {@code 5s}, {@code 1h}; a bare number is seconds. */
+/** Durations as operators write them: {@code 30m}, {@code 7d}, {@code 5s}, {@code 1h}, {@code 500ms}; a bare number is seconds. */
 public final class Durations {
-  private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([smhd]?)");
+  private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|[smhd]?)");
 
   private Durations() {}
 
@@ -19,9 +19,10 @@ public final class Durations {
     Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "must be a non-negative duration such as 30m (units s, m, h, d; a bare number is seconds)");
+          "must be a non-negative duration such as 30m (units ms, s, m, h, d; a bare number is seconds)");
     }
     double seconds = Double.parseDouble(m.group(1)) * switch (m.group(2)) {
+      case "ms" -> 0.001;
       case "m" -> 60;
       case "h" -> 3600;
       case "d" -> 86400;

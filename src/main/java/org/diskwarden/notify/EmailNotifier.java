@@ -11,6 +11,7 @@ import org.simplejavamail.api.email.Email;
 import org.simplejavamail.api.mailer.Mailer;
 import org.simplejavamail.api.mailer.config.TransportStrategy;
 import org.simplejavamail.email.EmailBuilder;
+import org.simplejavamail.mailer.MailInvalidAddressException;
 import org.simplejavamail.mailer.MailerBuilder;
 
 /** Email through Simple Java Mail, each send bounded as a whole (its socket timeout is per read). */
@@ -36,6 +37,8 @@ final class EmailNotifier implements Outlet {
         .withExecutorService(io)
         .trustingAllHosts(!config.tlsVerify())
         .verifyingServerIdentity(config.tlsVerify())
+        // Machine senders such as diskwarden@trainbox-1 have no top-level domain; the SMTP server judges.
+        .clearEmailValidator()
         .buildMailer();
   }
 
@@ -63,7 +66,9 @@ final class EmailNotifier implements Outlet {
       return "accepted for " + config.to();
     } catch (CompletionException e) {
       Throwable cause = Optional.ofNullable(e.getCause()).orElse(e);
-      throw new DeliveryException(name() + ": " + describe(cause), true, cause);
+      // An address the mailer refuses will be refused again: no retry.
+      boolean retryable = !(cause instanceof MailInvalidAddressException);
+      throw new DeliveryException(name() + ": " + describe(cause), retryable, cause);
     }
   }
 

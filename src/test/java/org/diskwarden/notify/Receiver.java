@@ -12,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real webhook receiver on localhost (the JDK's HttpServer) that records what it was sent. */
 final class Receiver implements AutoCloseable {
@@ -25,7 +24,7 @@ final class Receiver implements AutoCloseable {
 
   private final HttpServer server;
   final List<Request> requests = new CopyOnWriteArrayList<>();
-  final AtomicInteger flakyCalls = new AtomicInteger();
+  final java.util.Set<String> flakySeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
   final CountDownLatch release = new CountDownLatch(1);
 
   Receiver() throws IOException {
@@ -33,7 +32,9 @@ final class Receiver implements AutoCloseable {
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/json", ex -> answer(ex, 200, "{\"received\":true}"));
     server.createContext("/slack", ex -> answer(ex, 200, "ok"));
-    server.createContext("/flaky", ex -> answer(ex, flakyCalls.incrementAndGet() == 1 ? 500 : 200, "maybe"));
+    // the first try of each delivery fails, a retry of it succeeds
+    server.createContext("/flaky", ex -> answer(ex,
+        flakySeen.add(ex.getRequestHeaders().getFirst("X-Diskwarden-Delivery")) ? 500 : 200, "maybe"));
     server.createContext("/gone", ex -> answer(ex, 404, "no such hook"));
     server.createContext("/sleepy", ex -> {
       record(ex);

@@ -1,0 +1,186 @@
+package org.diskwarden.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.diskwarden.Configs;
+import org.diskwarden.DiskWarden;
+import org.diskwarden.Incident;
+import org.diskwarden.jmx.RmiPort;
+import org.diskwarden.sweep.SweepReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Notifications against real servers: GreenMail for SMTP, the JDK's HttpServer for webhooks. */
+class NotifyTest {
+  @RegisterExtension
+  static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+      .withConfiguration(GreenMailConfiguration.aConfig().withUser("ops@example.com", "diskwarden", "s3cret"));
+
+  @TempDir
+  Path dir;
+
+  Path base;
+  Receiver hooks;
+  DiskWarden warden;
+  final ObjectMapper json = new ObjectMapper();
+  final Map<String, String> env = Map.of("SMTP_PASSWORD", "s3cret", "HOOK_SECRET", "hunter2", "HOOK_TOKEN", "t0k");
+
+  @BeforeEach
+  void setUp() throws Exception {
+    base = Files.createDirectory(dir.resolve("base"));
+    hooks = new Receiver();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (warden != null) {
+      warden.stop();
+    }
+    hooks.close();
+  }
+
+  private String notify(String body) {
+    return "notify:\n  templates: " + Path.of("notifications").toAbsolutePath() + "\n" + body;
+  }
+
+  private String email(String user, String passwordEnv, int port) {
+    return """
+          email:
+            host: 127.0.0.1
+            port: %d
+            transport: smtp
+            username: %s
+            password_env: %s
+            from: diskwarden@trainbox-1
+            to: [ops@example.com]
+            timeout: 2s
+        """.formatted(port, user, passwordEnv);
+  }
+
+  private DiskWarden start(String minFree, String notifyYaml) throws Exception {
+    String yaml = Configs.incident(base, minFree, minFree, "full") + notify(notifyYaml);
+    warden = new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC());
+    warden.useEnvironment(env::get);
+    warden.start();
+    return warden;
+  }
+
+  @Test
+  void cleanupEmail_listsEachRemoval_hasHtml_andUsesTheCredentials() throws Exception {
+    Incident.build(base);
+    start("1000TB", email("diskwarden", "SMTP_PASSWORD", smtp.getSmtp().getPort()));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> cleanupMail().isPresent());
+    MimeMessage mail = cleanupMail().orElseThrow();
+    SweepReport report = warden.lastCleanup().orElseThrow();
+    assertThat(mail.getSubject()).matches("\\[diskwarden\\] .+: freed [0-9.]+ MB, [0-9.]+ [GT]B free");
+    String body = GreenMailUtil.getBody(mail);
+    assertThat(report.removed()).hasSize(8).allSatisfy(r -> assertThat(body).contains(r.path().getFileName().toString()));
+    assertThat(body).contains("text/html").contains("<table").contains("text/plain");
+    assertThat(mail.getHeader("X-Diskwarden-Event")).containsExactly("cleanup");
+  }
+
+  private java.util.Optional<MimeMessage> cleanupMail() {
+    return java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+      try {
+        return "cleanup".equals(m.getHeader("X-Diskwarden-Event")[0]);
+      } catch (jakarta.mail.MessagingException e) {
+        throw new IllegalStateException(e);
+      }
+    }).findFirst();
+  }
+
+  @Test
+  void wrongSmtpPassword_isAFailureCounted_notAnException() throws Exception {
+    Incident.build(base);
+    start("1000TB", email("diskwarden", "HOOK_TOKEN", smtp.getSmtp().getPort())
+        + "  retries: 2\n  retry_backoff: 100ms\n");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> warden.notificationFailures() >= 1);
+    assertThat(smtp.getReceivedMessages()).isEmpty();
+    assertThat(warden.cleanupCount()).isEqualTo(1);
+  }
+
+  @Test
+  void jsonWebhook_getsTheSignedEvent_slackGetsItsShape() throws Exception {
+    Incident.build(base);
+    start("1000TB", """
+          webhooks:
+            - url: %s
+              format: json
+              secret_env: HOOK_SECRET
+              headers: {Authorization: "Bearer ${HOOK_TOKEN}"}
+            - url: %s
+              format: slack
+        """.formatted(hooks.url("/json"), hooks.url("/slack")));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !hooks.at("/json").isEmpty() && !hooks.at("/slack").isEmpty());
+    Receiver.Request hook = hooks.at("/json").stream()
+        .filter(r -> "cleanup".equals(r.header("X-Diskwarden-Event"))).findFirst().orElseThrow();
+    JsonNode event = json.readTree(hook.body());
+    assertThat(event.get("type").asText()).isEqualTo("cleanup");
+    assertThat(event.get("base_dir").asText()).isEqualTo(base.toRealPath().toString());
+    assertThat(event.at("/cleanup/removed")).hasSize(8);
+    assertThat(event.at("/cleanup/bytes_freed").asLong()).isEqualTo(warden.lastCleanup().orElseThrow().bytesFreed());
+    assertThat(event.at("/volume/total_bytes").asLong()).isPositive();
+    assertThat(hook.header("Authorization")).isEqualTo("Bearer t0k");
+    assertThat(hook.header("X-Diskwarden-Delivery")).isEqualTo(event.get("id").asText());
+    String expected = "sha256=" + WebhookNotifier.hmac("hunter2", hook.body());
+    assertThat(MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+        hook.header("X-Diskwarden-Signature").getBytes(StandardCharsets.UTF_8))).isTrue();
+
+    JsonNode slack = json.readTree(hooks.at("/slack").get(0).body());
+    assertThat(slack.get("text").isTextual()).isTrue();
+    assertThat(slack.get("text").asText()).startsWith("[diskwarden] ");
+    assertThat(slack.get("blocks").isArray()).isTrue();
+    assertThat(slack.at("/blocks/0/type").asText()).isEqualTo("section");
+    assertThat(slack.at("/blocks/0/text/type").asText()).isEqualTo("mrkdwn");
+    assertThat(slack.at("/blocks/0/text/text").asText()).contains("v001");
+  }
+
+  @Test
+  void downSmtp_hangingHook_flakyHook_neverHoldTheSweep() throws Exception {
+    Incident.build(base);
+    int deadPort = RmiPort.free();
+    start("1000TB", email("diskwarden", "SMTP_PASSWORD", deadPort) + """
+          events: [cleanup]
+          retries: 3
+          retry_backoff: 100ms
+          webhooks:
+            - url: %s
+              timeout: 1s
+            - url: %s
+            - url: %s
+        """.formatted(hooks.url("/sleepy"), hooks.url("/flaky"), hooks.url("/gone")));
+
+    // the sweep has ended while the hanging receiver still holds its first request
+    await().atMost(Duration.ofSeconds(30)).until(() -> warden.cleanupCount() == 1 && !hooks.at("/sleepy").isEmpty());
+    assertThat(hooks.release.getCount()).isEqualTo(1);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> warden.notificationFailures() == 3);
+    List<Receiver.Request> flaky = hooks.at("/flaky");
+    assertThat(flaky).hasSize(2);
+    assertThat(flaky.get(0).header("X-Diskwarden-Delivery")).isEqualTo(flaky.get(1).header("X-Diskwarden-Delivery"));
+    assertThat(hooks.at("/gone")).hasSize(1);
+    assertThat(hooks.at("/sleepy")).hasSize(3);
+  }
+}
