@@ -19,15 +19,19 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
+import org.diskwarden.config.GitConfig;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
+import org.diskwarden.git.GitGcReport;
+import org.diskwarden.git.GitMaintenance;
 import org.diskwarden.notify.Dispatcher;
 import org.diskwarden.notify.Event;
 import org.diskwarden.notify.EventType;
 import org.diskwarden.notify.Notifier;
 import org.diskwarden.schedule.CheckSchedule;
 import org.diskwarden.sweep.AuditLog;
+import org.diskwarden.sweep.GuardedDelete;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.Planner;
 import org.diskwarden.sweep.SweepReport;
@@ -66,6 +70,7 @@ public final class DiskWarden {
   private final AtomicReference<State> state = new AtomicReference<>(State.OK);
   private final AtomicReference<SweepReport> lastCleanup = new AtomicReference<>();
   private final AtomicReference<Plan> lastPlan = new AtomicReference<>();
+  private final AtomicReference<List<GitGcReport>> lastGitGc = new AtomicReference<>(List.of());
   private final AtomicReference<Instant> lastCheck = new AtomicReference<>();
   private final AtomicLong cleanupCount = new AtomicLong();
   private final AtomicLong bytesFreedTotal = new AtomicLong();
@@ -292,6 +297,14 @@ public final class DiskWarden {
     }
   }
 
+  private void scheduledGitGc() {
+    try {
+      gitGc();
+    } catch (RuntimeException e) {
+      LOG.warn("Scheduled git gc did not run: {}", e.getMessage());
+    }
+  }
+
   private void scheduledCheck() {
     try {
       check();
@@ -314,6 +327,46 @@ public final class DiskWarden {
       throw new IllegalStateException("the agent is not started");
     }
     return s.submit(task).join();
+  }
+
+  private static State thresholdsState(WardenConfig c, Usage u) {
+    return c.thresholds().isBelowTrigger(u.free(), u.total()) ? State.CRITICAL : State.OK;
+  }
+
+  private List<GitGcReport> runGitGc(WardenConfig c) {
+    GuardedDelete deletion = GuardedDelete.of(c, java.util.Set.of(), audit, clock);
+    List<GitGcReport> reports = new GitMaintenance(c, volume, deletion, clock, () -> stopping).gcAll();
+    lastGitGc.set(reports);
+    for (GitGcReport r : reports) {
+      if (r.outcome().equals("failed")) {
+        publish(EventType.FAILURE, r.summary(), Optional.empty());
+      }
+    }
+    return reports;
+  }
+
+  /**
+   * git gc of every configured repository now (never beside a sweep).
+   *
+   * @throws IllegalStateException when a sweep runs, or no repository is configured
+   */
+  public List<GitGcReport> gitGc() {
+    WardenConfig c = config.get();
+    if (c.git().repos().isEmpty()) {
+      throw new IllegalStateException("no repository is configured (git.repos in the config file)");
+    }
+    if (!sweeping.tryLock()) {
+      throw new IllegalStateException("a sweep is already running; try again when it ends");
+    }
+    try {
+      return runGitGc(c);
+    } finally {
+      sweeping.unlock();
+    }
+  }
+
+  public List<GitGcReport> lastGitGc() {
+    return lastGitGc.get();
   }
 
   /** True while a sweep runs. */
@@ -340,6 +393,20 @@ public final class DiskWarden {
       }
       SweepReport report = new Sweeper(volume, audit, clock).execute(plan, c, dryRun, () -> stopping);
       lastCleanup.set(report);
+      GitConfig.Gc gc = c.git().gc();
+      Usage after = volume.read();
+      boolean stillLow = !c.thresholds().meetsTarget(after.free(), after.total());
+      if (!c.git().repos().isEmpty() && !stopping
+          && (gc == GitConfig.Gc.ALWAYS || (gc == GitConfig.Gc.WHEN_STILL_LOW && stillLow))) {
+        if (dryRun) {
+          LOG.info("[dry run] Would run git gc on {}", c.git().repos());
+        } else {
+          LOG.info("Running git gc ({}): {}", gc.key(), stillLow ? "the policies did not reach the target" : "every sweep");
+          runGitGc(c);
+          report = report.withState(thresholdsState(c, volume.read()));
+          lastCleanup.set(report);
+        }
+      }
       cleanupCount.incrementAndGet();
       bytesFreedTotal.addAndGet(report.dryRun() ? 0 : report.bytesFreed());
       removalFailures.addAndGet(report.failed().size());
@@ -398,6 +465,7 @@ public final class DiskWarden {
     }
     try {
       schedule = CheckSchedule.start(this::scheduledCheck, config.get().checkInterval());
+      config.get().git().schedule().ifPresent(cron -> schedule.scheduleCron("git-gc", cron, this::scheduledGitGc));
     } catch (RuntimeException e) {
       lock.close();
       lock = null;

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "diskwarden", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Keeps the volume of a training directory from filling up.",
     subcommands = {Main.Run.class, Main.Check.class, Main.PlanCommand.class, Main.Clean.class,
-        Main.NotifyTest.class})
+        Main.NotifyTest.class, Main.GitGc.class})
 public final class Main implements Runnable {
   private static final Logger LOG = LogManager.getLogger(Main.class);
   /** Exit status for a configuration the agent refuses. */
@@ -264,6 +264,23 @@ public final class Main implements Runnable {
         return answers.stream().allMatch(a -> a.contains(": OK ")) ? 0 : 1;
       } finally {
         dispatcher.close();
+      }
+    }
+  }
+
+  @Command(name = "git-gc", mixinStandardHelpOptions = true,
+      description = "git gc (JGit) of the repositories in git.repos now; exit 0 when every one was compacted, "
+          + "1 when one was refused or failed.")
+  static final class GitGc extends ConfiguredCommand {
+    @Override
+    int call(DiskWarden warden, PrintWriter out) {
+      try (BaseDirLock lock = BaseDirLock.acquire(warden.config().baseDir())) {
+        List<org.diskwarden.git.GitGcReport> reports = warden.gitGc();
+        reports.forEach(r -> out.println(r.summary()));
+        return reports.stream().allMatch(org.diskwarden.git.GitGcReport::done) ? 0 : 1;
+      } catch (IllegalStateException e) {
+        spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+        return 1;
       }
     }
   }

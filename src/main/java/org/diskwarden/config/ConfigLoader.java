@@ -134,14 +134,14 @@ public final class ConfigLoader {
     List<String> protect = root.has("protect") ? strings(root, "protect") : List.of("current_model");
     protect.forEach(glob -> relativeGlob("protect", glob));
     List<PolicyConfig> policies = root.has("policies") ? policies(root) : compactPolicies(root);
-    List<String> gitRepos = git(root);
+    GitConfig git = git(root);
     NotifyConfig notifications = notify(root.has("notify") ? root.get("notify") : yaml.createObjectNode());
 
     if (!problems.isEmpty() || baseDir == null || thresholds == null) {
       return null;
     }
     return new WardenConfig(baseDir, thresholds, checkInterval, minAge, mode, dryRun, paused,
-        protect, policies, gitRepos, notifications);
+        protect, policies, git, notifications);
   }
 
   private Path baseDir(JsonNode root, Optional<Path> override) {
@@ -271,14 +271,15 @@ public final class ConfigLoader {
             Optional.empty(), Optional.empty(), Optional.of("*.log"), true));
   }
 
-  private List<String> git(JsonNode root) {
+  private GitConfig git(JsonNode root) {
+    GitConfig d = GitConfig.none();
     if (!root.has("git")) {
-      return List.of();
+      return d;
     }
     JsonNode git = root.get("git");
     if (!git.isObject()) {
       problems.add("git must be a mapping (repos, gc, aggressive, prune_expire, schedule)");
-      return List.of();
+      return d;
     }
     unknownKeys(git, GIT_KEYS, "git.");
     List<String> repos = new ArrayList<>();
@@ -289,7 +290,18 @@ public final class ConfigLoader {
       repos.addAll(strings(git, "repos", "git."));
     }
     repos.forEach(r -> relativePath("git.repos", r));
-    return repos;
+    GitConfig.Gc gc = parsed(git, "gc", d.gc(), GitConfig.Gc::fromKey, "git.");
+    String expire = text(git, "prune_expire", d.pruneExpire());
+    try {
+      GitConfig.expireWindow(expire);
+    } catch (IllegalArgumentException e) {
+      problems.add("git.prune_expire value was set to '" + expire + "', " + e.getMessage());
+      expire = d.pruneExpire();
+    }
+    Optional<String> schedule = optionalText(git, "schedule");
+    schedule.filter(cron -> !org.quartz.CronExpression.isValidExpression(cron)).ifPresent(cron -> problems.add(
+        "git.schedule value was set to '" + cron + "', must be a Quartz cron expression such as '0 0 3 ? * SUN'"));
+    return new GitConfig(repos, gc, bool(git, "aggressive", false, "git."), expire, schedule);
   }
 
   private NotifyConfig notify(JsonNode n) {

@@ -17,7 +17,7 @@ import java.util.List;
  * @param paused checks go on and alert, removals stop
  * @param protect globs relative to base_dir that are never touched, nor anything under them
  * @param policies retention rules, applied in this order
- * @param gitRepos repositories relative to base_dir, for git maintenance
+ * @param git git maintenance: repositories relative to base_dir and when to compact them
  * @param notifications notification settings (the notify: section)
  */
 public record WardenConfig(
@@ -30,13 +30,12 @@ public record WardenConfig(
     boolean paused,
     List<String> protect,
     List<PolicyConfig> policies,
-    List<String> gitRepos,
+    GitConfig git,
     NotifyConfig notifications) {
 
   public WardenConfig {
     protect = List.copyOf(protect);
     policies = List.copyOf(policies);
-    gitRepos = List.copyOf(gitRepos);
     if (checkInterval.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException(
           "check_interval value was set to " + Durations.format(checkInterval) + ", must be at least 1s");
@@ -47,33 +46,33 @@ public record WardenConfig(
   }
 
   public WardenConfig withThresholds(Thresholds t) {
-    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, gitRepos, notifications);
+    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications);
   }
 
   public WardenConfig withCheckInterval(Duration d) {
-    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, gitRepos, notifications);
+    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications);
   }
 
   public WardenConfig withMinAge(Duration d) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, gitRepos, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, git, notifications);
   }
 
   public WardenConfig withCleanupMode(CleanupMode m) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, gitRepos, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, git, notifications);
   }
 
   public WardenConfig withDryRun(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, gitRepos, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, git, notifications);
   }
 
   public WardenConfig withPaused(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, gitRepos, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, git, notifications);
   }
 
   public WardenConfig withPolicy(PolicyConfig changed) {
     List<PolicyConfig> list = policies.stream()
         .map(p -> p.name().equals(changed.name()) ? changed : p)
         .toList();
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, gitRepos, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, git, notifications);
   }
 }

@@ -14,6 +14,8 @@ import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
+import java.util.List;
+import org.diskwarden.git.GitGcReport;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.PlanText;
 import org.diskwarden.sweep.SweepReport;
@@ -215,6 +217,12 @@ final class AgentControl implements DiskWardenMXBean {
   }
 
   @Override
+  public CompositeData getLastGitGc() {
+    List<GitGcReport> last = warden.lastGitGc();
+    return last.isEmpty() ? null : OpenData.gitGc(last.get(last.size() - 1));
+  }
+
+  @Override
   public long getCleanupCount() {
     return warden.cleanupCount();
   }
@@ -283,7 +291,17 @@ final class AgentControl implements DiskWardenMXBean {
 
   @Override
   public String runGitGc() {
-    return "git gc is not configured in this version of diskwarden";
+    if (warden.isSweeping()) {
+      return "A sweep is already running; try again when it ends.";
+    }
+    LOG.info("JMX: runGitGc");
+    return warden.onWorker(() -> {
+      try {
+        return warden.gitGc().stream().map(GitGcReport::summary).collect(java.util.stream.Collectors.joining("\n"));
+      } catch (IllegalStateException e) {
+        return "git gc not run: " + e.getMessage();
+      }
+    });
   }
 
   @Override

@@ -77,6 +77,10 @@ public interface DiskWardenMXBean {
   @Description("The last sweep: start, end, bytesFreed, freeBefore, freeAfter, removed, failed, state")
   CompositeData getLastCleanup();
 
+  @Description("The last git gc: repo, outcome, reason, start, seconds, loose/packed/gitDir bytes before and after, "
+      + "tempPacksRemoved, volumeFreed")
+  CompositeData getLastGitGc();
+
   @Description("Sweeps since start or the last resetStatistics")
   long getCleanupCount();
 
@@ -107,7 +111,7 @@ public interface DiskWardenMXBean {
   @Description("One cleanup now (even above the trigger), on the scheduler's worker; returns the report")
   String runCleanupNow();
 
-  @Description("git gc of the configured repositories")
+  @Description("git gc (JGit) of the configured repositories now, on the scheduler's worker; returns the report")
   String runGitGc();
 
   @Description("Loads the config file again; a bad file keeps the old config and returns the error")

@@ -9,6 +9,7 @@ import javax.management.openmbean.SimpleType;
 import javax.management.openmbean.TabularData;
 import javax.management.openmbean.TabularDataSupport;
 import javax.management.openmbean.TabularType;
+import org.diskwarden.git.GitGcReport;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.SweepReport;
@@ -18,6 +19,9 @@ final class OpenData {
   static final CompositeType CLEANUP;
   static final CompositeType CANDIDATE;
   static final TabularType PLAN;
+  static final CompositeType GIT_GC;
+  private static final String[] GIT_GC_ITEMS = {"repo", "outcome", "reason", "start", "seconds", "looseBefore",
+      "looseAfter", "packedBefore", "packedAfter", "gitDirBefore", "gitDirAfter", "tempPacksRemoved", "volumeFreed"};
 
   static {
     try {
@@ -34,6 +38,14 @@ final class OpenData {
               "Free bytes expected after removing it and those before it"},
           new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.LONG, SimpleType.STRING,
               SimpleType.LONG});
+      GIT_GC = new CompositeType("GitGc", "One git gc", GIT_GC_ITEMS,
+          new String[] {"Repository", "done, refused or failed", "Why refused or failed", "Start (ISO-8601)",
+              "Seconds taken", "Bytes of loose objects before", "... after", "Bytes of packed objects before",
+              "... after", "Bytes of the git directory before", "... after",
+              "Bytes of leftover temporary packs removed first", "Free bytes gained on the volume"},
+          new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.STRING, SimpleType.STRING,
+              SimpleType.DOUBLE, SimpleType.LONG, SimpleType.LONG, SimpleType.LONG, SimpleType.LONG, SimpleType.LONG,
+              SimpleType.LONG, SimpleType.LONG, SimpleType.LONG});
       PLAN = new TabularType("Plan", "Candidates in removal order", CANDIDATE, new String[] {"path"});
     } catch (OpenDataException e) {
       throw new ExceptionInInitializerError(e);
@@ -48,6 +60,16 @@ final class OpenData {
           new String[] {"start", "end", "bytesFreed", "freeBefore", "freeAfter", "removed", "failed", "state"},
           new Object[] {r.start().toString(), r.end().toString(), r.bytesFreed(), r.freeBefore(), r.freeAfter(),
               r.removed().size(), r.failed().size(), r.state().name()});
+    } catch (OpenDataException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static CompositeData gitGc(GitGcReport r) {
+    try {
+      return new CompositeDataSupport(GIT_GC, GIT_GC_ITEMS, new Object[] {r.repo(), r.outcome(), r.reason(),
+          r.start().toString(), r.took().toMillis() / 1000.0, r.looseBefore(), r.looseAfter(), r.packedBefore(),
+          r.packedAfter(), r.gitDirBefore(), r.gitDirAfter(), r.tempPacksRemoved(), r.volumeFreed()});
     } catch (OpenDataException e) {
       throw new IllegalStateException(e);
     }

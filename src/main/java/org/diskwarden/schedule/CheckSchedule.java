@@ -126,6 +126,24 @@ public final class CheckSchedule {
     return result;
   }
 
+  /**
+   * Runs {@code task} on the worker at the times of a Quartz cron expression (routine git gc).
+   *
+   * @throws IllegalArgumentException for a bad expression
+   */
+  public void scheduleCron(String name, String cron, Runnable task) {
+    JobDataMap data = new JobDataMap();
+    data.put(TASK, task);
+    JobDetail job = JobBuilder.newJob(CheckJob.class).withIdentity(name, "diskwarden").usingJobData(data).build();
+    try {
+      scheduler.scheduleJob(job, TriggerBuilder.newTrigger().withIdentity(name + "-trigger", "diskwarden")
+          .withSchedule(org.quartz.CronScheduleBuilder.cronSchedule(cron)
+              .withMisfireHandlingInstructionDoNothing()).build());
+    } catch (SchedulerException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot schedule " + name + " with '" + cron + "': " + e.getMessage(), e);
+    }
+  }
+
   /** When the check fires next, if it is scheduled. */
   public Optional<Instant> nextFire() {
     try {

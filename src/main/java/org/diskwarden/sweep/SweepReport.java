@@ -40,4 +40,10 @@ public record SweepReport(
     notReached = List.copyOf(notReached);
     held = List.copyOf(held);
   }
+
+  /** The same report with the state after later work (git gc) on the volume. */
+  public SweepReport withState(State after) {
+    return new SweepReport(start, end, mode, dryRun, total, freeBefore, freeAfter, bytesFreed, removed, failed,
+        notReached, held, after);
+  }
 }

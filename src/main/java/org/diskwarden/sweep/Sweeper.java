@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -13,7 +12,6 @@ import org.diskwarden.config.Size;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.policy.Candidate;
-import org.diskwarden.policy.Protection;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.Usage;
 import org.diskwarden.volume.Volume;
@@ -43,8 +41,7 @@ public final class Sweeper {
     Instant start = clock.instant();
     CleanupMode mode = config.cleanupMode();
     Thresholds thresholds = plan.thresholds();
-    Protection protection = new Protection(config.baseDir(), config.protect());
-    Guard guard = new Guard(protection, plan.keptByRule(), config.minAge());
+    GuardedDelete deletion = GuardedDelete.of(config, plan.keptByRule(), audit, clock);
     List<Removal> removed = new ArrayList<>();
     List<Removal> failed = new ArrayList<>();
     List<Candidate> notReached = new ArrayList<>();
@@ -60,37 +57,14 @@ public final class Sweeper {
         notReached.add(c);
         continue;
       }
-      Optional<String> refusal = guard.refusal(c, clock.instant());
-      if (refusal.isPresent()) {
-        Removal r = new Removal(c.path(), c.policy(), c.bytes(), c.reason(), refusal);
-        failed.add(r);
-        LOG.warn("Refused to remove {} ({}): {}", c.path(), c.policy(), refusal.get());
-        continue;
-      }
-      try {
-        audit.intent(c, mode, dryRun);
-      } catch (java.io.UncheckedIOException e) {
-        // No line in the audit log, no removal.
-        Removal r = new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
-        failed.add(r);
-        LOG.error("Not removing {}: {}", c.path(), e.getMessage());
-        continue;
-      }
-      Optional<String> error = dryRun
-          ? Optional.empty()
-          : Remover.remove(c.path(), protection, clock.instant().minus(config.minAge()));
-      Removal r = new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error);
-      audit.outcome(r, dryRun ? "dry_run" : error.isEmpty() ? "removed" : "failed");
-      if (error.isEmpty()) {
+      Removal r = deletion.delete(c, mode, dryRun);
+      if (r.succeeded()) {
         removed.add(r);
         freed += c.bytes();
-        LOG.info("{}Deleted old {}: {} ({})", dryRun ? "[dry run] Would have " : "", c.noun(),
-            c.path().getFileName(), Size.human(c.bytes(), 0));
         now = dryRun ? before.plus(freed) : volume.read();
       } else {
         failed.add(r);
-        LOG.warn("Failed to remove {} ({}): {}", c.path(), c.policy(), error.get());
-        now = volume.read();
+        now = dryRun ? now : volume.read();
       }
     }
     if (!dryRun) {

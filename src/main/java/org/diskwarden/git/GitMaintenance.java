@@ -1,0 +1,262 @@
+package org.diskwarden.git;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.diskwarden.config.CleanupMode;
+import org.diskwarden.config.GitConfig;
+import org.diskwarden.config.Size;
+import org.diskwarden.config.WardenConfig;
+import org.diskwarden.policy.Candidate;
+import org.diskwarden.sweep.GuardedDelete;
+import org.diskwarden.sweep.Removal;
+import org.diskwarden.volume.Usage;
+import org.diskwarden.volume.Volume;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.GarbageCollectCommand;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.RepositoryCache;
+import org.eclipse.jgit.util.FS;
+
+/**
+ * Compacts the configured repositories with JGit's gc, after checking that no git process is at
+ * work, that the repack has room, and clearing temporary packs an earlier failed run left behind.
+ */
+public final class GitMaintenance {
+  private static final Logger LOG = LogManager.getLogger(GitMaintenance.class);
+  /** A lock younger than this means git is at work; an older one is someone's crash, not ours to judge. */
+  static final Duration FRESH_LOCK = Duration.ofMinutes(10);
+  /** Temporary packs older than this are leftovers of a failed run. */
+  static final Duration STALE_TEMP = Duration.ofHours(1);
+  private static final Pattern TEMP_PACK =
+      Pattern.compile("(gc_.*_tmp|.*\\.(pack|idx|bitmap|rev|keep)_tmp|tmp_pack_.*|tmp_idx_.*|\\.tmp-\\d+-pack.*)");
+
+  private final WardenConfig config;
+  private final Volume volume;
+  private final GuardedDelete deletion;
+  private final Clock clock;
+  private final BooleanSupplier cancelled;
+
+  public GitMaintenance(WardenConfig config, Volume volume, GuardedDelete deletion, Clock clock,
+      BooleanSupplier cancelled) {
+    this.config = config;
+    this.volume = volume;
+    this.deletion = deletion;
+    this.clock = clock;
+    this.cancelled = cancelled;
+  }
+
+  /** Runs gc on every configured repository in turn. */
+  public List<GitGcReport> gcAll() {
+    List<GitGcReport> reports = new ArrayList<>();
+    for (String repo : config.git().repos()) {
+      GitGcReport r = gc(repo);
+      LOG.info(r.summary());
+      reports.add(r);
+    }
+    return reports;
+  }
+
+  /** Runs gc on one repository (relative to base_dir), or says why not. */
+  public GitGcReport gc(String rel) {
+    Path dir = config.baseDir().resolve(rel).normalize();
+    String name = dir.toString();
+    Instant start = clock.instant();
+    Optional<Path> gitDir = gitDir(dir);
+    if (gitDir.isEmpty()) {
+      return GitGcReport.refused(name, start, "not a git repository (no .git directory, not a bare repository)");
+    }
+    Optional<String> busy = busy(gitDir.get());
+    if (busy.isPresent()) {
+      return GitGcReport.refused(name, start, busy.get());
+    }
+    long temps = removeTempPacks(gitDir.get());
+    GitGcReport report;
+    try (Git git = Git.open(gitDir.get().toFile())) {
+      GarbageCollectCommand gc = git.gc();
+      Properties before = gc.getStatistics();
+      long dirBefore = sizeOf(gitDir.get());
+      Usage usageBefore = volume.read();
+      long need = stat(before, "sizeOfPackedObjects") + stat(before, "sizeOfLooseObjects");
+      if (usageBefore.free() < need) {
+        return GitGcReport.refused(name, start, "the repack needs about " + Size.human(need, 1) + " free, the volume has "
+            + Size.human(usageBefore.free(), 1) + " (a repack on a full disk fails half-way)");
+      }
+      GitConfig g = config.git();
+      gc.setAggressive(g.aggressive())
+          .setExpire(g.expireBefore(clock.instant()))
+          // Old packs are kept one run for readers that have them open, and the previous run's are pruned.
+          .setPreserveOldPacks(true)
+          .setPrunePreserved(true)
+          .setProgressMonitor(new GcProgress(name, clock, cancelled))
+          .call();
+      Properties after = git.gc().getStatistics();
+      Usage usageAfter = volume.read();
+      report = new GitGcReport(name, "done", "", start, Duration.between(start, clock.instant()),
+          stat(before, "sizeOfLooseObjects"), stat(after, "sizeOfLooseObjects"), stat(before, "sizeOfPackedObjects"),
+          stat(after, "sizeOfPackedObjects"), dirBefore, sizeOf(gitDir.get()), temps,
+          usageAfter.free() - usageBefore.free() + temps);
+    } catch (RepositoryNotFoundException e) {
+      report = GitGcReport.refused(name, start, "not a git repository: " + e.getMessage());
+    } catch (GitAPIException | IOException | RuntimeException e) {
+      report = failed(name, start, e.toString(), temps);
+    } catch (OutOfMemoryError e) {
+      // JGit's gc of a large pack is heap-hungry; the agent must outlive it.
+      report = failed(name, start, "out of memory (raise DISKWARDEN_HEAP): " + e.getMessage(), temps);
+    }
+    return report;
+  }
+
+  private GitGcReport failed(String repo, Instant start, String why, long temps) {
+    return new GitGcReport(repo, "failed", why, start, Duration.between(start, clock.instant()), 0, 0, 0, 0, 0, 0,
+        temps, temps);
+  }
+
+  private static Optional<Path> gitDir(Path dir) {
+    Path dotGit = dir.resolve(".git");
+    if (Files.isDirectory(dotGit, LinkOption.NOFOLLOW_LINKS)
+        && RepositoryCache.FileKey.isGitRepository(dotGit.toFile(), FS.DETECTED)) {
+      return Optional.of(dotGit);
+    }
+    if (Files.isDirectory(dir) && RepositoryCache.FileKey.isGitRepository(dir.toFile(), FS.DETECTED)) {
+      return Optional.of(dir);
+    }
+    return Optional.empty();
+  }
+
+  /** Why git is at work in {@code gitDir} now, if it is. */
+  private Optional<String> busy(Path gitDir) {
+    Path pidFile = gitDir.resolve("gc.pid");
+    if (Files.exists(pidFile)) {
+      Optional<String> held = gcPid(pidFile);
+      if (held.isPresent()) {
+        return held;
+      }
+    }
+    List<Path> locks = new ArrayList<>(List.of(gitDir.resolve("index.lock"), gitDir.resolve("packed-refs.lock"),
+        gitDir.resolve("HEAD.lock"), gitDir.resolve("config.lock")));
+    try (Stream<Path> refs = Files.walk(gitDir.resolve("refs"))) {
+      refs.filter(p -> p.getFileName().toString().endsWith(".lock")).forEach(locks::add);
+    } catch (IOException e) {
+      // no refs folder: nothing locked there
+    }
+    Instant fresh = clock.instant().minus(FRESH_LOCK);
+    for (Path lock : locks) {
+      Optional<Instant> mtime = mtime(lock);
+      if (mtime.isPresent() && mtime.get().isAfter(fresh)) {
+        return Optional.of("git is at work: " + gitDir.relativize(lock) + " was modified "
+            + Duration.between(mtime.get(), clock.instant()).toSeconds() + " s ago");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A gc.pid of a live process means another gc runs; a dead one (kill -9) would make JGit skip its gc
+   * silently for 12 h, so it is removed (through the guard) or reported.
+   */
+  private Optional<String> gcPid(Path pidFile) {
+    String content;
+    try {
+      content = Files.readString(pidFile).trim();
+    } catch (IOException e) {
+      return Optional.of("cannot read " + pidFile + ": " + e.getMessage());
+    }
+    String[] parts = content.split("\\s+");
+    long pid;
+    try {
+      pid = Long.parseLong(parts[0]);
+    } catch (NumberFormatException e) {
+      return Optional.of("gc.pid holds '" + content + "', not a pid; remove it by hand if no git gc runs");
+    }
+    String host = parts.length > 1 ? parts[1] : "";
+    if (!host.isEmpty() && !host.equals(hostName())) {
+      return Optional.of("gc.pid says git gc runs on " + host + " (pid " + pid + ")");
+    }
+    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      return Optional.of("another git gc holds the repository (gc.pid: live process " + pid + ")");
+    }
+    Removal r = deletion.delete(new Candidate(pidFile, "git", "gc.pid", 0, mtime(pidFile).orElse(Instant.EPOCH),
+        "stale gc.pid of dead process " + pid), CleanupMode.FULL, false);
+    if (!r.succeeded()) {
+      return Optional.of("stale gc.pid of dead process " + pid + " left in place: " + r.error().orElse(""));
+    }
+    LOG.info("Removed stale {} of dead process {}", pidFile, pid);
+    return Optional.empty();
+  }
+
+  private long removeTempPacks(Path gitDir) {
+    Path packs = gitDir.resolve("objects").resolve("pack");
+    Instant stale = clock.instant().minus(STALE_TEMP);
+    long freed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(packs)) {
+      for (Path f : files) {
+        Optional<Instant> mtime = mtime(f);
+        if (!TEMP_PACK.matcher(f.getFileName().toString()).matches() || mtime.isEmpty()
+            || mtime.get().isAfter(stale)) {
+          continue;
+        }
+        long size = Files.size(f);
+        Removal r = deletion.delete(new Candidate(f, "git", "temporary pack", size, mtime.get(),
+            "leftover temporary pack of a failed gc"), CleanupMode.FULL, false);
+        freed += r.succeeded() ? size : 0;
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot list {}: {}", packs, e.getMessage());
+    }
+    return freed;
+  }
+
+  private static long sizeOf(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          return 0;
+        }
+      }).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  private static Optional<Instant> mtime(Path p) {
+    try {
+      FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+      return Optional.of(t.toInstant());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static long stat(Properties stats, String key) {
+    Object v = stats.get(key);
+    return v instanceof Number n ? n.longValue() : v == null ? 0 : Long.parseLong(v.toString());
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

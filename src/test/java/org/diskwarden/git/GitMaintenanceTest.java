@@ -1,0 +1,157 @@
+package org.diskwarden.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.diskwarden.Configs;
+import org.diskwarden.DiskWarden;
+import org.diskwarden.config.WardenConfig;
+import org.diskwarden.sweep.AuditLog;
+import org.diskwarden.sweep.GuardedDelete;
+import org.diskwarden.volume.Volume;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** JGit's gc on repositories made by git, checked by git afterwards. */
+class GitMaintenanceTest {
+  @TempDir
+  static Path template;
+
+  @TempDir
+  Path base;
+
+  Path repo;
+
+  @BeforeAll
+  static void buildOnce() throws Exception {
+    GitFixture.build(template.resolve("repo"));
+  }
+
+  @BeforeEach
+  void copy() throws Exception {
+    GitFixture.sh(base, "cp -a " + template.resolve("repo") + " " + base.resolve("repo"));
+    repo = base.resolve("repo");
+  }
+
+  private WardenConfig config(String minFree, String gc) throws Exception {
+    return Configs.parse(Configs.incident(base, minFree, minFree, "full") + """
+        git:
+          repos: [repo]
+          gc: %s
+        """.formatted(gc));
+  }
+
+  private GitMaintenance maintenance(WardenConfig config) {
+    return new GitMaintenance(config, Volume.of(base, Clock.systemUTC()),
+        GuardedDelete.of(config, java.util.Set.of(), new AuditLog(base.resolve("audit.jsonl"), Clock.systemUTC()),
+            Clock.systemUTC()), Clock.systemUTC(), () -> false);
+  }
+
+  @Test
+  void gc_shrinksTheRepository_keepsEveryRef_andGitFsckIsClean() throws Exception {
+    List<String> refsBefore = GitFixture.refs(repo);
+    List<Integer> logExits = new ArrayList<>();
+
+    CompletableFuture<GitGcReport> gc = CompletableFuture.supplyAsync(() -> maintenance(config0()).gc("repo"));
+    while (!gc.isDone()) {
+      logExits.add(GitFixture.exit(repo, "git", "log", "--oneline", "--all"));
+    }
+    GitGcReport r = gc.join();
+
+    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    assertThat(r.gitDirAfter()).isLessThan(r.gitDirBefore());
+    assertThat(r.looseAfter()).isLessThan(r.looseBefore());
+    assertThat(r.packedAfter()).isGreaterThan(0);
+    assertThat(GitFixture.refs(repo)).isEqualTo(refsBefore);
+    String fsck = GitFixture.sh(repo, "git fsck --full --no-dangling 2>&1");
+    assertThat(fsck).doesNotContainIgnoringCase("error").doesNotContainIgnoringCase("missing")
+        .doesNotContainIgnoringCase("broken");
+    assertThat(logExits).containsOnly(0);
+    assertThat(GitFixture.sh(repo, "git cat-file -t v1")).startsWith("commit");
+  }
+
+  private WardenConfig config0() {
+    try {
+      return config("0B", "when_still_low");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void liveGcPid_orFreshIndexLock_leavesTheRepositoryAlone() throws Exception {
+    Path pid = Files.writeString(repo.resolve(".git/gc.pid"),
+        ProcessHandle.current().pid() + " " + java.net.InetAddress.getLocalHost().getHostName());
+    GitGcReport held = maintenance(config0()).gc("repo");
+    assertThat(held.outcome()).isEqualTo("refused");
+    assertThat(held.reason()).contains("another git gc").contains(Long.toString(ProcessHandle.current().pid()));
+
+    Files.delete(pid);
+    Files.writeString(repo.resolve(".git/index.lock"), "");
+    GitGcReport locked = maintenance(config0()).gc("repo");
+    assertThat(locked.outcome()).isEqualTo("refused");
+    assertThat(locked.reason()).contains("index.lock");
+    assertThat(Files.list(repo.resolve(".git/objects/pack")).count()).isZero();
+  }
+
+  @Test
+  void staleGcPidOfADeadProcess_andLeftoverTempPacks_areRemovedFirst_throughTheAuditLog() throws Exception {
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    Path pid = Files.writeString(repo.resolve(".git/gc.pid"), dead.pid() + "");
+    Files.setLastModifiedTime(pid, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Path temp = Files.createDirectories(repo.resolve(".git/objects/pack")).resolve("gc_4711.pack_tmp");
+    Files.write(temp, new byte[1 << 20]);
+    Files.setLastModifiedTime(temp, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+    GitGcReport r = maintenance(config0()).gc("repo");
+
+    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    assertThat(pid).doesNotExist();
+    assertThat(temp).doesNotExist();
+    assertThat(r.tempPacksRemoved()).isEqualTo(1 << 20);
+    assertThat(Files.readString(base.resolve("audit.jsonl"))).contains("gc_4711.pack_tmp").contains("gc.pid");
+  }
+
+  @Test
+  void notARepository_isRefusedWithAReason() throws Exception {
+    Files.createDirectories(base.resolve("plain"));
+    WardenConfig c = Configs.parse(Configs.incident(base, "0B", "0B", "full") + "git:\n  repos: [plain]\n");
+    GitGcReport r = maintenance(c).gc("plain");
+    assertThat(r.outcome()).isEqualTo("refused");
+    assertThat(r.reason()).contains("not a git repository");
+  }
+
+  @Test
+  void whenStillLow_runsOnlyWhenThePoliciesMissedTheTarget_andNeverNever() throws Exception {
+    DiskWarden reached = new DiskWarden(config("0B", "when_still_low"), base.resolve("logs"), Clock.systemUTC());
+    reached.clean(true, false);
+    assertThat(reached.lastGitGc()).isEmpty();
+
+    DiskWarden never = new DiskWarden(config("1000TB", "never"), base.resolve("logs"), Clock.systemUTC());
+    never.clean(false, false);
+    assertThat(never.lastGitGc()).isEmpty();
+
+    DiskWarden missed = new DiskWarden(config("1000TB", "when_still_low"), base.resolve("logs"), Clock.systemUTC());
+    missed.clean(false, false);
+    assertThat(missed.lastGitGc()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo("done"));
+    assertThat(Files.list(repo.resolve(".git/objects/pack")).count()).isPositive();
+  }
+
+  static long sizeOf(Path p) throws IOException {
+    try (var s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+}
