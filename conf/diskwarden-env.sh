@@ -1,13 +1,29 @@
-# Environment for bin/diskwarden; sourced by the script. Every setting is optional.
+# Environment for bin/diskwarden; sourced by the script. Every setting is optional; a value already
+# in the environment wins over the default written here.
 
 # JAVA_HOME: the JDK to run with (default: java on PATH).
 # JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 
-# DISKWARDEN_HEAP: heap flags. The agent holds a plan and a few records; 256 MB is ample.
-DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms32m -Xmx256m}"
+# DISKWARDEN_HEAP: heap and GC flags. The agent holds a plan and a few records; the serial GC keeps
+# the idle footprint small. JGit's gc of a large repository needs more heap: raise -Xmx for big
+# repositories (an OutOfMemoryError in gc is reported as a failure; the agent carries on).
+DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms16m -Xmx256m -XX:+UseSerialGC}"
 
-# DISKWARDEN_JAVA_OPTS: further JVM flags, appended last.
-# DISKWARDEN_JAVA_OPTS=""
+# DISKWARDEN_OPTS: further JVM flags.
+# DISKWARDEN_OPTS=""
 
-# DISKWARDEN_LOG_DIR: where diskwarden.log and audit.jsonl go (default: logs/ under the install dir).
+# DISKWARDEN_LOG_DIR: diskwarden.log, audit.jsonl, watchdog.log (default: logs/ under the install dir).
 # DISKWARDEN_LOG_DIR=/var/log/diskwarden
+
+# DISKWARDEN_RUN_DIR: pid, ready and state files (default: run/ under the install dir).
+# DISKWARDEN_RUN_DIR=/run/diskwarden
+
+# DISKWARDEN_STOP_TIMEOUT: seconds bin/diskwarden stop waits for a clean shutdown before SIGKILL (default 30).
+# DISKWARDEN_STOP_TIMEOUT=30
+
+# Remote JMX (off unless the port is set). Bound to 127.0.0.1 unless DISKWARDEN_JMX_HOST says
+# otherwise; password authentication from conf/jmxremote.password + conf/jmxremote.access (copy the
+# templates, chmod 600 the password file). DISKWARDEN_JMX_AUTH=false only for local testing.
+# DISKWARDEN_JMX_PORT=9010
+# DISKWARDEN_JMX_HOST=127.0.0.1
+# DISKWARDEN_JMX_AUTH=true

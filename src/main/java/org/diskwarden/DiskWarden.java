@@ -37,6 +37,7 @@ import org.diskwarden.sweep.Planner;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.sweep.Sweeper;
 import org.diskwarden.volume.State;
+import org.diskwarden.volume.StatusLine;
 import org.diskwarden.volume.Usage;
 import org.diskwarden.volume.Volume;
 
@@ -64,6 +65,7 @@ public final class DiskWarden {
   private BaseDirLock lock;
   private volatile Dispatcher dispatcher;
   private volatile UnaryOperator<String> environment = System::getenv;
+  private volatile java.util.function.Consumer<String> statusSink = line -> { };
   private volatile Instant lastCriticalNotice = Instant.MIN;
 
   private final AtomicReference<Usage> lastUsage = new AtomicReference<>();
@@ -252,7 +254,16 @@ public final class DiskWarden {
       checkOnce();
     } finally {
       remindIfStillCritical();
+      Usage u = lastUsage.get();
+      if (u != null) {
+        statusSink.accept(StatusLine.format(state.get(), u, config.get().thresholds()));
+      }
     }
+  }
+
+  /** Receives the status line after every check (bin/diskwarden status reads it from the run dir). */
+  public void onStatus(java.util.function.Consumer<String> sink) {
+    this.statusSink = sink;
   }
 
   private void remindIfStillCritical() {

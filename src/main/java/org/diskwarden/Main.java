@@ -138,6 +138,8 @@ public final class Main implements Runnable {
   static final class Run extends ConfiguredCommand {
     @Override
     int call(DiskWarden warden, PrintWriter out) throws InterruptedException {
+      RunDir runDir = RunDir.fromSystemProperty();
+      warden.onStatus(runDir::writeState);
       try {
         warden.start();
       } catch (IllegalArgumentException e) {
@@ -156,10 +158,12 @@ public final class Main implements Runnable {
         LOG.warn("JMX management is not available: {}", e.getMessage());
       }
       JmxExporter registered = jmx;
+      runDir.writeReady();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           warden.stop();
         } finally {
+          runDir.clear();
           if (registered != null) {
             registered.close();
           }
@@ -241,6 +245,10 @@ public final class Main implements Runnable {
         description = "Event to send: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EventType event;
 
+    @Option(names = "--message", paramLabel = "TEXT",
+        description = "The event's message (default: says it is a test); bin/diskwarden watchdog alerts with it.")
+    String message;
+
     @Override
     int call(DiskWarden warden, PrintWriter out) {
       if (!warden.config().notifications().hasOutlets()) {
@@ -258,7 +266,8 @@ public final class Main implements Runnable {
         Usage u = warden.usage();
         Event sample = Dispatcher.sample(event, u.at());
         Event real = new Event(event, u.at(), sample.host(), warden.config().baseDir().toString(), warden.state(), u,
-            warden.config().thresholds(), Optional.empty(), "test of the " + event.key() + " notification");
+            warden.config().thresholds(), Optional.empty(),
+            message != null ? message : "test of the " + event.key() + " notification");
         List<String> answers = dispatcher.test(real);
         answers.forEach(out::println);
         return answers.stream().allMatch(a -> a.contains(": OK ")) ? 0 : 1;

@@ -1,0 +1,148 @@
+package org.diskwarden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/diskwarden as a watchdog and an operator drive it: start, stop, status, watchdog. */
+class BinScriptIT {
+  @TempDir
+  Path dir;
+
+  Path conf;
+  Path runDir;
+  Path logDir;
+  Shell shell;
+  final String bin = Path.of("bin/diskwarden").toAbsolutePath().toString();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Path base = Files.createDirectory(dir.resolve("base"));
+    conf = Files.writeString(dir.resolve("diskwarden.yml"), Configs.incident(base, "0B", "0B", "full"));
+    runDir = dir.resolve("run");
+    logDir = dir.resolve("logs");
+    shell = new Shell().env("DISKWARDEN_RUN_DIR", runDir.toString()).env("DISKWARDEN_LOG_DIR", logDir.toString())
+        .env("DISKWARDEN_STOP_TIMEOUT", "20").cwd(dir);
+  }
+
+  @AfterEach
+  void stopAgent() throws Exception {
+    shell.run(bin, "stop");
+  }
+
+  private Optional<Long> pid() throws Exception {
+    Path pidFile = runDir.resolve("diskwarden.pid");
+    return Files.exists(pidFile) ? Optional.of(Long.parseLong(Files.readString(pidFile).trim())) : Optional.empty();
+  }
+
+  @Test
+  void start_status_startAgain_stop_status() throws Exception {
+    Shell.Result started = shell.run(bin, "start", "--config", conf.toString());
+    assertThat(started.exit()).as(started.output()).isZero();
+    long pid = pid().orElseThrow();
+    assertThat(started.output()).contains("diskwarden started (pid " + pid + ")");
+
+    Shell.Result status = shell.run(bin, "status");
+    assertThat(status.exit()).isZero();
+    assertThat(status.output()).contains("diskwarden is running (pid " + pid + ", up ");
+    await().until(() -> shell.run(bin, "status").output().contains("DISKWARDEN OK - "));
+
+    Shell.Result again = shell.run(bin, "start", "--config", conf.toString());
+    assertThat(again.exit()).isZero();
+    assertThat(again.output()).contains("already running (pid " + pid + ")");
+    assertThat(pid()).contains(pid);
+
+    Shell.Result stopped = shell.run(bin, "stop");
+    assertThat(stopped.exit()).isZero();
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isIn(Optional.empty(), Optional.of(false));
+    assertThat(Files.readString(logDir.resolve("diskwarden.log"))).contains("diskwarden stopped");
+    assertThat(shell.run(bin, "status").exit()).isEqualTo(3);
+    assertThat(shell.run(bin, "stop").exit()).isZero();
+  }
+
+  @Test
+  void stalePidFile_isReportedByStatus_andReplacedByStart() throws Exception {
+    Files.createDirectories(runDir);
+    // a live pid that is not diskwarden: this test JVM
+    Files.writeString(runDir.resolve("diskwarden.pid"), ProcessHandle.current().pid() + "\n");
+
+    assertThat(shell.run(bin, "status").exit()).isEqualTo(1);
+    Shell.Result started = shell.run(bin, "start", "--config", conf.toString());
+
+    assertThat(started.exit()).as(started.output()).isZero();
+    assertThat(started.output()).contains("stale pid file");
+    assertThat(pid()).isPresent().get().isNotEqualTo(ProcessHandle.current().pid());
+    assertThat(shell.run(bin, "status").exit()).isZero();
+  }
+
+  @Test
+  void killedAgent_isRunningAgainAfterOneWatchdogCall() throws Exception {
+    assertThat(shell.run(bin, "start", "--config", conf.toString()).exit()).isZero();
+    long first = pid().orElseThrow();
+    ProcessHandle.of(first).orElseThrow().destroyForcibly();
+    await().until(() -> !ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false));
+
+    Shell.Result watchdog = shell.run(bin, "watchdog", "--config", conf.toString());
+
+    assertThat(watchdog.exit()).isZero();
+    long second = pid().orElseThrow();
+    assertThat(second).isNotEqualTo(first);
+    assertThat(shell.run(bin, "status").exit()).isZero();
+    assertThat(Files.readString(logDir.resolve("watchdog.log"))).contains("stale pid file").contains("starting it")
+        .contains("agent started (pid " + second + ")");
+    assertThat(shell.run(bin, "watchdog", "--config", conf.toString()).exit()).isZero();
+    assertThat(pid()).contains(second);
+  }
+
+  @Test
+  void watchdogLoop_restartsAKilledAgentWithinTheInterval() throws Exception {
+    Process loop = shell.builder(bin, "watchdog", "--loop", "--interval", "1s", "--config", conf.toString())
+        .redirectOutput(dir.resolve("loop.out").toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> pid().isPresent() && shell.run(bin, "status").exit() == 0);
+      long first = pid().orElseThrow();
+      ProcessHandle.of(first).orElseThrow().destroyForcibly();
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> pid().filter(p -> p != first).isPresent()
+          && shell.run(bin, "status").exit() == 0);
+    } finally {
+      Shell.killTree(loop);
+    }
+  }
+
+  @Test
+  void agentThatExitsAtOnce_hitsTheBackoff_notARestartStorm() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.yml"), "base_dir: " + dir.resolve("missing") + "\n");
+    Process loop = shell.builder(bin, "watchdog", "--loop", "--interval", "1s", "--config", bad.toString())
+        .redirectOutput(dir.resolve("loop.out").toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(logDir.resolve("watchdog.log"))
+          && Files.readString(logDir.resolve("watchdog.log")).contains("backing off 4s"));
+    } finally {
+      Shell.killTree(loop);
+    }
+    String log = Files.readString(logDir.resolve("watchdog.log"));
+    assertThat(log).contains("backing off 1s").contains("backing off 2s").contains("agent failed to start");
+    assertThat(log.lines().filter(l -> l.contains("starting it")).count()).isBetween(3L, 4L);
+  }
+
+  @Test
+  void worksThroughASymlink_fromAnyDirectory_andPrintsTheJavaCommandWhenAsked() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("dw"), Path.of(bin));
+    Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+
+    Shell.Result version = shell.cwd(elsewhere).env("DISKWARDEN_DEBUG", "1").run(link.toString(), "--version");
+
+    assertThat(version.exit()).isZero();
+    assertThat(version.output()).contains("diskwarden " + System.getProperty("diskwarden.version"))
+        .contains("org.diskwarden.Main --version").contains("-XX:+UseSerialGC");
+  }
+}
