@@ -56,6 +56,7 @@ public final class DiskWarden {
   private final List<Notifier> notifiers = new CopyOnWriteArrayList<>();
   private final String host = hostName();
   private final Clock clock;
+  private final SteadyClock ages;
   private final Volume volume;
   private final AuditLog audit;
   private final ReentrantLock sweeping = new ReentrantLock();
@@ -99,6 +100,7 @@ public final class DiskWarden {
     this.configFile = configFile;
     this.baseDirOverride = baseDirOverride;
     this.clock = clock;
+    this.ages = new SteadyClock(clock, System::nanoTime);
     this.volume = Volume.of(config.baseDir(), clock);
     this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock);
   }
@@ -228,7 +230,12 @@ public final class DiskWarden {
 
   /** Plans against the volume as it is now; {@code all} plans even above the trigger. */
   public Plan plan() {
-    Plan plan = Planner.plan(config.get(), usage(), volume.blockSize(), clock.instant());
+    java.time.Duration ahead = ages.aheadBy();
+    if (ahead.toMinutes() > 5) {
+      LOG.warn("The wall clock is {} ahead of the time elapsed since start: ages are judged by the latter, "
+          + "so a clock step cannot make everything look old", ahead);
+    }
+    Plan plan = Planner.plan(config.get(), usage(), volume.blockSize(), ages.instant());
     lastPlan.set(plan);
     return plan;
   }
@@ -345,7 +352,7 @@ public final class DiskWarden {
   }
 
   private List<GitGcReport> runGitGc(WardenConfig c) {
-    GuardedDelete deletion = GuardedDelete.of(c, java.util.Set.of(), audit, clock);
+    GuardedDelete deletion = GuardedDelete.of(c, java.util.Set.of(), audit, ages);
     List<GitGcReport> reports = new GitMaintenance(c, volume, deletion, clock, () -> stopping).gcAll();
     lastGitGc.set(reports);
     for (GitGcReport r : reports) {
@@ -402,7 +409,7 @@ public final class DiskWarden {
       if (!force && plan.state() == State.OK) {
         return Optional.empty();
       }
-      SweepReport report = new Sweeper(volume, audit, clock).execute(plan, c, dryRun, () -> stopping);
+      SweepReport report = new Sweeper(volume, audit, ages).execute(plan, c, dryRun, () -> stopping);
       lastCleanup.set(report);
       GitConfig.Gc gc = c.git().gc();
       Usage after = volume.read();

@@ -17,12 +17,15 @@ import org.diskwarden.policy.Candidate;
 /**
  * {@code logs/audit.jsonl}: one JSON line ({@code "event":"remove"}) written and forced to disk before
  * each removal, then one line with its outcome ({@code "event":"outcome"}). A removal whose intent
- * line cannot be written does not happen.
+ * line cannot be written does not happen, with one exception: when the disk is full (the moment the
+ * agent exists for), lines are kept in memory, in order, and written as soon as a removal made room.
  */
 public final class AuditLog {
   private final Path file;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
+  private final java.util.List<String> pending = new java.util.ArrayList<>();
+  private static final int PENDING_LIMIT = 100_000;
 
   public AuditLog(Path file, Clock clock) {
     this.file = file;
@@ -64,19 +67,60 @@ public final class AuditLog {
   }
 
   private synchronized void append(ObjectNode line) {
-    byte[] bytes = (line.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+    pending.add(line.toString() + "\n");
     try {
-      Files.createDirectories(file.getParent());
-      try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      flushPending();
+    } catch (IOException e) {
+      if (!isDiskFull(e) || pending.size() > PENDING_LIMIT) {
+        pending.remove(pending.size() - 1);
+        throw new UncheckedIOException("cannot write the audit log " + file, e);
+      }
+      if (pending.size() == 1) {
+        org.apache.logging.log4j.LogManager.getLogger(AuditLog.class)
+            .warn("The disk is full: audit lines are kept in memory until {} can take them", file);
+      }
+    }
+  }
+
+  /** Writes lines held back by a full disk, if any; a no-op when the disk is still full. */
+  public synchronized void flush() {
+    try {
+      flushPending();
+    } catch (IOException e) {
+      // still full: they stay in memory, in order
+    }
+  }
+
+  /** Lines held in memory because the disk was full. */
+  public synchronized int pendingLines() {
+    return pending.size();
+  }
+
+  private void flushPending() throws IOException {
+    if (pending.isEmpty()) {
+      return;
+    }
+    byte[] bytes = String.join("", pending).getBytes(StandardCharsets.UTF_8);
+    Files.createDirectories(file.getParent());
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      long start = out.size();
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      try {
         while (buffer.hasRemaining()) {
           out.write(buffer);
         }
         out.force(false);
+      } catch (IOException e) {
+        // No half line stays behind to be read as garbage: the whole batch is tried again later.
+        out.truncate(start);
+        throw e;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the audit log " + file, e);
     }
+    pending.clear();
+  }
+
+  private static boolean isDiskFull(IOException e) {
+    return String.valueOf(e.getMessage()).contains("No space left on device");
   }
 }

@@ -60,6 +60,7 @@ public final class GuardedDelete {
     Optional<String> error = dryRun ? Optional.empty()
         : Remover.remove(c.path(), protection, clock.instant().minus(minAge));
     Removal r = new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error);
+    audit.flush();
     try {
       audit.outcome(r, dryRun ? "dry_run" : error.isEmpty() ? "removed" : "failed");
     } catch (UncheckedIOException e) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.diskwarden.Configs;
 import org.diskwarden.DiskWarden;
+import org.diskwarden.MutableClock;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.config.Thresholds;
