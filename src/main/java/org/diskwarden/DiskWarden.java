@@ -235,7 +235,12 @@ public final class DiskWarden {
       LOG.warn("The wall clock is {} ahead of the time elapsed since start: ages are judged by the latter, "
           + "so a clock step cannot make everything look old", ahead);
     }
-    Plan plan = Planner.plan(config.get(), usage(), volume.blockSize(), ages.instant());
+    java.util.Set<Path> unfinished = audit.unfinished();
+    if (!unfinished.isEmpty()) {
+      LOG.warn("The audit log shows {} removal(s) a previous run began and did not finish; finishing them: {}",
+          unfinished.size(), unfinished);
+    }
+    Plan plan = Planner.plan(config.get(), usage(), volume.blockSize(), ages.instant(), unfinished);
     lastPlan.set(plan);
     return plan;
   }

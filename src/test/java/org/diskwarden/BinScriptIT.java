@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,6 +133,38 @@ class BinScriptIT {
     String log = Files.readString(logDir.resolve("watchdog.log"));
     assertThat(log).contains("backing off 1s").contains("backing off 2s").contains("agent failed to start");
     assertThat(log.lines().filter(l -> l.contains("starting it")).count()).isBetween(3L, 4L);
+  }
+
+  @Test
+  void killNineMidSweep_thenRestart_finishesTheJob_andTheLockDoesNotBlock() throws Exception {
+    Path base = dir.resolve("big");
+    Tree t = new Tree(base);
+    for (int i = 1; i <= 5; i++) {
+      Path shards = Files.createDirectories(base.resolve("models/versions/v00" + i + "/shards"));
+      for (int f = 0; f < 20_000; f++) {
+        Files.createFile(shards.resolve("s" + f));
+      }
+      Files.writeString(base.resolve("models/versions/v00" + i + "/config.json"), "{}");
+      t.age(base.resolve("models/versions/v00" + i), Tree.days(10 - i));
+    }
+    Path big = Files.writeString(dir.resolve("big.yml"), Configs.incident(base, "1000TB", "1000TB", "full"));
+    Path audit = logDir.resolve("audit.jsonl");
+    assertThat(shell.run(bin, "start", "--config", big.toString()).exit()).isZero();
+    long pid = pid().orElseThrow();
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(audit)
+        && Files.readString(audit).contains("\"event\":\"remove\""));
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    await().until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+
+    Shell.Result again = shell.run(bin, "clean", "--config", big.toString());
+
+    assertThat(again.output()).doesNotContain("another diskwarden agent");
+    for (String gone : List.of("v001", "v002", "v003")) {
+      assertThat(base.resolve("models/versions/" + gone)).doesNotExist();
+    }
+    assertThat(base.resolve("models/versions/v004/shards/s19999")).exists();
+    assertThat(base.resolve("models/versions/v005/shards/s0")).exists();
+    assertThat(Files.readString(audit)).contains("v001");
   }
 
   @Test

@@ -22,20 +22,31 @@ public final class FootprintWalk implements FileVisitor<Path> {
   private final Protection protection;
   private final long blockSize;
   private final Map<Object, long[]> linked = new HashMap<>();
+  private final boolean directoryTimes;
   private Object rootDevice;
   private long bytes;
   private long entries;
   private Instant newest = Instant.EPOCH;
   private String problem;
 
-  private FootprintWalk(Protection protection, long blockSize) {
+  private FootprintWalk(Protection protection, long blockSize, boolean directoryTimes) {
     this.protection = protection;
     this.blockSize = blockSize;
+    this.directoryTimes = directoryTimes;
   }
 
   /** Walks {@code entry} and reports what removing it would free. */
   public static Footprint measure(Path entry, Protection protection, long blockSize) {
-    FootprintWalk walk = new FootprintWalk(protection, blockSize);
+    return measure(entry, protection, blockSize, true);
+  }
+
+  /**
+   * As {@link #measure(Path, Protection, long)}; with {@code directoryTimes} false the newest time is
+   * taken from files and links only: for an entry whose removal a crashed agent began, the directory
+   * mtimes record our own unlinks, not a save.
+   */
+  public static Footprint measure(Path entry, Protection protection, long blockSize, boolean directoryTimes) {
+    FootprintWalk walk = new FootprintWalk(protection, blockSize, directoryTimes);
     try {
       walk.rootDevice = Files.getAttribute(entry, "unix:dev", LinkOption.NOFOLLOW_LINKS);
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
@@ -56,23 +67,25 @@ public final class FootprintWalk implements FileVisitor<Path> {
 
   @Override
   public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-    if (guarded(dir)) {
-      return FileVisitResult.SKIP_SUBTREE;
-    }
+    // A protected part is still walked (reading only): its mtimes say whether the entry is being
+    // written, and a young protected entry must not count as a settled one.
+    guarded(dir);
     if (rootDevice != null && !rootDevice.equals(attribute(dir, "unix:dev"))) {
       fail("a mount point is inside: " + dir);
       return FileVisitResult.SKIP_SUBTREE;
     }
-    seen(attrs);
+    if (directoryTimes) {
+      seen(attrs);
+    } else {
+      entries++;
+    }
     bytes += allocated(attrs.size());
     return FileVisitResult.CONTINUE;
   }
 
   @Override
   public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-    if (guarded(file)) {
-      return FileVisitResult.CONTINUE;
-    }
+    guarded(file);
     seen(attrs);
     if (attrs.isSymbolicLink() || !attrs.isRegularFile()) {
       return FileVisitResult.CONTINUE;

@@ -32,8 +32,15 @@ public final class Selector {
   private final long blockSize;
   private final Instant now;
   private final Duration minAge;
+  private final java.util.Set<Path> unfinished;
 
-  public Selector(Protection protection, OpenFiles openFiles, long blockSize, Instant now, Duration minAge) {
+  /**
+   * @param unfinished entries whose removal a crashed agent began (the audit log has the intent, no
+   *     outcome): judged by the times of their files, since our own unlinks touched their directories
+   */
+  public Selector(Protection protection, OpenFiles openFiles, long blockSize, Instant now, Duration minAge,
+      java.util.Set<Path> unfinished) {
+    this.unfinished = unfinished;
     this.protection = protection;
     this.openFiles = openFiles;
     this.blockSize = blockSize;
@@ -72,7 +79,7 @@ public final class Selector {
           }
           group = m.group(1);
         }
-        Footprint footprint = FootprintWalk.measure(child, protection, blockSize);
+        Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child));
         boolean complete = config.completeMarker().map(marker -> holds(child, marker)).orElse(true);
         groups.computeIfAbsent(group, g -> new ArrayList<>()).add(new Entry(child, name, footprint, complete));
       }

@@ -82,6 +82,35 @@ public final class AuditLog {
     }
   }
 
+  /**
+   * Paths whose removal was begun (a {@code remove} line, not a dry run) and never ended (no
+   * {@code outcome} line after it): what a crashed or killed agent left in flight.
+   */
+  public synchronized java.util.Set<Path> unfinished() {
+    java.util.Map<String, Boolean> open = new java.util.LinkedHashMap<>();
+    if (!Files.exists(file)) {
+      return java.util.Set.of();
+    }
+    try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      lines.forEach(line -> {
+        try {
+          var node = json.readTree(line);
+          String path = node.path("path").asText();
+          if ("remove".equals(node.path("event").asText()) && !node.path("dry_run").asBoolean()) {
+            open.put(path, true);
+          } else if ("outcome".equals(node.path("event").asText())) {
+            open.remove(path);
+          }
+        } catch (java.io.IOException e) {
+          // a torn line from a crash: nothing to learn from it
+        }
+      });
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return java.util.Set.of();
+    }
+    return open.keySet().stream().map(Path::of).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
   /** Writes lines held back by a full disk, if any; a no-op when the disk is still full. */
   public synchronized void flush() {
     try {

@@ -22,11 +22,13 @@ final class Guard {
   private final Protection protection;
   private final Set<Path> keptByRule;
   private final Duration minAge;
+  private final Set<Path> resumed;
 
-  Guard(Protection protection, Set<Path> keptByRule, Duration minAge) {
+  Guard(Protection protection, Set<Path> keptByRule, Duration minAge, Set<Path> resumed) {
     this.protection = protection;
     this.keptByRule = keptByRule;
     this.minAge = minAge;
+    this.resumed = resumed;
   }
 
   /** Why {@code candidate} must not be removed now, or empty when it may. */
@@ -57,7 +59,9 @@ final class Guard {
     } catch (IOException e) {
       return Optional.of("vanished before removal");
     }
-    if (attrs.lastModifiedTime().toInstant().isAfter(now.minus(minAge))) {
+    // A resumed removal's directory mtime is our own earlier unlinks; its files are still checked one by one.
+    boolean ownUnlinks = attrs.isDirectory() && resumed.contains(path);
+    if (!ownUnlinks && attrs.lastModifiedTime().toInstant().isAfter(now.minus(minAge))) {
       return Optional.of("modified within min_age " + Durations.format(minAge) + " since it was planned");
     }
     return Optional.empty();

@@ -39,9 +39,17 @@ public final class GuardedDelete {
    * @param keptByRule entries a retention rule keeps: refused whatever a caller asks
    */
   public static GuardedDelete of(WardenConfig config, Set<Path> keptByRule, AuditLog audit, Clock clock) {
+    return of(config, keptByRule, Set.of(), audit, clock);
+  }
+
+  /**
+   * @param resumed removals a crashed run began, whose directory mtimes are our own unlinks
+   */
+  public static GuardedDelete of(WardenConfig config, Set<Path> keptByRule, Set<Path> resumed, AuditLog audit,
+      Clock clock) {
     Protection protection = new Protection(config.baseDir(), config.protect());
-    return new GuardedDelete(new Guard(protection, keptByRule, config.minAge()), protection, audit, config.minAge(),
-        clock);
+    return new GuardedDelete(new Guard(protection, keptByRule, config.minAge(), resumed), protection, audit,
+        config.minAge(), clock);
   }
 
   /** Deletes {@code c} (or, in dry run, only records that it would); the result says what happened. */

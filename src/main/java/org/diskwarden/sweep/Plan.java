@@ -18,14 +18,20 @@ import org.diskwarden.volume.Usage;
  * @param candidates removal order
  * @param held entries the policies looked at and did not release, with reasons
  * @param keptByRule entries a retention rule keeps: the guard refuses them whatever a plan says
+ * @param resumed removals a crashed run began: their directory mtimes are our own unlinks
  */
 public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held,
-    Set<Path> keptByRule) {
+    Set<Path> keptByRule, Set<Path> resumed) {
 
   public Plan {
     candidates = List.copyOf(candidates);
     held = List.copyOf(held);
     keptByRule = Set.copyOf(keptByRule);
+    resumed = Set.copyOf(resumed);
+  }
+
+  public Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held, Set<Path> keptByRule) {
+    this(usage, thresholds, candidates, held, keptByRule, Set.of());
   }
 
   /** Bytes every candidate together would free. */

@@ -22,8 +22,17 @@ public final class Planner {
 
   /** Plans against {@code usage}, judging ages at {@code now}. */
   public static Plan plan(WardenConfig config, Usage usage, long blockSize, Instant now) {
+    return plan(config, usage, blockSize, now, Set.of());
+  }
+
+  /**
+   * Plans against {@code usage}, judging ages at {@code now}.
+   *
+   * @param unfinished removals a crashed run began (see {@link AuditLog#unfinished()})
+   */
+  public static Plan plan(WardenConfig config, Usage usage, long blockSize, Instant now, Set<Path> unfinished) {
     Protection protection = new Protection(config.baseDir(), config.protect());
-    Selector selector = new Selector(protection, OpenFiles.snapshot(), blockSize, now, config.minAge());
+    Selector selector = new Selector(protection, OpenFiles.snapshot(), blockSize, now, config.minAge(), unfinished);
     List<Candidate> candidates = new ArrayList<>();
     List<Held> held = new ArrayList<>();
     Set<Path> kept = new HashSet<>();
@@ -38,6 +47,6 @@ public final class Planner {
           .filter(h -> h.reason().startsWith("kept by rule"))
           .forEach(h -> kept.add(h.path()));
     }
-    return new Plan(usage, config.thresholds(), candidates, held, kept);
+    return new Plan(usage, config.thresholds(), candidates, held, kept, unfinished);
   }
 }

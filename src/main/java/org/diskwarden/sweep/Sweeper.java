@@ -41,7 +41,7 @@ public final class Sweeper {
     Instant start = clock.instant();
     CleanupMode mode = config.cleanupMode();
     Thresholds thresholds = plan.thresholds();
-    GuardedDelete deletion = GuardedDelete.of(config, plan.keptByRule(), audit, clock);
+    GuardedDelete deletion = GuardedDelete.of(config, plan.keptByRule(), plan.resumed(), audit, clock);
     List<Removal> removed = new ArrayList<>();
     List<Removal> failed = new ArrayList<>();
     List<Candidate> notReached = new ArrayList<>();

@@ -193,6 +193,41 @@ class HostileTreeTest {
   }
 
   @Test
+  void protectedYoungEntry_doesNotPushOutTheNewestFinishedOne() throws Exception {
+    // found by InvariantTest seed 20261192: a protected entry was not walked, so its mtime read as
+    // 1970, it ranked as a settled entry, and keep_latest let the newest finished version go
+    tree.version("models/versions/v009", 100, Duration.ofDays(-3));
+    String yaml = Configs.incident(base, "1000TB", "1000TB", "full").replace("keep_latest: 2", "keep_latest: 1\n    order_by: name")
+        .replace("  - current_model", "  - current_model\n  - models/versions/v009");
+
+    new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()).clean(false, false);
+
+    assertThat(base.resolve("models/versions/v004")).exists();
+    assertThat(base.resolve("models/versions/v009")).exists();
+  }
+
+  @Test
+  void removalACrashedRunBegan_isFinished_butAFileWrittenSinceSurvives() throws Exception {
+    Path logs = dir.resolve("logs");
+    AuditLog audit = new AuditLog(logs.resolve("audit.jsonl"), Clock.systemUTC());
+    Path v1 = base.resolve("models/versions/v001");
+    Path v2 = base.resolve("models/versions/v002");
+    for (Path v : List.of(v1, v2)) {
+      audit.intent(new org.diskwarden.policy.Candidate(v, "model-versions", "version", 1, Instant.EPOCH, "crash"),
+          org.diskwarden.config.CleanupMode.FULL, false);
+      Files.delete(v.resolve("config.json"));   // half removed when the agent died: the dir mtime is now
+    }
+    Path fresh = Files.writeString(v2.resolve("new-save.bin"), "written after the crash");
+
+    SweepReport r = warden().clean(false, false).orElseThrow();
+
+    assertThat(v1).doesNotExist();
+    assertThat(fresh).hasContent("written after the crash");
+    assertThat(r.removed()).extracting(m -> m.path().getFileName().toString()).contains("v001");
+    assertThat(new AuditLog(logs.resolve("audit.jsonl"), Clock.systemUTC()).unfinished()).doesNotContain(v1);
+  }
+
+  @Test
   void vanishedCandidate_isLoggedNotFatal_andTheSweepGoesOn() throws Exception {
     DiskWarden warden = warden();
     Plan plan = warden.plan();

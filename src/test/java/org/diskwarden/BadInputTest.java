@@ -1,0 +1,150 @@
+package org.diskwarden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Broken configs and command lines: exit 2, the key named, nothing removed, no stack trace. */
+class BadInputTest {
+  @TempDir
+  Path dir;
+
+  Path base;
+  Console console;
+
+  @BeforeEach
+  void setUp() {
+    base = dir.resolve("base");
+    Incident.build(base);
+    console = new Console(dir.resolve("logs"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    console.close();
+  }
+
+  static Stream<Arguments> configs() {
+    return Stream.of(
+        // top-level keys: wrong type, out of range, unknown, missing
+        bad("min_free: -1GB", "min_free"),
+        bad("min_free: 50PB", "min_free"),
+        bad("min_free: [1, 2]", "min_free"),
+        bad("min_free: ''", "min_free"),
+        bad("min_free_gb: -3", "min_free_gb"),
+        bad("min_free_gb: lots", "min_free_gb"),
+        bad("min_free: 1GB\nmin_free_gb: 1", "min_free_gb"),
+        bad("min_free_percent: 101", "min_free_percent"),
+        bad("min_free_percent: -0.5", "min_free_percent"),
+        bad("min_free_percent: ten", "min_free_percent"),
+        bad("target_free: 1KB", "target_free"),
+        bad("target_free_percent: 5", "target_free_percent"),
+        bad("target_free_percent: 300", "target_free_percent"),
+        bad("check_interval: 0", "check_interval"),
+        bad("check_interval: often", "check_interval"),
+        bad("check_interval: -5m", "check_interval"),
+        bad("min_age: 3 weeks", "min_age"),
+        bad("cleanup_mode: everything", "cleanup_mode"),
+        bad("dry_run: yes please", "dry_run"),
+        bad("paused: 1", "paused"),
+        bad("colour: red", "colour"),
+        bad("keep_versions: 0", "keep_versions"),
+        bad("keep_versions: two", "keep_versions"),
+        bad("versions_dir: /etc", "versions_dir"),
+        bad("logs_dir: ../../var/log", "logs_dir"),
+        bad("protect: [/etc/passwd]", "protect"),
+        bad("protect: ['../*']", "protect"),
+        bad("protect: ['[']", "protect"),
+        // policies
+        bad("policies: {name: v}", "policies"),
+        bad("policies:\n  - {path: v, keep_latest: 1}", "name"),
+        bad("policies:\n  - {name: 'bad name!', path: v, keep_latest: 1}", "name"),
+        bad("policies:\n  - {name: v, keep_latest: 1}", "path"),
+        bad("policies:\n  - {name: v, path: /data, keep_latest: 1}", "path"),
+        bad("policies:\n  - {name: v, path: a/../../b, keep_latest: 1}", "path"),
+        bad("policies:\n  - {name: v, path: v, keep_latest: -2}", "keep_latest"),
+        bad("policies:\n  - {name: v, path: v, keep_latest: 1.5}", "keep_latest"),
+        bad("policies:\n  - {name: v, path: v, max_age: 0d}", "max_age"),
+        bad("policies:\n  - {name: v, path: v, max_age: forever}", "max_age"),
+        bad("policies:\n  - {name: v, path: v, keep_latest: 1, group_by: '[a-'}", "group_by"),
+        bad("policies:\n  - {name: v, path: v, keep_latest: 1, group_by: 'no-group'}", "group_by"),
+        bad("policies:\n  - {name: v, path: v, keep_latest: 1, complete_marker: '{a'}", "complete_marker"),
+        bad("policies:\n  - {name: v, path: v, keep_latest: 1, enabled: maybe}", "enabled"),
+        // git and notify
+        bad("git:\n  repos: [/srv/repo]", "git.repos"),
+        bad("git:\n  gc: sometimes", "git.gc"),
+        bad("git:\n  prune_expire: now", "git.prune_expire"),
+        bad("git:\n  prune_expire: 0.days.ago", "git.prune_expire"),
+        bad("git:\n  schedule: 'every sunday'", "git.schedule"),
+        bad("git:\n  repack: true", "git.repack"),
+        bad("notify:\n  events: [explosion]", "notify.events"),
+        bad("notify:\n  email: {port: 25, from: a@b, to: [c@d]}", "notify.email.host"),
+        bad("notify:\n  email: {host: h, port: 99999, from: a@b, to: [c@d]}", "notify.email.port"),
+        bad("notify:\n  email: {host: h, transport: pigeon, from: a@b, to: [c@d]}", "notify.email.transport"),
+        bad("notify:\n  email: {host: h, from: a@b}", "notify.email.to"),
+        bad("notify:\n  webhooks: [{url: 'ftp://x/y'}]", "notify.webhooks[0].url"),
+        bad("notify:\n  webhooks: [{url: 'http://x/y', format: xml}]", "notify.webhooks[0].format"),
+        bad("notify:\n  retries: 0", "notify.retries"),
+        bad("notify:\n  min_interval: soon", "notify.min_interval"));
+  }
+
+  private static Arguments bad(String yaml, String key) {
+    return Arguments.of(yaml, key);
+  }
+
+  private List<Path> tree() throws IOException {
+    try (Stream<Path> s = Files.walk(base)) {
+      return s.filter(p -> !p.endsWith(".diskwarden.lock")).sorted().toList();
+    }
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("configs")
+  void brokenConfig_exits2_namesTheKey_removesNothing_noStackTrace(String yaml, String key) throws Exception {
+    String text = Configs.incident(base, "1000TB", "1000TB", "full")
+        .replaceAll("(?m)^(min_free|min_free_percent|target_free|target_free_percent|cleanup_mode|min_age"
+            + "|check_interval|protect|policies):.*\\n(  .*\\n)*", "")
+        + yaml + "\n";
+    Path conf = Files.writeString(dir.resolve("d.yml"), text);
+    List<Path> before = tree();
+
+    int status = Main.execute("clean", "--force", "--config", conf.toString());
+
+    assertThat(status).as(console.err()).isEqualTo(2);
+    assertThat(console.err()).contains(key).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(tree()).isEqualTo(before);
+  }
+
+  static Stream<Arguments> commandLines() {
+    return Stream.of(
+        Arguments.of(List.of("clean", "--frobnicate"), "--frobnicate"),
+        Arguments.of(List.of("plan", "--all", "extra"), "extra"),
+        Arguments.of(List.of("check", "--config"), "--config"),
+        Arguments.of(List.of("explode"), "explode"),
+        Arguments.of(List.of("notify-test", "--event", "party"), "party"),
+        Arguments.of(List.of("check", "--config", "/nonexistent/diskwarden.yml"), "/nonexistent/diskwarden.yml"),
+        Arguments.of(List.of("clean", "--base-dir", "/nonexistent/base"), "/nonexistent/base"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("commandLines")
+  void brokenCommandLine_exits2_namesTheProblem_removesNothing(List<String> args, String named) throws Exception {
+    List<Path> before = tree();
+
+    int status = Main.execute(args.toArray(String[]::new));
+
+    assertThat(status).as(console.err()).isEqualTo(2);
+    assertThat(console.err()).contains(named).doesNotContain("\tat ");
+    assertThat(tree()).isEqualTo(before);
+  }
+}

@@ -1,0 +1,249 @@
+package org.diskwarden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Random trees x random valid configs x random targets; after every sweep the invariants of
+ * DEVELOPERS.md hold. Replay a failure with -Dinvariant.seed=SEED -Dinvariant.cases=1.
+ */
+class InvariantTest {
+  private static final Duration MARGIN = Duration.ofMinutes(2);
+
+  @TempDir
+  Path root;
+
+  /** One entry a case built: where, how old, and whether it is a finished save. */
+  record Built(Path path, String policy, String group, Duration age, boolean finished) {}
+
+  @Test
+  void invariantsHold_afterEverySweep() throws Exception {
+    long first = Long.getLong("invariant.seed", 20261128L);
+    int cases = Integer.getInteger("invariant.cases", 500);
+    for (long seed = first; seed < first + cases; seed++) {
+      Path dir = Files.createDirectory(root.resolve("case-" + seed));
+      try {
+        runCase(new Random(seed), dir, "seed " + seed + " (replay: -Dinvariant.seed=" + seed
+            + " -Dinvariant.cases=1)");
+      } finally {
+        PathUtils.deleteDirectory(dir);
+      }
+    }
+  }
+
+  private void runCase(Random rnd, Path dir, String seed) throws Exception {
+    Path base = Files.createDirectory(dir.resolve("base"));
+    Path outside = Files.createDirectory(dir.resolve("outside"));
+    Path logs = dir.resolve("logs");
+    Instant now = Instant.now();
+    Duration minAge = Duration.ofMinutes(10 + rnd.nextInt(120));
+    int keepVersions = 1 + rnd.nextInt(3);
+    int keepBackups = 1 + rnd.nextInt(2);
+    boolean marker = rnd.nextBoolean();
+    boolean byName = rnd.nextBoolean();
+    Duration logAge = Duration.ofDays(1 + rnd.nextInt(10));
+    List<Built> built = new ArrayList<>();
+
+    for (int i = 0; i < 3; i++) {
+      Files.writeString(outside.resolve("precious" + i), "outside " + i);
+    }
+    int versions = rnd.nextInt(7);
+    for (int i = 1; i <= versions; i++) {
+      Path v = Files.createDirectories(base.resolve("models/versions/v" + String.format("%03d", i)));
+      Files.write(v.resolve("weights.bin"), new byte[rnd.nextInt(3) * 4096 + 1]);
+      boolean finished = !marker || rnd.nextInt(5) > 0;
+      if (finished && marker) {
+        Files.writeString(v.resolve("config.json"), "{}");
+      }
+      if (rnd.nextInt(4) == 0) {
+        Files.createSymbolicLink(v.resolve("link-out"), outside.resolve("precious" + rnd.nextInt(3)));
+      }
+      built.add(new Built(v, "model-versions", "", age(rnd, minAge), finished));
+    }
+    if (rnd.nextInt(4) == 0) {
+      Path link = base.resolve("models/versions/v900-link");
+      Files.createDirectories(link.getParent());
+      Files.createSymbolicLink(link, outside);
+      built.add(new Built(link, "model-versions", "", age(rnd, minAge), !marker));
+    }
+    for (String type : List.of("db", "ckpt")) {
+      int n = rnd.nextInt(4);
+      for (int i = 1; i <= n; i++) {
+        Path b = base.resolve("models/backups/" + type + "_2025110" + i + ".tar");
+        Files.createDirectories(b.getParent());
+        Files.write(b, new byte[rnd.nextInt(2) * 4096 + 1]);
+        built.add(new Built(b, "backups", type, age(rnd, minAge), true));
+      }
+    }
+    int logCount = rnd.nextInt(6);
+    for (int i = 0; i < logCount; i++) {
+      Path l = base.resolve("logs/run" + i + (rnd.nextInt(5) == 0 ? ".txt" : ".log"));
+      Files.createDirectories(l.getParent());
+      Files.writeString(l, "log " + i);
+      built.add(new Built(l, "logs", "", age(rnd, minAge), true));
+    }
+    List<Path> versionPaths = built.stream().filter(b -> b.policy().equals("model-versions")
+        && !Files.isSymbolicLink(b.path())).map(Built::path).toList();
+    Path currentTarget = null;
+    if (!versionPaths.isEmpty() && rnd.nextBoolean()) {
+      currentTarget = versionPaths.get(rnd.nextInt(versionPaths.size()));
+      Files.createSymbolicLink(base.resolve("current_model"), currentTarget);
+    } else {
+      Files.createDirectories(base.resolve("current_model"));
+      Files.writeString(base.resolve("current_model/weights.bin"), "active");
+    }
+    String extraProtect = versionPaths.isEmpty() || rnd.nextBoolean() ? ""
+        : "  - " + base.relativize(versionPaths.get(rnd.nextInt(versionPaths.size()))) + "\n";
+    for (Built b : built) {
+      setAge(b.path(), now.minus(b.age()));
+    }
+
+    long free = Files.getFileStore(base).getUsableSpace();
+    long target = rnd.nextBoolean() ? free + rnd.nextInt(64 * 1024) : 1L << 50;
+    String yaml = """
+        base_dir: %s
+        min_free: %dB
+        min_free_percent: 0
+        target_free: %dB
+        target_free_percent: 0
+        min_age: %ds
+        cleanup_mode: %s
+        dry_run: %s
+        protect:
+          - current_model
+        %spolicies:
+          - name: model-versions
+            path: models/versions
+            keep_latest: %d
+            order_by: %s
+        %s  - name: backups
+            path: models/backups
+            group_by: '^(.+?)_\\d{8}'
+            keep_latest: %d
+          - name: logs
+            path: logs
+            match: '*.log'
+            max_age: %ds
+        %s""".formatted(base, target, target, minAge.toSeconds(), rnd.nextBoolean() ? "full" : "until_target",
+        rnd.nextInt(10) == 0, extraProtect, keepVersions, byName ? "name" : "mtime",
+        marker ? "    complete_marker: 'config.json'\n" : "", keepBackups, logAge.toSeconds(),
+        rnd.nextBoolean() ? "" : "    keep_latest: 1\n").replace("        %spolicies", "policies");
+    Map<Path, String> outsideBefore = snapshot(outside);
+    Map<Path, String> before = snapshot(base);
+
+    DiskWarden warden = new DiskWarden(Configs.parse(yaml), logs, Clock.systemUTC());
+    var report = warden.clean(true, false).orElseThrow();
+
+    Map<Path, String> after = snapshot(base);
+    assertThat(snapshot(outside)).as(seed + ": outside base_dir").isEqualTo(outsideBefore);
+    assertThat(base.resolve("current_model")).as(seed).exists();
+    if (currentTarget != null) {
+      assertThat(currentTarget.resolve("weights.bin")).as(seed + ": target of current_model").exists();
+    } else {
+      assertThat(base.resolve("current_model/weights.bin")).as(seed).exists();
+    }
+    if (!extraProtect.isBlank()) {
+      assertThat(base.resolve(extraProtect.replace("  - ", "").trim())).as(seed + ": protected").exists();
+    }
+    for (Built b : built) {
+      if (b.age().compareTo(minAge) < 0) {
+        assertThat(Files.exists(b.path(), LinkOption.NOFOLLOW_LINKS)).as(seed + ": young " + b.path()).isTrue();
+      }
+    }
+    Map<String, List<Built>> groups = new TreeMap<>();
+    for (Built b : built) {
+      boolean settled = b.age().compareTo(minAge) > 0 && (b.finished() || !b.policy().equals("model-versions"));
+      boolean matches = !b.policy().equals("logs") || b.path().toString().endsWith(".log");
+      if (settled && matches) {
+        groups.computeIfAbsent(b.policy() + "/" + b.group(), k -> new ArrayList<>()).add(b);
+      }
+    }
+    for (Map.Entry<String, List<Built>> g : groups.entrySet()) {
+      String policy = g.getKey().substring(0, g.getKey().indexOf('/'));
+      int keep = switch (policy) {
+        case "model-versions" -> keepVersions;
+        case "backups" -> keepBackups;
+        default -> yaml.contains("    keep_latest: 1\n\n") || yaml.endsWith("    keep_latest: 1\n") ? 1 : 0;
+      };
+      Comparator<Built> newestFirst = policy.equals("model-versions") && byName
+          ? Comparator.comparing((Built b) -> b.path().getFileName().toString()).reversed()
+          : Comparator.comparing(Built::age).thenComparing(
+              Comparator.comparing((Built b) -> b.path().getFileName().toString()).reversed());
+      g.getValue().stream().sorted(newestFirst).limit(keep).forEach(b -> assertThat(
+          Files.exists(b.path(), LinkOption.NOFOLLOW_LINKS)).as(seed + ": newest kept " + b.path()).isTrue());
+    }
+    Set<String> audited = Files.exists(logs.resolve("audit.jsonl"))
+        ? Files.readAllLines(logs.resolve("audit.jsonl")).stream().filter(l -> l.contains("\"event\":\"remove\""))
+            .map(l -> l.replaceAll(".*\"path\":\"([^\"]*)\".*", "$1")).collect(Collectors.toSet())
+        : Set.of();
+    for (Path gone : before.keySet()) {
+      if (!after.containsKey(gone)) {
+        boolean inAudited = audited.stream().anyMatch(a -> gone.startsWith(Path.of(a)));
+        assertThat(inAudited).as(seed + ": removed without an audit line: " + gone).isTrue();
+      }
+    }
+    if (report.dryRun()) {
+      assertThat(after).as(seed + ": dry run").isEqualTo(before);
+    }
+  }
+
+  private static Duration age(Random rnd, Duration minAge) {
+    return switch (rnd.nextInt(5)) {
+      case 0 -> minAge.minus(MARGIN).dividedBy(2);              // being written
+      case 1 -> Duration.ofDays(-1 - rnd.nextInt(30));          // dated in the future
+      default -> minAge.plus(MARGIN).plusHours(rnd.nextInt(24 * 20));
+    };
+  }
+
+  private static void setAge(Path p, Instant t) throws IOException {
+    FileTime time = FileTime.from(t);
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> s = Files.walk(p)) {
+        for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+          Tree.setNoFollow(f, time);
+        }
+      }
+    } else {
+      Tree.setNoFollow(p, time);
+    }
+  }
+
+  private static Map<Path, String> snapshot(Path dir) throws IOException {
+    Map<Path, String> out = new LinkedHashMap<>();
+    if (!Files.exists(dir)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted().toList()) {
+        if (p.endsWith(".diskwarden.lock")) {
+          continue;
+        }
+        var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        out.put(p, a.size() + "/" + (a.isDirectory() ? "" : a.lastModifiedTime()) + "/" + a.isSymbolicLink());
+      }
+    }
+    return out;
+  }
+
+}
