@@ -36,6 +36,8 @@ import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.Planner;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.sweep.Sweeper;
+import org.diskwarden.volume.FillEstimator;
+import org.diskwarden.volume.Forecast;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.StatusLine;
 import org.diskwarden.volume.Usage;
@@ -76,6 +78,13 @@ public final class DiskWarden {
   private final AtomicReference<List<GitGcReport>> lastGitGc = new AtomicReference<>(List.of());
   private final AtomicReference<Instant> lastCheck = new AtomicReference<>();
   private final AtomicLong cleanupCount = new AtomicLong();
+  private final FillEstimator fill = new FillEstimator(Duration.ofHours(1));
+  private final AtomicLong nextSave = new AtomicLong();
+  private volatile Instant nextSaveAt = Instant.MIN;
+  private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile long aheadBytes;
+  private volatile boolean fillingUpSent;
+  private volatile Sampler sampler;
   private final AtomicLong bytesFreedTotal = new AtomicLong();
   private final AtomicLong removalFailures = new AtomicLong();
 
@@ -240,9 +249,76 @@ public final class DiskWarden {
       LOG.warn("The audit log shows {} removal(s) a previous run began and did not finish; finishing them: {}",
           unfinished.size(), unfinished);
     }
-    Plan plan = Planner.plan(config.get(), usage(), volume.blockSize(), ages.instant(), unfinished);
+    Plan plan = Planner.plan(effectiveConfig(), usage(), volume.blockSize(), ages.instant(), unfinished);
     lastPlan.set(plan);
+    nextSave.set(plan.nextSave());
+    nextSaveAt = clock.instant();
     return plan;
+  }
+
+  /**
+   * The thresholds in force: the configured ones, with the trigger raised to save_headroom times the
+   * size of the next save (so there is always room for one more) plus what the measured fill rate
+   * writes before the sample after next (so the sweep runs before the trigger is crossed, not after).
+   */
+  public Thresholds thresholds() {
+    WardenConfig c = config.get();
+    return c.thresholds().withFloor((long) (c.foresight().saveHeadroom() * nextSave.get()) + aheadBytes);
+  }
+
+  private WardenConfig effectiveConfig() {
+    return config.get().withThresholds(thresholds());
+  }
+
+  /** The size of the next save as last measured (the newest finished entry of a keep_latest policy). */
+  public long nextSaveBytes() {
+    return nextSave.get();
+  }
+
+  /** Fill rate and time to trigger and to full, from the samples of the last hour. */
+  public Forecast forecast() {
+    Usage u = lastUsage.get();
+    if (u == null) {
+      return Forecast.unknown();
+    }
+    return Forecast.of(fill.fillRate(), u.free(), thresholds().triggerBytes(u.total()));
+  }
+
+  private void sample() {
+    Usage u = usage();
+    fill.add(u.at(), u.free());
+    double rate = Math.max(fill.fillRate(), fill.recentFillRate(Duration.ofMinutes(1)));
+    double twoSamples = 2 * config.get().foresight().sampleInterval().toNanos() / 1e9;
+    aheadBytes = rate > 0 ? (long) (rate * twoSamples) : 0;
+    long trigger = thresholds().triggerBytes(u.total());
+    if (u.free() < trigger) {
+      requestCheck(String.format(Locale.ROOT, "%s free is below the trigger %s (at %.1f MB/s the configured one "
+          + "is crossed before the sample after next)", Size.human(u.free(), 1), Size.human(trigger, 1),
+          rate / (1 << 20)));
+    }
+    warnIfFillingUp();
+  }
+
+  private void requestCheck(String why) {
+    CheckSchedule s = schedule;
+    if (s == null || sweeping.isLocked() || !checkQueued.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("Checking now: {}", why);
+    s.triggerNow();
+  }
+
+  private void warnIfFillingUp() {
+    Forecast f = forecast();
+    Duration horizon = config.get().foresight().predictHorizon();
+    boolean soon = f.toFull().isPresent() && f.toFull().get().compareTo(horizon) < 0;
+    if (soon && !fillingUpSent) {
+      fillingUpSent = true;
+      LOG.warn("Filling up: {}", f.describe());
+      publish(EventType.FILLING_UP, f.describe(), Optional.empty());
+    } else if (!soon) {
+      fillingUpSent = false;
+    }
   }
 
   /**
@@ -251,8 +327,7 @@ public final class DiskWarden {
    */
   public State assess() {
     Usage u = usage();
-    WardenConfig c = config.get();
-    if (!c.thresholds().isBelowTrigger(u.free(), u.total())) {
+    if (!thresholds().isBelowTrigger(u.free(), u.total())) {
       return State.OK;
     }
     return plan().state();
@@ -268,7 +343,7 @@ public final class DiskWarden {
       remindIfStillCritical();
       Usage u = lastUsage.get();
       if (u != null) {
-        statusSink.accept(StatusLine.format(state.get(), u, config.get().thresholds()));
+        statusSink.accept(StatusLine.format(state.get(), u, thresholds(), forecast()));
       }
     }
   }
@@ -290,12 +365,21 @@ public final class DiskWarden {
   }
 
   private void checkOnce() {
+    checkQueued.set(false);
     WardenConfig c = config.get();
+    if (c.foresight().saveHeadroom() > 0 && nextSaveAt.isBefore(clock.instant().minus(Duration.ofHours(1)))) {
+      // The size of the next save is learnt from a plan; refreshed hourly, and by every sweep.
+      plan();
+    }
     Usage u = usage();
     lastCheck.set(u.at());
-    Thresholds t = c.thresholds();
-    LOG.info(String.format(Locale.ROOT, "Disk: %s used, %s free (%.1f%%)",
-        Size.human(u.used(), 0), Size.human(u.free(), 0), u.freePercent()));
+    fill.add(u.at(), u.free());
+    Thresholds t = thresholds();
+    Forecast f = forecast();
+    LOG.info(String.format(Locale.ROOT, "Disk: %s used, %s free (%.1f%%)%s",
+        Size.human(u.used(), 0), Size.human(u.free(), 0), u.freePercent(),
+        f.describe().isEmpty() ? "" : ", " + f.describe()));
+    warnIfFillingUp();
     if (!t.isBelowTrigger(u.free(), u.total())) {
       enter(State.OK);
       return;
@@ -352,14 +436,16 @@ public final class DiskWarden {
     return s.submit(task).join();
   }
 
-  private static State thresholdsState(WardenConfig c, Usage u) {
-    return c.thresholds().isBelowTrigger(u.free(), u.total()) ? State.CRITICAL : State.OK;
+  private State thresholdsState(WardenConfig c, Usage u) {
+    return c.thresholds().withFloor(thresholds().floor()).isBelowTrigger(u.free(), u.total())
+        ? State.CRITICAL : State.OK;
   }
 
   private List<GitGcReport> runGitGc(WardenConfig c) {
     GuardedDelete deletion = GuardedDelete.of(c, java.util.Set.of(), audit, ages);
     List<GitGcReport> reports = new GitMaintenance(c, volume, deletion, clock, () -> stopping).gcAll();
     lastGitGc.set(reports);
+    reports.forEach(r -> fill.credit(r.volumeFreed()));
     for (GitGcReport r : reports) {
       if (r.outcome().equals("failed")) {
         publish(EventType.FAILURE, r.summary(), Optional.empty());
@@ -416,9 +502,12 @@ public final class DiskWarden {
       }
       SweepReport report = new Sweeper(volume, audit, ages).execute(plan, c, dryRun, () -> stopping);
       lastCleanup.set(report);
+      if (!dryRun) {
+        fill.credit(report.freeAfter() - report.freeBefore());
+      }
       GitConfig.Gc gc = c.git().gc();
       Usage after = volume.read();
-      boolean stillLow = !c.thresholds().meetsTarget(after.free(), after.total());
+      boolean stillLow = !plan.thresholds().meetsTarget(after.free(), after.total());
       if (!c.git().repos().isEmpty() && !stopping
           && (gc == GitConfig.Gc.ALWAYS || (gc == GitConfig.Gc.WHEN_STILL_LOW && stillLow))) {
         if (dryRun) {
@@ -486,8 +575,15 @@ public final class DiskWarden {
       closeDispatcher();
       throw e;
     }
+    if (config.get().foresight().saveHeadroom() > 0) {
+      plan();
+    }
     try {
       schedule = CheckSchedule.start(this::scheduledCheck, config.get().checkInterval());
+      Duration every = config.get().foresight().sampleInterval();
+      if (!every.isZero()) {
+        sampler = new Sampler(every, this::sample);
+      }
       config.get().git().schedule().ifPresent(cron -> schedule.scheduleCron("git-gc", cron, this::scheduledGitGc));
     } catch (RuntimeException e) {
       lock.close();
@@ -520,6 +616,10 @@ public final class DiskWarden {
     }
     stopping = true;
     try {
+      if (sampler != null) {
+        sampler.close();
+        sampler = null;
+      }
       schedule.shutdown();
     } finally {
       schedule = null;

@@ -186,7 +186,8 @@ public final class Main implements Runnable {
   }
 
   static String statusLine(DiskWarden warden, State state) {
-    return StatusLine.format(state, warden.lastUsage().orElseGet(warden::usage), warden.config().thresholds());
+    return StatusLine.format(state, warden.lastUsage().orElseGet(warden::usage), warden.thresholds(),
+        warden.forecast());
   }
 
   @Command(name = "plan", mixinStandardHelpOptions = true,

@@ -95,7 +95,12 @@ class BadInputTest {
         bad("notify:\n  webhooks: [{url: 'ftp://x/y'}]", "notify.webhooks[0].url"),
         bad("notify:\n  webhooks: [{url: 'http://x/y', format: xml}]", "notify.webhooks[0].format"),
         bad("notify:\n  retries: 0", "notify.retries"),
-        bad("notify:\n  min_interval: soon", "notify.min_interval"));
+        bad("notify:\n  min_interval: soon", "notify.min_interval"),
+        bad("save_headroom: -1", "save_headroom"),
+        bad("save_headroom: lots", "save_headroom"),
+        bad("sample_interval: 10ms", "sample_interval"),
+        bad("sample_interval: often", "sample_interval"),
+        bad("predict_horizon: tomorrow", "predict_horizon"));
   }
 
   private static Arguments bad(String yaml, String key) {

@@ -25,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
 public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of(
       "base_dir", "min_free", "min_free_gb", "min_free_percent", "target_free", "target_free_percent",
-      "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify",
+      "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify", "save_headroom", "sample_interval", "predict_horizon",
       "keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> COMPACT_KEYS = Set.of("keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> POLICY_KEYS = Set.of(
@@ -135,13 +135,23 @@ public final class ConfigLoader {
     protect.forEach(glob -> relativeGlob("protect", glob));
     List<PolicyConfig> policies = root.has("policies") ? policies(root) : compactPolicies(root);
     GitConfig git = git(root);
+    Foresight defaults = Foresight.defaults();
+    double headroom = number(root, "save_headroom", defaults.saveHeadroom(), 0, 100, "a factor from 0 (off) to 100");
+    Duration sample = duration(root, "sample_interval", defaults.sampleInterval());
+    if (!sample.isZero() && sample.compareTo(Duration.ofMillis(100)) < 0) {
+      problems.add("sample_interval value was set to '" + root.path("sample_interval").asText()
+          + "', must be 0 (off) or at least 100ms");
+      sample = defaults.sampleInterval();
+    }
+    Duration horizon = duration(root, "predict_horizon", defaults.predictHorizon());
+    Foresight foresight = new Foresight(headroom, sample, horizon);
     NotifyConfig notifications = notify(root.has("notify") ? root.get("notify") : yaml.createObjectNode());
 
     if (!problems.isEmpty() || baseDir == null || thresholds == null) {
       return null;
     }
     return new WardenConfig(baseDir, thresholds, checkInterval, minAge, mode, dryRun, paused,
-        protect, policies, git, notifications);
+        protect, policies, git, notifications, foresight);
   }
 
   private Path baseDir(JsonNode root, Optional<Path> override) {

@@ -26,9 +26,9 @@ public record NotifyConfig(List<String> events, Duration criticalReminder, Durat
 
   /** Every event name, in the order the docs list them. */
   public static final List<String> EVENTS =
-      List.of("cleanup", "critical", "critical_reminder", "recovered", "failure", "started", "stopped");
+      List.of("cleanup", "critical", "critical_reminder", "recovered", "failure", "filling_up", "started", "stopped");
   public static final List<String> DEFAULT_EVENTS =
-      List.of("cleanup", "critical", "critical_reminder", "recovered", "failure");
+      List.of("cleanup", "critical", "critical_reminder", "recovered", "failure", "filling_up");
 
   public NotifyConfig {
     events = List.copyOf(events);

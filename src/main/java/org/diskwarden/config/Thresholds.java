@@ -5,10 +5,23 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * When cleanup starts (free below {@code min_free} or below {@code min_free_percent}) and when it
- * stops (free at or above both targets).
+ * When cleanup starts (free below {@code min_free} or below {@code min_free_percent}, or below the
+ * headroom {@code floor} for the next save) and when it stops (free at or above both targets, and the
+ * floor plus the configured gap between trigger and target).
+ *
+ * @param floor free bytes the next save needs (save_headroom x newest finished entry); 0 when off.
+ *     Computed at run time, never read from the config file.
  */
-public record Thresholds(long minFree, double minFreePercent, long targetFree, double targetFreePercent) {
+public record Thresholds(long minFree, double minFreePercent, long targetFree, double targetFreePercent, long floor) {
+
+  public Thresholds(long minFree, double minFreePercent, long targetFree, double targetFreePercent) {
+    this(minFree, minFreePercent, targetFree, targetFreePercent, 0);
+  }
+
+  /** The same thresholds with the headroom floor for the next save. */
+  public Thresholds withFloor(long bytes) {
+    return new Thresholds(minFree, minFreePercent, targetFree, targetFreePercent, Math.max(0, bytes));
+  }
 
   public Thresholds {
     List<String> problems = problems(minFree, minFreePercent, targetFree, targetFreePercent);
@@ -56,12 +69,17 @@ public record Thresholds(long minFree, double minFreePercent, long targetFree, d
 
   /** Free bytes below which a volume of {@code total} bytes is low. */
   public long triggerBytes(long total) {
-    return Math.max(minFree, (long) Math.ceil(total * minFreePercent / 100.0));
+    return Math.max(configuredTrigger(total), floor);
   }
 
   /** Free bytes at which cleanup of a volume of {@code total} bytes stops. */
   public long targetBytes(long total) {
-    return Math.max(targetFree, (long) Math.ceil(total * targetFreePercent / 100.0));
+    long target = Math.max(targetFree, (long) Math.ceil(total * targetFreePercent / 100.0));
+    return Math.max(target, floor + Math.max(0, target - configuredTrigger(total)));
+  }
+
+  private long configuredTrigger(long total) {
+    return Math.max(minFree, (long) Math.ceil(total * minFreePercent / 100.0));
   }
 
   public boolean isBelowTrigger(long free, long total) {

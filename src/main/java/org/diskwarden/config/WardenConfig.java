@@ -19,6 +19,7 @@ import java.util.List;
  * @param policies retention rules, applied in this order
  * @param git git maintenance: repositories relative to base_dir and when to compact them
  * @param notifications notification settings (the notify: section)
+ * @param foresight save headroom, sampling and prediction
  */
 public record WardenConfig(
     Path baseDir,
@@ -31,7 +32,8 @@ public record WardenConfig(
     List<String> protect,
     List<PolicyConfig> policies,
     GitConfig git,
-    NotifyConfig notifications) {
+    NotifyConfig notifications,
+    Foresight foresight) {
 
   public WardenConfig {
     protect = List.copyOf(protect);
@@ -46,33 +48,38 @@ public record WardenConfig(
   }
 
   public WardenConfig withThresholds(Thresholds t) {
-    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications);
+    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight);
   }
 
   public WardenConfig withCheckInterval(Duration d) {
-    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications);
+    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight);
   }
 
   public WardenConfig withMinAge(Duration d) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, git, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight);
   }
 
   public WardenConfig withCleanupMode(CleanupMode m) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, git, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, git, notifications, foresight);
   }
 
   public WardenConfig withDryRun(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, git, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, git, notifications, foresight);
   }
 
   public WardenConfig withPaused(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, git, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, git, notifications, foresight);
+  }
+
+  public WardenConfig withForesight(Foresight f) {
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies,
+        git, notifications, f);
   }
 
   public WardenConfig withPolicy(PolicyConfig changed) {
     List<PolicyConfig> list = policies.stream()
         .map(p -> p.name().equals(changed.name()) ? changed : p)
         .toList();
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, git, notifications);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, git, notifications, foresight);
   }
 }

@@ -19,6 +19,7 @@ import org.diskwarden.git.GitGcReport;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.PlanText;
 import org.diskwarden.sweep.SweepReport;
+import org.diskwarden.volume.Forecast;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.StatusLine;
 import org.diskwarden.volume.Usage;
@@ -178,6 +179,43 @@ final class AgentControl implements DiskWardenMXBean {
   }
 
   @Override
+  public double getSaveHeadroom() {
+    return config().foresight().saveHeadroom();
+  }
+
+  @Override
+  public void setSaveHeadroom(double factor) {
+    requireFinite("SaveHeadroom", factor, 100);
+    write("SaveHeadroom", "double", getSaveHeadroom(), factor,
+        c -> c.withForesight(c.foresight().withSaveHeadroom(factor)));
+  }
+
+  @Override
+  public double getEffectiveTriggerGb() {
+    return Size.toGb(warden.thresholds().triggerBytes(usage().total()));
+  }
+
+  @Override
+  public double getNextSaveGb() {
+    return Size.toGb(warden.nextSaveBytes());
+  }
+
+  @Override
+  public double getFillRateGbPerHour() {
+    return warden.forecast().fillBytesPerSecond() * 3600 / Size.GB;
+  }
+
+  @Override
+  public double getHoursToTrigger() {
+    return warden.forecast().toTrigger().map(Forecast::hours).orElse(-1.0);
+  }
+
+  @Override
+  public double getHoursToFull() {
+    return warden.forecast().toFull().map(Forecast::hours).orElse(-1.0);
+  }
+
+  @Override
   public String getBaseDir() {
     return config().baseDir().toString();
   }
@@ -255,7 +293,7 @@ final class AgentControl implements DiskWardenMXBean {
   @Override
   public String checkNow() {
     State state = warden.assess();
-    return StatusLine.format(state, warden.lastUsage().orElseThrow(), t());
+    return StatusLine.format(state, warden.lastUsage().orElseThrow(), warden.thresholds(), warden.forecast());
   }
 
   @Override

@@ -56,6 +56,27 @@ public interface DiskWardenMXBean {
 
   void setPaused(boolean paused);
 
+  @Description("The trigger is at least this times the size of the next save (newest finished entry of a "
+      + "keep_latest policy), 0..100; 0 = off (config save_headroom)")
+  double getSaveHeadroom();
+
+  void setSaveHeadroom(double factor);
+
+  @Description("The trigger in force in GB: the configured one, raised by SaveHeadroom x NextSaveGb")
+  double getEffectiveTriggerGb();
+
+  @Description("Size of the next save in GB, as last measured")
+  double getNextSaveGb();
+
+  @Description("How fast free space shrinks, GB per hour over the last hour (negative: it grows)")
+  double getFillRateGbPerHour();
+
+  @Description("Hours until free space crosses the trigger at the measured rate; -1 when not filling")
+  double getHoursToTrigger();
+
+  @Description("Hours until the disk is full at the measured rate; -1 when not filling")
+  double getHoursToFull();
+
   @Description("The watched training directory (real path)")
   String getBaseDir();
 

@@ -14,6 +14,8 @@ public enum EventType {
   RECOVERED,
   /** A removal, git gc or config reload failed. */
   FAILURE,
+  /** At the measured fill rate the disk is predicted full within predict_horizon. */
+  FILLING_UP,
   /** The agent started. */
   STARTED,
   /** The agent stopped. */

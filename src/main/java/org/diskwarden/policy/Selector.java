@@ -93,6 +93,7 @@ public final class Selector {
     List<Entry> partial = new ArrayList<>();
     List<Entry> released = new ArrayList<>();
     Map<Path, String> reasons = new LinkedHashMap<>();
+    long nextSave = 0;
     for (List<Entry> group : groups.values()) {
       List<Entry> settled = new ArrayList<>();
       for (Entry e : group) {
@@ -107,6 +108,9 @@ public final class Selector {
         }
       }
       settled.sort(oldestFirst.reversed());
+      if (config.hasKeepLatest() && !settled.isEmpty()) {
+        nextSave = Math.max(nextSave, settled.get(0).footprint().bytes());
+      }
       for (int rank = 0; rank < settled.size(); rank++) {
         Entry e = settled.get(rank);
         if (rule.keeps(rank, e.newest(), now)) {
@@ -131,7 +135,7 @@ public final class Selector {
         }
       }
     }
-    return new Selection(config.name(), candidates, held);
+    return new Selection(config.name(), candidates, held, nextSave);
   }
 
   private Optional<Path> folder(PolicyConfig config, List<Held> held) {

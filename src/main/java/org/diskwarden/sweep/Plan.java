@@ -19,9 +19,10 @@ import org.diskwarden.volume.Usage;
  * @param held entries the policies looked at and did not release, with reasons
  * @param keptByRule entries a retention rule keeps: the guard refuses them whatever a plan says
  * @param resumed removals a crashed run began: their directory mtimes are our own unlinks
+ * @param nextSave the largest newest finished entry of a keep_latest policy: the size of the next save
  */
 public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held,
-    Set<Path> keptByRule, Set<Path> resumed) {
+    Set<Path> keptByRule, Set<Path> resumed, long nextSave) {
 
   public Plan {
     candidates = List.copyOf(candidates);
@@ -31,7 +32,7 @@ public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidate
   }
 
   public Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held, Set<Path> keptByRule) {
-    this(usage, thresholds, candidates, held, keptByRule, Set.of());
+    this(usage, thresholds, candidates, held, keptByRule, Set.of(), 0);
   }
 
   /** Bytes every candidate together would free. */

@@ -36,17 +36,19 @@ public final class Planner {
     List<Candidate> candidates = new ArrayList<>();
     List<Held> held = new ArrayList<>();
     Set<Path> kept = new HashSet<>();
+    long nextSave = 0;
     for (PolicyConfig policy : config.policies()) {
       if (!policy.enabled()) {
         continue;
       }
       Selection selection = selector.select(policy);
       candidates.addAll(selection.candidates());
+      nextSave = Math.max(nextSave, selection.nextSave());
       held.addAll(selection.held());
       selection.held().stream()
           .filter(h -> h.reason().startsWith("kept by rule"))
           .forEach(h -> kept.add(h.path()));
     }
-    return new Plan(usage, config.thresholds(), candidates, held, kept, unfinished);
+    return new Plan(usage, config.thresholds(), candidates, held, kept, unfinished, nextSave);
   }
 }

@@ -36,6 +36,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void foresightKeys_bindWithTheirDefaults() throws Exception {
+    WardenConfig d = Configs.parse("base_dir: " + base + "\n");
+    assertThat(d.foresight()).isEqualTo(new Foresight(1.5, Duration.ofSeconds(5), Duration.ofHours(4)));
+    WardenConfig c = Configs.parse("base_dir: %s\nsave_headroom: 0\nsample_interval: 0\npredict_horizon: 2h\n"
+        .formatted(base));
+    assertThat(c.foresight()).isEqualTo(new Foresight(0, Duration.ZERO, Duration.ofHours(2)));
+  }
+
+  @Test
+  void saveHeadroom_raisesTheTriggerAndKeepsTheGapToTheTarget() {
+    Thresholds t = new Thresholds(50 * Size.GB, 0, 60 * Size.GB, 0);
+    assertThat(t.withFloor(80 * Size.GB).triggerBytes(1000 * Size.GB)).isEqualTo(80 * Size.GB);
+    assertThat(t.withFloor(80 * Size.GB).targetBytes(1000 * Size.GB)).isEqualTo(90 * Size.GB);
+    assertThat(t.withFloor(10 * Size.GB).triggerBytes(1000 * Size.GB)).isEqualTo(50 * Size.GB);
+    assertThat(t.withFloor(10 * Size.GB).targetBytes(1000 * Size.GB)).isEqualTo(60 * Size.GB);
+  }
+
+  @Test
   void shippedConfig_isValid() throws Exception {
     Path shipped = Path.of("conf/diskwarden.yml");
     WardenConfig c = ConfigLoader.load(shipped, Optional.of(base));

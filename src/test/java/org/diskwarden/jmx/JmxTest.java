@@ -96,7 +96,9 @@ class JmxTest {
     assertThat(info.getAttributes()).extracting(MBeanAttributeInfo::getName).contains(
         "MinFreeGb", "MinFreePercent", "TargetFreeGb", "TargetFreePercent", "CheckIntervalSeconds", "MinAgeMinutes",
         "CleanupMode", "DryRun", "Paused", "BaseDir", "State", "TotalGb", "FreeGb", "FreePercent", "LastCheckTime",
-        "LastCleanup", "CleanupCount", "BytesFreedTotal", "RemovalFailures", "ConfigFile", "ConfigDiffersFromFile");
+        "LastCleanup", "CleanupCount", "BytesFreedTotal", "RemovalFailures", "ConfigFile", "ConfigDiffersFromFile",
+        "LastGitGc", "NotificationFailures", "SaveHeadroom", "EffectiveTriggerGb", "NextSaveGb", "FillRateGbPerHour",
+        "HoursToTrigger", "HoursToFull");
     for (MBeanAttributeInfo a : info.getAttributes()) {
       jmx.getAttribute(AGENT, a.getName());
       assertThat(a.getDescription()).as(a.getName()).isNotBlank().doesNotContain("exposed for management");
@@ -156,6 +158,8 @@ class JmxTest {
         .cause().hasMessageContaining("MinFreeGb").hasMessageContaining("target_free");
     assertThatThrownBy(() -> jmx.setAttribute(AGENT, new Attribute("CleanupMode", "sometimes")))
         .cause().hasMessageContaining("CleanupMode").hasMessageContaining("sometimes").hasMessageContaining("full");
+    assertThatThrownBy(() -> jmx.setAttribute(AGENT, new Attribute("SaveHeadroom", -0.5)))
+        .cause().hasMessageContaining("SaveHeadroom").hasMessageContaining("-0.5");
     assertThatThrownBy(() -> jmx.setAttribute(AGENT, new Attribute("CheckIntervalSeconds", 0L)))
         .cause().hasMessageContaining("CheckIntervalSeconds").hasMessageContaining(">= 1");
     assertThatThrownBy(() -> jmx.setAttribute(JmxExporter.policyName("model-versions"), new Attribute("KeepLatest", 0)))
