@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,6 +36,7 @@ import org.diskwarden.sweep.GuardedDelete;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.Planner;
 import org.diskwarden.sweep.SweepReport;
+import org.diskwarden.sweep.SweepStatistics;
 import org.diskwarden.sweep.Sweeper;
 import org.diskwarden.volume.FillEstimator;
 import org.diskwarden.volume.Forecast;
@@ -73,11 +75,10 @@ public final class DiskWarden {
 
   private final AtomicReference<Usage> lastUsage = new AtomicReference<>();
   private final AtomicReference<State> state = new AtomicReference<>(State.OK);
-  private final AtomicReference<SweepReport> lastCleanup = new AtomicReference<>();
   private final AtomicReference<Plan> lastPlan = new AtomicReference<>();
   private final AtomicReference<List<GitGcReport>> lastGitGc = new AtomicReference<>(List.of());
   private final AtomicReference<Instant> lastCheck = new AtomicReference<>();
-  private final AtomicLong cleanupCount = new AtomicLong();
+  private final SweepStatistics stats = new SweepStatistics();
   private final FillEstimator fill = new FillEstimator(Duration.ofHours(1));
   private final AtomicLong nextSave = new AtomicLong();
   private volatile Instant nextSaveAt = Instant.MIN;
@@ -85,8 +86,6 @@ public final class DiskWarden {
   private volatile long aheadBytes;
   private volatile boolean fillingUpSent;
   private volatile Sampler sampler;
-  private final AtomicLong bytesFreedTotal = new AtomicLong();
-  private final AtomicLong removalFailures = new AtomicLong();
 
   /**
    * An agent with no config file behind it (tests, one-shot use).
@@ -501,7 +500,7 @@ public final class DiskWarden {
         return Optional.empty();
       }
       SweepReport report = new Sweeper(volume, audit, ages).execute(plan, c, dryRun, () -> stopping);
-      lastCleanup.set(report);
+      stats.record(report);
       if (!dryRun) {
         fill.credit(report.freeAfter() - report.freeBefore());
       }
@@ -516,12 +515,9 @@ public final class DiskWarden {
           LOG.info("Running git gc ({}): {}", gc.key(), stillLow ? "the policies did not reach the target" : "every sweep");
           runGitGc(c);
           report = report.withState(thresholdsState(c, volume.read()));
-          lastCleanup.set(report);
+          stats.amendLast(report);
         }
       }
-      cleanupCount.incrementAndGet();
-      bytesFreedTotal.addAndGet(report.dryRun() ? 0 : report.bytesFreed());
-      removalFailures.addAndGet(report.failed().size());
       if (!report.removed().isEmpty()) {
         publish(EventType.CLEANUP, String.format(Locale.ROOT, "%s %s, %s free",
             report.dryRun() ? "would free" : "freed", Size.human(report.bytesFreed(), 1),
@@ -641,6 +637,12 @@ public final class DiskWarden {
     }
   }
 
+  /** Notification deliveries per outlet kind and outcome ({@code "webhook/sent"}). */
+  public Map<String, Long> notificationOutcomes() {
+    Dispatcher d = dispatcher;
+    return d == null ? Map.of() : d.outcomes();
+  }
+
   /** Notifications that failed for good since start. */
   public long notificationFailures() {
     Dispatcher d = dispatcher;
@@ -664,10 +666,6 @@ public final class DiskWarden {
     return Optional.ofNullable(lastUsage.get());
   }
 
-  public Optional<SweepReport> lastCleanup() {
-    return Optional.ofNullable(lastCleanup.get());
-  }
-
   public Optional<Plan> lastPlan() {
     return Optional.ofNullable(lastPlan.get());
   }
@@ -676,24 +674,13 @@ public final class DiskWarden {
     return Optional.ofNullable(lastCheck.get());
   }
 
-  /** Zeroes the counters and forgets the last cleanup. */
-  public void resetStatistics() {
-    cleanupCount.set(0);
-    bytesFreedTotal.set(0);
-    removalFailures.set(0);
-    lastCleanup.set(null);
+  /** The sweeps' counters (JMX and /metrics read them). */
+  public SweepStatistics statistics() {
+    return stats;
   }
 
-  public long cleanupCount() {
-    return cleanupCount.get();
-  }
-
-  public long bytesFreedTotal() {
-    return bytesFreedTotal.get();
-  }
-
-  public long removalFailures() {
-    return removalFailures.get();
+  public Optional<SweepReport> lastCleanup() {
+    return stats.last();
   }
 
   public Instant now() {

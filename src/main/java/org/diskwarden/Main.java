@@ -13,6 +13,7 @@ import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;
 import java.util.List;
 import org.diskwarden.jmx.JmxExporter;
+import org.diskwarden.metrics.MetricsExporter;
 import org.diskwarden.notify.Dispatcher;
 import org.diskwarden.notify.Event;
 import org.diskwarden.notify.EventType;
@@ -158,6 +159,17 @@ public final class Main implements Runnable {
         LOG.warn("JMX management is not available: {}", e.getMessage());
       }
       JmxExporter registered = jmx;
+      MetricsExporter metrics = null;
+      if (warden.config().metrics().enabled()) {
+        try {
+          metrics = MetricsExporter.start(warden, warden.config().metrics(), new Version().getVersion()[0]
+              .replace("diskwarden ", ""));
+          LOG.info("Metrics served at http://{}:{}/metrics", warden.config().metrics().host(), metrics.port());
+        } catch (RuntimeException e) {
+          LOG.warn("Metrics are not available: {}", e.getMessage());
+        }
+      }
+      MetricsExporter served = metrics;
       runDir.writeReady();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
@@ -166,6 +178,9 @@ public final class Main implements Runnable {
           runDir.clear();
           if (registered != null) {
             registered.close();
+          }
+          if (served != null) {
+            served.close();
           }
         }
       }, "diskwarden-shutdown"));

@@ -25,7 +25,7 @@ class AgentTest {
         Clock.systemUTC());
     warden.start();
     try {
-      await().atMost(Duration.ofSeconds(20)).until(() -> warden.cleanupCount() == 1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> warden.statistics().sweeps() == 1);
       assertThat(base.resolve("models/versions/v001")).doesNotExist();
       assertThat(warden.state()).isEqualTo(State.CRITICAL);
       assertThat(warden.lastCleanup().orElseThrow().removed()).hasSize(8);
@@ -42,7 +42,7 @@ class AgentTest {
     warden.start();
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> warden.lastPlan().isPresent());
-      assertThat(warden.cleanupCount()).isZero();
+      assertThat(warden.statistics().sweeps()).isZero();
       assertThat(base.resolve("models/versions/v001")).exists();
     } finally {
       warden.stop();

@@ -25,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
 public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of(
       "base_dir", "min_free", "min_free_gb", "min_free_percent", "target_free", "target_free_percent",
-      "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify", "save_headroom", "sample_interval", "predict_horizon",
+      "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify", "save_headroom", "sample_interval", "predict_horizon", "metrics",
       "keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> COMPACT_KEYS = Set.of("keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> POLICY_KEYS = Set.of(
@@ -151,7 +151,7 @@ public final class ConfigLoader {
       return null;
     }
     return new WardenConfig(baseDir, thresholds, checkInterval, minAge, mode, dryRun, paused,
-        protect, policies, git, notifications, foresight);
+        protect, policies, git, notifications, foresight, metrics(root));
   }
 
   private Path baseDir(JsonNode root, Optional<Path> override) {
@@ -279,6 +279,28 @@ public final class ConfigLoader {
             Optional.empty(), Optional.of(DEFAULT_BACKUP_GROUP), Optional.empty(), true),
         new PolicyConfig("logs", logs, 0, Duration.ofDays(7), OrderBy.MTIME,
             Optional.empty(), Optional.empty(), Optional.of("*.log"), true));
+  }
+
+  private MetricsConfig metrics(JsonNode root) {
+    if (!root.has("metrics")) {
+      return MetricsConfig.off();
+    }
+    JsonNode m = root.get("metrics");
+    if (!m.isObject()) {
+      problems.add("metrics must be a mapping (port, host)");
+      return MetricsConfig.off();
+    }
+    unknownKeys(m, Set.of("port", "host"), "metrics.");
+    int port = 0;
+    if (m.has("port")) {
+      JsonNode p = m.get("port");
+      if (!p.isIntegralNumber() || p.asInt() < 0 || p.asInt() > 65535) {
+        problems.add("metrics.port value was set to " + p + ", must be 0 (off) or a port number 1..65535");
+      } else {
+        port = p.asInt();
+      }
+    }
+    return new MetricsConfig(port, text(m, "host", "127.0.0.1"));
   }
 
   private GitConfig git(JsonNode root) {

@@ -20,6 +20,7 @@ import java.util.List;
  * @param git git maintenance: repositories relative to base_dir and when to compact them
  * @param notifications notification settings (the notify: section)
  * @param foresight save headroom, sampling and prediction
+ * @param metrics the Prometheus endpoint
  */
 public record WardenConfig(
     Path baseDir,
@@ -33,7 +34,8 @@ public record WardenConfig(
     List<PolicyConfig> policies,
     GitConfig git,
     NotifyConfig notifications,
-    Foresight foresight) {
+    Foresight foresight,
+    MetricsConfig metrics) {
 
   public WardenConfig {
     protect = List.copyOf(protect);
@@ -48,38 +50,38 @@ public record WardenConfig(
   }
 
   public WardenConfig withThresholds(Thresholds t) {
-    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight);
+    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics);
   }
 
   public WardenConfig withCheckInterval(Duration d) {
-    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight);
+    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics);
   }
 
   public WardenConfig withMinAge(Duration d) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight);
+    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics);
   }
 
   public WardenConfig withCleanupMode(CleanupMode m) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, git, notifications, foresight);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, git, notifications, foresight, metrics);
   }
 
   public WardenConfig withDryRun(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, git, notifications, foresight);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, git, notifications, foresight, metrics);
   }
 
   public WardenConfig withPaused(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, git, notifications, foresight);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, git, notifications, foresight, metrics);
   }
 
   public WardenConfig withForesight(Foresight f) {
     return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies,
-        git, notifications, f);
+        git, notifications, f, metrics);
   }
 
   public WardenConfig withPolicy(PolicyConfig changed) {
     List<PolicyConfig> list = policies.stream()
         .map(p -> p.name().equals(changed.name()) ? changed : p)
         .toList();
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, git, notifications, foresight);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, git, notifications, foresight, metrics);
   }
 }

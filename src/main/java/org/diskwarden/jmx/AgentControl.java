@@ -262,17 +262,17 @@ final class AgentControl implements DiskWardenMXBean {
 
   @Override
   public long getCleanupCount() {
-    return warden.cleanupCount();
+    return warden.statistics().sweeps();
   }
 
   @Override
   public long getBytesFreedTotal() {
-    return warden.bytesFreedTotal();
+    return warden.statistics().bytesFreed();
   }
 
   @Override
   public long getRemovalFailures() {
-    return warden.removalFailures();
+    return warden.statistics().failures();
   }
 
   @Override
@@ -360,7 +360,7 @@ final class AgentControl implements DiskWardenMXBean {
   @Override
   public void resetStatistics() {
     LOG.info("JMX: resetStatistics (CleanupCount was {}, BytesFreedTotal {}, RemovalFailures {})",
-        warden.cleanupCount(), warden.bytesFreedTotal(), warden.removalFailures());
-    warden.resetStatistics();
+        getCleanupCount(), getBytesFreedTotal(), getRemovalFailures());
+    warden.statistics().reset();
   }
 }

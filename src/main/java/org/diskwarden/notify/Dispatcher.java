@@ -49,6 +49,7 @@ public final class Dispatcher implements Notifier, AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
   private final Map<EventType, Window> windows = new EnumMap<>(EventType.class);
+  private final Map<String, AtomicLong> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Per event type: when one was last sent, and what was held back since. */
   private static final class Window {
@@ -149,6 +150,7 @@ public final class Dispatcher implements Notifier, AutoCloseable {
     try {
       String answer = outlet.send(event, message, id, suppressed);
       delivered.incrementAndGet();
+      count(outlet, "sent");
       pending.decrementAndGet();
       LOG.info("Notification {} {} sent through {}: {}", event.type().key(), id, outlet.name(), answer);
     } catch (Outlet.DeliveryException e) {
@@ -161,11 +163,13 @@ public final class Dispatcher implements Notifier, AutoCloseable {
       }
       pending.decrementAndGet();
       failures.incrementAndGet();
+      count(outlet, "failed");
       LOG.error("Notification {} {} through {} failed for good after {} tr{}: {}", event.type().key(), id,
           outlet.name(), n, n == 1 ? "y" : "ies", e.getMessage());
     } catch (RuntimeException e) {
       pending.decrementAndGet();
       failures.incrementAndGet();
+      count(outlet, "failed");
       LOG.error("Notification {} through {} failed: {}", event.type().key(), outlet.name(), e.toString());
     }
   }
@@ -182,6 +186,18 @@ public final class Dispatcher implements Notifier, AutoCloseable {
       }
     }
     return answers;
+  }
+
+  private void count(Outlet outlet, String outcome) {
+    String kind = outlet.name().substring(0, outlet.name().indexOf(' '));
+    outcomes.computeIfAbsent(kind + "/" + outcome, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** Deliveries per outlet kind and outcome: {@code "webhook/sent" -> 12}, {@code "email/failed" -> 1}. */
+  public Map<String, Long> outcomes() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    outcomes.forEach((k, v) -> out.put(k, v.get()));
+    return out;
   }
 
   /** Deliveries that failed for good (or were dropped) since start. */

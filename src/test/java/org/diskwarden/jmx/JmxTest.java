@@ -142,7 +142,7 @@ class JmxTest {
 
     warden.triggerCheck();
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> warden.cleanupCount() == 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> warden.statistics().sweeps() == 1);
     assertThat(base.resolve("models/versions/v001")).doesNotExist();
     assertThat(base.resolve("models/versions/v005")).exists();
     assertThat((CompositeData) jmx.getAttribute(AGENT, "LastCleanup")).satisfies(c ->

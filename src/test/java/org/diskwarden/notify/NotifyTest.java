@@ -117,7 +117,7 @@ class NotifyTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> warden.notificationFailures() >= 1);
     assertThat(smtp.getReceivedMessages()).isEmpty();
-    assertThat(warden.cleanupCount()).isEqualTo(1);
+    assertThat(warden.statistics().sweeps()).isEqualTo(1);
   }
 
   @Test
@@ -173,7 +173,7 @@ class NotifyTest {
         """.formatted(hooks.url("/sleepy"), hooks.url("/flaky"), hooks.url("/gone")));
 
     // the sweep has ended while the hanging receiver still holds its first request
-    await().atMost(Duration.ofSeconds(30)).until(() -> warden.cleanupCount() == 1 && !hooks.at("/sleepy").isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> warden.statistics().sweeps() == 1 && !hooks.at("/sleepy").isEmpty());
     assertThat(hooks.release.getCount()).isEqualTo(1);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> warden.notificationFailures() == 3);
