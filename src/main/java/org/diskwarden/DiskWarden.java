@@ -1,18 +1,14 @@
 package org.diskwarden;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -26,8 +22,6 @@ import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.git.GitGcReport;
 import org.diskwarden.git.GitMaintenance;
-import org.diskwarden.notify.Dispatcher;
-import org.diskwarden.notify.Event;
 import org.diskwarden.notify.EventType;
 import org.diskwarden.notify.Notifier;
 import org.diskwarden.schedule.CheckSchedule;
@@ -38,7 +32,7 @@ import org.diskwarden.sweep.Planner;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.sweep.SweepStatistics;
 import org.diskwarden.sweep.Sweeper;
-import org.diskwarden.volume.FillEstimator;
+import org.diskwarden.volume.Lookout;
 import org.diskwarden.volume.Forecast;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.StatusLine;
@@ -57,10 +51,9 @@ public final class DiskWarden {
   private final AtomicReference<WardenConfig> fileConfig;
   private final Optional<Path> configFile;
   private final Optional<Path> baseDirOverride;
-  private final List<Notifier> notifiers = new CopyOnWriteArrayList<>();
-  private final String host = hostName();
   private final Clock clock;
   private final SteadyClock ages;
+  private final Alerts alerts;
   private final Volume volume;
   private final AuditLog audit;
   private final ReentrantLock sweeping = new ReentrantLock();
@@ -68,23 +61,15 @@ public final class DiskWarden {
   private volatile boolean stopping;
   private volatile CheckSchedule schedule;
   private BaseDirLock lock;
-  private volatile Dispatcher dispatcher;
-  private volatile UnaryOperator<String> environment = System::getenv;
   private volatile java.util.function.Consumer<String> statusSink = line -> { };
-  private volatile Instant lastCriticalNotice = Instant.MIN;
 
   private final AtomicReference<Usage> lastUsage = new AtomicReference<>();
-  private final AtomicReference<State> state = new AtomicReference<>(State.OK);
   private final AtomicReference<Plan> lastPlan = new AtomicReference<>();
   private final AtomicReference<List<GitGcReport>> lastGitGc = new AtomicReference<>(List.of());
   private final AtomicReference<Instant> lastCheck = new AtomicReference<>();
   private final SweepStatistics stats = new SweepStatistics();
-  private final FillEstimator fill = new FillEstimator(Duration.ofHours(1));
-  private final AtomicLong nextSave = new AtomicLong();
-  private volatile Instant nextSaveAt = Instant.MIN;
+  private final Lookout lookout = new Lookout();
   private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
-  private volatile long aheadBytes;
-  private volatile boolean fillingUpSent;
   private volatile Sampler sampler;
 
   /**
@@ -111,61 +96,25 @@ public final class DiskWarden {
     this.ages = new SteadyClock(clock, System::nanoTime);
     this.volume = Volume.of(config.baseDir(), clock);
     this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock);
+    this.alerts = new Alerts(clock, this.config::get, this::lastUsage);
   }
 
   /** Where secrets (password_env, secret_env, ${VAR} in headers) are read; the process environment by default. */
   public void useEnvironment(UnaryOperator<String> env) {
-    this.environment = env;
+    alerts.useEnvironment(env);
   }
 
   /** Adds an outlet for events (JMX notifications, email, webhooks). */
   public void addNotifier(Notifier notifier) {
-    notifiers.add(notifier);
+    alerts.addNotifier(notifier);
   }
 
   public void removeNotifier(Notifier notifier) {
-    notifiers.remove(notifier);
+    alerts.removeNotifier(notifier);
   }
 
   private void publish(EventType type, String message, Optional<SweepReport> report) {
-    Usage u = lastUsage.get() != null ? lastUsage.get() : new Usage(0, 0, clock.instant());
-    Event event = new Event(type, clock.instant(), host, config.get().baseDir().toString(), state.get(), u,
-        config.get().thresholds(), report, message);
-    for (Notifier n : notifiers) {
-      try {
-        n.publish(event);
-      } catch (RuntimeException e) {
-        LOG.warn("Notifier {} failed on {} event: {}", n, type.key(), e.toString());
-      }
-    }
-  }
-
-  private synchronized void swapDispatcher(WardenConfig before, WardenConfig after) throws ConfigException {
-    if (before.notifications().equals(after.notifications())) {
-      return;
-    }
-    Dispatcher next = null;
-    if (after.notifications().hasOutlets()) {
-      try {
-        next = Dispatcher.start(after.notifications(), clock, environment);
-      } catch (IllegalArgumentException e) {
-        publish(EventType.FAILURE, "config reload failed; the old config stays: " + e.getMessage(), Optional.empty());
-        throw new ConfigException(configFile.map(Path::toString).orElse("config"), List.of(e.getMessage()));
-      }
-    }
-    closeDispatcher();
-    if (next != null) {
-      dispatcher = next;
-      addNotifier(next);
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
-    }
+    alerts.publish(type, message, report);
   }
 
   public Optional<Path> configFile() {
@@ -197,8 +146,8 @@ public final class DiskWarden {
           + "; a new base_dir needs a restart (the lock is per base_dir)");
     }
     WardenConfig before = config.get();
-    if (dispatcher != null || lock != null) {
-      swapDispatcher(before, loaded);
+    if (lock != null) {
+      alerts.swapDispatcher(before.notifications(), loaded.notifications(), configFile);
     }
     update(c -> loaded);
     fileConfig.set(loaded);
@@ -250,8 +199,7 @@ public final class DiskWarden {
     }
     Plan plan = Planner.plan(effectiveConfig(), usage(), volume.blockSize(), ages.instant(), unfinished);
     lastPlan.set(plan);
-    nextSave.set(plan.nextSave());
-    nextSaveAt = clock.instant();
+    lookout.learnNextSave(plan.nextSave(), clock.instant());
     return plan;
   }
 
@@ -262,7 +210,7 @@ public final class DiskWarden {
    */
   public Thresholds thresholds() {
     WardenConfig c = config.get();
-    return c.thresholds().withFloor((long) (c.foresight().saveHeadroom() * nextSave.get()) + aheadBytes);
+    return lookout.thresholds(c.thresholds(), c.foresight());
   }
 
   private WardenConfig effectiveConfig() {
@@ -271,7 +219,7 @@ public final class DiskWarden {
 
   /** The size of the next save as last measured (the newest finished entry of a keep_latest policy). */
   public long nextSaveBytes() {
-    return nextSave.get();
+    return lookout.nextSave();
   }
 
   /** Fill rate and time to trigger and to full, from the samples of the last hour. */
@@ -280,15 +228,13 @@ public final class DiskWarden {
     if (u == null) {
       return Forecast.unknown();
     }
-    return Forecast.of(fill.fillRate(), u.free(), thresholds().triggerBytes(u.total()));
+    return lookout.forecast(u, thresholds().triggerBytes(u.total()));
   }
 
   private void sample() {
     Usage u = usage();
-    fill.add(u.at(), u.free());
-    double rate = Math.max(fill.fillRate(), fill.recentFillRate(Duration.ofMinutes(1)));
-    double twoSamples = 2 * config.get().foresight().sampleInterval().toNanos() / 1e9;
-    aheadBytes = rate > 0 ? (long) (rate * twoSamples) : 0;
+    lookout.record(u, config.get().foresight().sampleInterval());
+    double rate = lookout.recentRate();
     long trigger = thresholds().triggerBytes(u.total());
     if (u.free() < trigger) {
       requestCheck(String.format(Locale.ROOT, "%s free is below the trigger %s (at %.1f MB/s the configured one "
@@ -308,16 +254,7 @@ public final class DiskWarden {
   }
 
   private void warnIfFillingUp() {
-    Forecast f = forecast();
-    Duration horizon = config.get().foresight().predictHorizon();
-    boolean soon = f.toFull().isPresent() && f.toFull().get().compareTo(horizon) < 0;
-    if (soon && !fillingUpSent) {
-      fillingUpSent = true;
-      LOG.warn("Filling up: {}", f.describe());
-      publish(EventType.FILLING_UP, f.describe(), Optional.empty());
-    } else if (!soon) {
-      fillingUpSent = false;
-    }
+    alerts.fillingUp(forecast());
   }
 
   /**
@@ -339,10 +276,10 @@ public final class DiskWarden {
     try {
       checkOnce();
     } finally {
-      remindIfStillCritical();
+      alerts.remindIfStillCritical();
       Usage u = lastUsage.get();
       if (u != null) {
-        statusSink.accept(StatusLine.format(state.get(), u, thresholds(), forecast()));
+        statusSink.accept(StatusLine.format(alerts.state(), u, thresholds(), forecast()));
       }
     }
   }
@@ -352,27 +289,16 @@ public final class DiskWarden {
     this.statusSink = sink;
   }
 
-  private void remindIfStillCritical() {
-    Duration period = config.get().notifications().criticalReminder();
-    Instant now = clock.instant();
-    if (state.get() == State.CRITICAL && !period.isZero() && !now.isBefore(lastCriticalNotice.plus(period))) {
-      lastCriticalNotice = now;
-      Usage u = lastUsage.get();
-      publish(EventType.CRITICAL_REMINDER, "still critical: " + (u == null ? "" : Size.human(u.free(), 1) + " free"),
-          Optional.empty());
-    }
-  }
-
   private void checkOnce() {
     checkQueued.set(false);
     WardenConfig c = config.get();
-    if (c.foresight().saveHeadroom() > 0 && nextSaveAt.isBefore(clock.instant().minus(Duration.ofHours(1)))) {
+    if (c.foresight().saveHeadroom() > 0 && lookout.nextSaveStale(clock.instant())) {
       // The size of the next save is learnt from a plan; refreshed hourly, and by every sweep.
       plan();
     }
     Usage u = usage();
     lastCheck.set(u.at());
-    fill.add(u.at(), u.free());
+    lookout.record(u, c.foresight().sampleInterval());
     Thresholds t = thresholds();
     Forecast f = forecast();
     LOG.info(String.format(Locale.ROOT, "Disk: %s used, %s free (%.1f%%)%s",
@@ -444,7 +370,7 @@ public final class DiskWarden {
     GuardedDelete deletion = GuardedDelete.of(c, java.util.Set.of(), audit, ages);
     List<GitGcReport> reports = new GitMaintenance(c, volume, deletion, clock, () -> stopping).gcAll();
     lastGitGc.set(reports);
-    reports.forEach(r -> fill.credit(r.volumeFreed()));
+    reports.forEach(r -> lookout.credit(r.volumeFreed()));
     for (GitGcReport r : reports) {
       if (r.outcome().equals("failed")) {
         publish(EventType.FAILURE, r.summary(), Optional.empty());
@@ -502,7 +428,7 @@ public final class DiskWarden {
       SweepReport report = new Sweeper(volume, audit, ages).execute(plan, c, dryRun, () -> stopping);
       stats.record(report);
       if (!dryRun) {
-        fill.credit(report.freeAfter() - report.freeBefore());
+        lookout.credit(report.freeAfter() - report.freeBefore());
       }
       GitConfig.Gc gc = c.git().gc();
       Usage after = volume.read();
@@ -535,20 +461,7 @@ public final class DiskWarden {
 
   /** Records the state a check or sweep found, and tells people when it turns critical or recovers. */
   public void enter(State next) {
-    State before = state.getAndSet(next);
-    if (before == next) {
-      return;
-    }
-    LOG.info("State {} -> {}", before, next);
-    Usage u = lastUsage.get();
-    String free = u == null ? "" : Size.human(u.free(), 1) + " free";
-    if (next == State.CRITICAL) {
-      lastCriticalNotice = clock.instant();
-      publish(EventType.CRITICAL, "space is critical: " + free + ", below the trigger, and the policies cannot bring it back",
-          Optional.empty());
-    } else if (next == State.OK) {
-      publish(EventType.RECOVERED, "recovered: " + free, Optional.empty());
-    }
+    alerts.enter(next);
   }
 
   /**
@@ -560,15 +473,12 @@ public final class DiskWarden {
     if (lock != null) {
       throw new IllegalStateException("the agent is already started");
     }
-    if (config.get().notifications().hasOutlets()) {
-      // Templates are checked here, before anything else starts: a typo fails now, not at 3 am.
-      dispatcher = Dispatcher.start(config.get().notifications(), clock, environment);
-      addNotifier(dispatcher);
-    }
+    // Templates are checked here, before anything else starts: a typo fails now, not at 3 am.
+    alerts.startDispatcher(config.get().notifications());
     try {
       lock = BaseDirLock.acquire(config.get().baseDir());
     } catch (RuntimeException e) {
-      closeDispatcher();
+      alerts.closeDispatcher();
       throw e;
     }
     if (config.get().foresight().saveHeadroom() > 0) {
@@ -584,7 +494,7 @@ public final class DiskWarden {
     } catch (RuntimeException e) {
       lock.close();
       lock = null;
-      closeDispatcher();
+      alerts.closeDispatcher();
       throw e;
     }
     LOG.info("diskwarden started: watching {} every {} (trigger {} / {}%, target {} / {}%, {} mode{})",
@@ -624,29 +534,18 @@ public final class DiskWarden {
       stopped.countDown();
       LOG.info("diskwarden stopped");
       publish(EventType.STOPPED, "diskwarden stopped", Optional.empty());
-      closeDispatcher();
-    }
-  }
-
-  private void closeDispatcher() {
-    Dispatcher d = dispatcher;
-    if (d != null) {
-      removeNotifier(d);
-      d.close();
-      dispatcher = null;
+      alerts.closeDispatcher();
     }
   }
 
   /** Notification deliveries per outlet kind and outcome ({@code "webhook/sent"}). */
   public Map<String, Long> notificationOutcomes() {
-    Dispatcher d = dispatcher;
-    return d == null ? Map.of() : d.outcomes();
+    return alerts.outcomes();
   }
 
   /** Notifications that failed for good since start. */
   public long notificationFailures() {
-    Dispatcher d = dispatcher;
-    return d == null ? 0 : d.failures();
+    return alerts.failures();
   }
 
   /** Blocks until {@link #stop()} has run. */
@@ -659,7 +558,7 @@ public final class DiskWarden {
   }
 
   public State state() {
-    return state.get();
+    return alerts.state();
   }
 
   public Optional<Usage> lastUsage() {

@@ -1,0 +1,193 @@
+package org.diskwarden;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.diskwarden.config.ConfigException;
+import org.diskwarden.config.NotifyConfig;
+import org.diskwarden.config.Size;
+import org.diskwarden.config.WardenConfig;
+import org.diskwarden.notify.Dispatcher;
+import org.diskwarden.notify.Event;
+import org.diskwarden.notify.EventType;
+import org.diskwarden.notify.Notifier;
+import org.diskwarden.sweep.SweepReport;
+import org.diskwarden.volume.Forecast;
+import org.diskwarden.volume.State;
+import org.diskwarden.volume.Usage;
+
+/**
+ * The agent's state and what it tells people: the one event model that feeds JMX notifications and
+ * the email/webhook/exec dispatcher, with the edges (critical once, reminders at their period,
+ * recovered once, filling_up once per approach).
+ */
+final class Alerts {
+  private static final Logger LOG = LogManager.getLogger(Alerts.class);
+
+  private final Clock clock;
+  private final Supplier<WardenConfig> config;
+  private final Supplier<Optional<Usage>> usage;
+  private final String host = hostName();
+  private final List<Notifier> notifiers = new CopyOnWriteArrayList<>();
+  private final AtomicReference<State> state = new AtomicReference<>(State.OK);
+  private volatile UnaryOperator<String> environment = System::getenv;
+  private volatile Dispatcher dispatcher;
+  private volatile Instant lastCriticalNotice = Instant.MIN;
+  private volatile boolean fillingUpSent;
+
+  Alerts(Clock clock, Supplier<WardenConfig> config, Supplier<Optional<Usage>> usage) {
+    this.clock = clock;
+    this.config = config;
+    this.usage = usage;
+  }
+
+  void useEnvironment(UnaryOperator<String> env) {
+    this.environment = env;
+  }
+
+  void addNotifier(Notifier notifier) {
+    notifiers.add(notifier);
+  }
+
+  void removeNotifier(Notifier notifier) {
+    notifiers.remove(notifier);
+  }
+
+  State state() {
+    return state.get();
+  }
+
+  /** Tells every outlet; an outlet that throws is logged and the others still hear. */
+  void publish(EventType type, String message, Optional<SweepReport> report) {
+    Usage u = usage.get().orElse(new Usage(0, 0, clock.instant()));
+    WardenConfig c = config.get();
+    Event event = new Event(type, clock.instant(), host, c.baseDir().toString(), state.get(), u, c.thresholds(),
+        report, message);
+    for (Notifier n : notifiers) {
+      try {
+        n.publish(event);
+      } catch (RuntimeException e) {
+        LOG.warn("Notifier {} failed on {} event: {}", n, type.key(), e.toString());
+      }
+    }
+  }
+
+  /** Records the state a check or sweep found, and tells people when it turns critical or recovers. */
+  void enter(State next) {
+    State before = state.getAndSet(next);
+    if (before == next) {
+      return;
+    }
+    LOG.info("State {} -> {}", before, next);
+    String free = usage.get().map(u -> Size.human(u.free(), 1) + " free").orElse("");
+    if (next == State.CRITICAL) {
+      lastCriticalNotice = clock.instant();
+      publish(EventType.CRITICAL, "space is critical: " + free
+          + ", below the trigger, and the policies cannot bring it back", Optional.empty());
+    } else if (next == State.OK) {
+      publish(EventType.RECOVERED, "recovered: " + free, Optional.empty());
+    }
+  }
+
+  /** After a check: a reminder when still CRITICAL a critical_reminder period after the last notice. */
+  void remindIfStillCritical() {
+    Duration period = config.get().notifications().criticalReminder();
+    Instant now = clock.instant();
+    if (state.get() == State.CRITICAL && !period.isZero() && !now.isBefore(lastCriticalNotice.plus(period))) {
+      lastCriticalNotice = now;
+      String free = usage.get().map(u -> Size.human(u.free(), 1) + " free").orElse("");
+      publish(EventType.CRITICAL_REMINDER, "still critical: " + free, Optional.empty());
+    }
+  }
+
+  /** filling_up once while the disk is predicted full within predict_horizon; re-armed when it no longer is. */
+  void fillingUp(Forecast f) {
+    Duration horizon = config.get().foresight().predictHorizon();
+    boolean soon = f.toFull().isPresent() && f.toFull().get().compareTo(horizon) < 0;
+    if (soon && !fillingUpSent) {
+      fillingUpSent = true;
+      LOG.warn("Filling up: {}", f.describe());
+      publish(EventType.FILLING_UP, f.describe(), Optional.empty());
+    } else if (!soon) {
+      fillingUpSent = false;
+    }
+  }
+
+  /**
+   * Starts the dispatcher when outlets are configured, checking every template first.
+   *
+   * @throws IllegalArgumentException naming a template file and line that is wrong
+   */
+  synchronized void startDispatcher(NotifyConfig notify) {
+    if (notify.hasOutlets()) {
+      dispatcher = Dispatcher.start(notify, clock, environment);
+      addNotifier(dispatcher);
+    }
+  }
+
+  /**
+   * Replaces the dispatcher when a reload changed the notify section; a bad one keeps the old.
+   *
+   * @throws ConfigException naming the template problem
+   */
+  synchronized void swapDispatcher(NotifyConfig before, NotifyConfig after, Optional<Path> source)
+      throws ConfigException {
+    if (before.equals(after)) {
+      return;
+    }
+    Dispatcher next = null;
+    if (after.hasOutlets()) {
+      try {
+        next = Dispatcher.start(after, clock, environment);
+      } catch (IllegalArgumentException e) {
+        publish(EventType.FAILURE, "config reload failed; the old config stays: " + e.getMessage(), Optional.empty());
+        throw new ConfigException(source.map(Path::toString).orElse("config"), List.of(e.getMessage()));
+      }
+    }
+    closeDispatcher();
+    if (next != null) {
+      dispatcher = next;
+      addNotifier(next);
+    }
+  }
+
+  /** Drains the dispatcher's queue (up to 10 s) and stops it. */
+  synchronized void closeDispatcher() {
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      removeNotifier(d);
+      d.close();
+      dispatcher = null;
+    }
+  }
+
+  Map<String, Long> outcomes() {
+    Dispatcher d = dispatcher;
+    return d == null ? Map.of() : d.outcomes();
+  }
+
+  long failures() {
+    Dispatcher d = dispatcher;
+    return d == null ? 0 : d.failures();
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+    }
+  }
+}
