@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "diskwarden", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Keeps the volume of a training directory from filling up.",
     subcommands = {Main.Run.class, Main.Check.class, Main.PlanCommand.class, Main.Clean.class,
-        Main.NotifyTest.class, Main.GitGc.class})
+        Main.NotifyTest.class, Main.GitGc.class, Main.Du.class})
 public final class Main implements Runnable {
   private static final Logger LOG = LogManager.getLogger(Main.class);
   /** Exit status for a configuration the agent refuses. */
@@ -307,6 +307,31 @@ public final class Main implements Runnable {
         spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
         return 1;
       }
+    }
+  }
+
+  @Command(name = "du", mixinStandardHelpOptions = true,
+      description = "Size of each PATH as a removal would free it (allocated bytes; a hard-linked file only when "
+          + "all its links are inside; links as 0; no other filesystem): the scanner that sizes candidates.")
+  static final class Du implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(paramLabel = "PATH", arity = "1..*")
+    List<Path> paths;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      for (Path p : paths) {
+        Path real = p.toRealPath();
+        org.diskwarden.policy.Protection none = new org.diskwarden.policy.Protection(
+            real.getParent() == null ? real : real.getParent(), List.of());
+        long block = org.diskwarden.volume.Volume.of(real, Clock.systemUTC()).blockSize();
+        out.println(org.diskwarden.policy.FootprintWalk.measure(real, none, block).bytes() + "\t" + p);
+      }
+      out.flush();
+      return 0;
     }
   }
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Deterministic fixture trees for bench/run.sh.
+
+  make_tree.py files ROOT --files N --dirs D --seed S      N small files spread over D directories
+  make_tree.py incident ROOT --versions V --logs L --seed S  an incident-shaped base_dir
+"""
+import argparse
+import os
+import random
+import time
+
+
+def files(root, n, dirs, seed):
+    rnd = random.Random(seed)
+    for d in range(dirs):
+        os.makedirs(os.path.join(root, "d%02d" % (d % 100), "d%05d" % d), exist_ok=True)
+    for i in range(n):
+        d = i % dirs
+        path = os.path.join(root, "d%02d" % (d % 100), "d%05d" % d, "f%07d" % i)
+        with open(path, "wb") as out:
+            out.write(b"x" * rnd.randint(0, 8192))
+
+
+def incident(root, versions, logs, seed):
+    rnd = random.Random(seed)
+    now = time.time()
+    for v in range(1, versions + 1):
+        d = os.path.join(root, "models", "versions", "v%05d" % v)
+        os.makedirs(d, exist_ok=True)
+        for name in ("weights.bin", "config.json"):
+            with open(os.path.join(d, name), "wb") as out:
+                out.write(b"w" * rnd.randint(1, 4096))
+        age = now - 86400 * 30 + v * 60
+        for name in ("weights.bin", "config.json", ""):
+            os.utime(os.path.join(d, name) if name else d, (age, age))
+    for t in ("db", "ckpt"):
+        for i in range(1, 11):
+            p = os.path.join(root, "models", "backups", "%s_202511%02d.tar" % (t, i))
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "wb") as out:
+                out.write(b"b" * 1024)
+            age = now - 86400 * (30 - i)
+            os.utime(p, (age, age))
+    os.makedirs(os.path.join(root, "logs"), exist_ok=True)
+    for i in range(logs):
+        p = os.path.join(root, "logs", "run%06d.log" % i)
+        with open(p, "wb") as out:
+            out.write(b"l" * rnd.randint(0, 2048))
+        age = now - rnd.randint(0, 86400 * 20)
+        os.utime(p, (age, age))
+    os.makedirs(os.path.join(root, "current_model"), exist_ok=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kind", choices=["files", "incident"])
+    ap.add_argument("root")
+    ap.add_argument("--files", type=int, default=200000)
+    ap.add_argument("--dirs", type=int, default=20000)
+    ap.add_argument("--versions", type=int, default=1000)
+    ap.add_argument("--logs", type=int, default=100000)
+    ap.add_argument("--seed", type=int, default=42)
+    a = ap.parse_args()
+    if a.kind == "files":
+        files(a.root, a.files, a.dirs, a.seed)
+    else:
+        incident(a.root, a.versions, a.logs, a.seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# diskwarden benchmarks: each row measured side by side in the same run, median of --runs runs after
+# a warm-up, caches warm. Prints one table.
+#
+#   bench/run.sh [--quick] [--files N] [--dirs N] [--runs N] [--seed N] [--idle SECONDS]
+#
+# --quick: tiny trees, 1 run, a few seconds of idle (what CI runs to keep the script working).
+set -euo pipefail
+
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+home="$(cd "$here/.." && pwd)"
+bin="$home/bin/diskwarden"
+files=200000 dirs=20000 runs=5 seed=42 idle=60 versions=1000 logs=100000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) files=2000 dirs=200 runs=1 idle=3 versions=50 logs=1000; shift ;;
+    --files) files="$2"; shift 2 ;;
+    --dirs) dirs="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --idle) idle="$2"; shift 2 ;;
+    *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/diskwarden-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+export DISKWARDEN_LOG_DIR="$work/logs" DISKWARDEN_RUN_DIR="$work/run"
+# a jar older than the sources would measure old code
+if [ ! -f "$home/target/diskwarden.jar" ] || [ -n "$(find "$home/src/main" -newer "$home/target/diskwarden.jar" -print -quit)" ]; then
+  (cd "$home" && mvn -q -B -DskipTests package)
+fi
+
+# Median wall seconds of "$@" over $runs runs after one warm-up; stdout of the command is discarded.
+# The warm-up must succeed: a failing command would be timed as a fast one.
+median() {
+  local times=() i start end
+  if ! "$@" >"$work/warmup.out" 2>&1; then
+    echo "bench/run.sh: '$*' failed:" >&2
+    cat "$work/warmup.out" >&2
+    exit 1
+  fi
+  for ((i = 0; i < runs; i++)); do
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    times+=("$(((end - start) / 1000))")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
+}
+
+# Median seconds of one prepared run: "$1" prepares (untimed), "$2..." is timed.
+median_prepared() {
+  local prepare="$1" times=() i start end
+  shift
+  for ((i = 0; i <= runs; i++)); do
+    eval "$prepare"
+    start=$(date +%s%N)
+    if ! "$@" >"$work/run.out" 2>&1; then
+      echo "bench/run.sh: '$*' failed:" >&2
+      cat "$work/run.out" >&2
+      exit 1
+    fi
+    end=$(date +%s%N)
+    [ "$i" -eq 0 ] || times+=("$(((end - start) / 1000))")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
+}
+
+row() { printf '| %-44s | %10s | %10s | %s\n' "$1" "$2" "$3" "$4"; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a - b}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
+
+echo "diskwarden bench: $files files in $dirs dirs, $runs run(s), seed $seed; $(nproc) cores, $(uname -r)"
+echo "| measurement                                  |  seconds   | minus JVM  | vs"
+echo "|----------------------------------------------|------------|------------|---"
+
+start_jvm=$(median "$bin" --version)
+row "JVM start (bin/diskwarden --version)" "$start_jvm" "" ""
+
+tree="$work/tree"
+python3 "$here/make_tree.py" files "$tree" --files "$files" --dirs "$dirs" --seed "$seed"
+t_du_b=$(median du -sb "$tree")
+t_du_s=$(median du -s "$tree")
+t_dw=$(median "$bin" du "$tree")
+row "scan: du -sb" "$t_du_b" "" ""
+row "scan: du -s (allocated)" "$t_du_s" "" ""
+row "scan: bin/diskwarden du" "$t_dw" "$(minus "$t_dw" "$start_jvm")" \
+  "whole $(ratio "$t_dw" "$t_du_s") of du -s; minus start $(ratio "$(minus "$t_dw" "$start_jvm")" "$t_du_s")"
+
+# remove: the tree as the one old candidate of a keep_latest 1 policy
+conf="$work/remove.yml"
+cat >"$conf" <<YAML
+base_dir: $work/rm
+min_free: 0B
+min_free_percent: 0
+min_age: 1s
+cleanup_mode: full
+save_headroom: 0
+policies:
+  - name: versions
+    path: v
+    keep_latest: 1
+YAML
+prep_rm="rm -rf '$work/rm'; mkdir -p '$work/rm/v'; cp -a '$tree' '$work/rm/v/old'; touch -d '2 days ago' '$work/rm/v/old'; mkdir '$work/rm/v/new'"
+t_rm=$(median_prepared "$prep_rm" rm -rf "$work/rm/v/old")
+t_clean=$(median_prepared "$prep_rm" "$bin" clean --force --config "$conf")
+row "remove: rm -rf" "$t_rm" "" ""
+row "remove: bin/diskwarden clean --force" "$t_clean" "$(minus "$t_clean" "$start_jvm")" \
+  "whole $(ratio "$t_clean" "$t_rm") of rm -rf; minus start $(ratio "$(minus "$t_clean" "$start_jvm")" "$t_rm")"
+
+# git gc on a generated repository, a fresh copy for each run
+repo="$work/repo"
+(
+  git init -q -b main "$repo" && cd "$repo"
+  git config user.email b@example.com && git config user.name bench && git config gc.auto 0
+  n=$((runs > 1 ? 400 : 40))
+  for i in $(seq 1 "$n"); do echo "line $i" >>file.txt; git add file.txt; git commit -q -m "c$i"; done
+  for i in 1 2 3; do head -c 1048576 /dev/urandom >big.bin; git add big.bin; git commit -q -m "big $i"; done
+) >/dev/null
+gcconf="$work/gc.yml"
+printf 'base_dir: %s\nmin_free: 0B\nmin_free_percent: 0\nsave_headroom: 0\npolicies: []\ngit:\n  repos: [gc]\n  gc: never\n' "$work" >"$gcconf"
+prep_gc="rm -rf '$work/gc'; cp -a '$repo' '$work/gc'"
+size_after() { du -sb "$work/gc/.git" | cut -f1; }
+t_git=$(median_prepared "$prep_gc" git -C "$work/gc" gc --quiet); s_git=$(size_after)
+t_gita=$(median_prepared "$prep_gc" git -C "$work/gc" gc --quiet --aggressive); s_gita=$(size_after)
+t_jgit=$(median_prepared "$prep_gc" "$bin" git-gc --config "$gcconf"); s_jgit=$(size_after)
+row "git gc (C git)" "$t_git" "" ".git after: $s_git bytes"
+row "git gc --aggressive (C git)" "$t_gita" "" ".git after: $s_gita bytes"
+row "git gc (JGit, bin/diskwarden git-gc)" "$t_jgit" "$(minus "$t_jgit" "$start_jvm")" \
+  "time $(ratio "$t_jgit" "$t_git") of git gc; .git after: $s_jgit bytes ($(ratio "$s_jgit" "$s_git"))"
+
+# plan on an incident-shaped tree
+inc="$work/incident"
+python3 "$here/make_tree.py" incident "$inc" --versions "$versions" --logs "$logs" --seed "$seed"
+printf 'base_dir: %s\nsave_headroom: 0\n' "$inc" >"$work/plan.yml"
+t_plan=$(median "$bin" plan --all --config "$work/plan.yml")
+row "plan --all: $versions versions, $logs logs" "$t_plan" "$(minus "$t_plan" "$start_jvm")" ""
+
+# idle cost of the agent with the default heap settings
+idleconf="$work/idle.yml"
+mkdir -p "$work/idle"
+printf 'base_dir: %s\nmin_free: 0B\nmin_free_percent: 0\ncheck_interval: 5s\n' "$work/idle" >"$idleconf"
+"$bin" start --config "$idleconf" >/dev/null
+pid="$(cat "$work/run/diskwarden.pid")"
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+hz=$(getconf CLK_TCK)
+sleep 2
+before=$(ticks)
+sleep "$idle"
+after=$(ticks)
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+"$bin" stop >/dev/null
+cpu=$(awk -v a="$before" -v b="$after" -v hz="$hz" -v s="$idle" 'BEGIN {printf "%.3f", (b - a) / hz * 60 / s}')
+row "idle: RSS after ${idle}s (MB)" "$((rss / 1024))" "" "VmRSS $rss kB"
+row "idle: CPU seconds per idle minute" "$cpu" "" "5 s check interval, 5 s sampling"
