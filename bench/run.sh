@@ -102,9 +102,11 @@ policies:
     path: v
     keep_latest: 1
 YAML
-prep_rm="rm -rf '$work/rm'; mkdir -p '$work/rm/v'; cp -a '$tree' '$work/rm/v/old'; touch -d '2 days ago' '$work/rm/v/old'; mkdir '$work/rm/v/new'"
-t_rm=$(median_prepared "$prep_rm" rm -rf "$work/rm/v/old")
-t_clean=$(median_prepared "$prep_rm" "$bin" clean --force --config "$conf")
+# "old" is dated before "new" through and through, so keep_latest 1 keeps "new" and releases "old"
+prep_rm="rm -rf '$work/rm'; mkdir -p '$work/rm/v/new'; cp -a '$tree' '$work/rm/v/old';
+  find '$work/rm/v/old' -exec touch -h -d '2 days ago' {} +; touch -d '1 day ago' '$work/rm/v/new'"
+t_rm=$(median_prepared "$prep_rm" bash -c "rm -rf '$work/rm/v/old' && test ! -e '$work/rm/v/old'")
+t_clean=$(median_prepared "$prep_rm" bash -c "'$bin' clean --force --config '$conf' && test ! -e '$work/rm/v/old'")
 row "remove: rm -rf" "$t_rm" "" ""
 row "remove: bin/diskwarden clean --force" "$t_clean" "$(minus "$t_clean" "$start_jvm")" \
   "whole $(ratio "$t_clean" "$t_rm") of rm -rf; minus start $(ratio "$(minus "$t_clean" "$start_jvm")" "$t_rm")"

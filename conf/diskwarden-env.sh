@@ -9,6 +9,10 @@
 # repositories (an OutOfMemoryError in gc is reported as a failure; the agent carries on).
 DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms16m -Xmx256m -XX:+UseSerialGC}"
 
+# DISKWARDEN_NICE: niceness of the agent started by run/start (default 10; 0 = none), so the agent and
+# JGit's CPU-heavy gc yield to training.
+# DISKWARDEN_NICE=10
+
 # DISKWARDEN_OPTS: further JVM flags.
 # DISKWARDEN_OPTS=""
 

@@ -439,8 +439,8 @@ public final class DiskWarden {
           LOG.info("[dry run] Would run git gc on {}", c.git().repos());
         } else {
           LOG.info("Running git gc ({}): {}", gc.key(), stillLow ? "the policies did not reach the target" : "every sweep");
-          runGitGc(c);
-          report = report.withState(thresholdsState(c, volume.read()));
+          List<GitGcReport> gcs = runGitGc(c);
+          report = report.withGitGc(gcs.stream().map(GitGcReport::summary).toList(), thresholdsState(c, volume.read()));
           stats.amendLast(report);
         }
       }

@@ -352,6 +352,7 @@ public final class Main implements Runnable {
         c.path(), Size.human(c.bytes(), 1))));
     r.held().forEach(h -> out.append(String.format(Locale.ROOT, "  held %s (%s): %s%n", h.path(), h.policy(),
         h.reason())));
+    r.gitGc().forEach(g -> out.append("  ").append(g).append(System.lineSeparator()));
     return out.toString();
   }
 

@@ -51,6 +51,9 @@ class BinScriptIT {
     long pid = pid().orElseThrow();
     assertThat(started.output()).contains("diskwarden started (pid " + pid + ")");
 
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    assertThat(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]).as("niceness").isEqualTo("10");
+
     Shell.Result status = shell.run(bin, "status");
     assertThat(status.exit()).isZero();
     assertThat(status.output()).contains("diskwarden is running (pid " + pid + ", up ");

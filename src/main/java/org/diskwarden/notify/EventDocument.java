@@ -44,6 +44,8 @@ final class EventDocument {
           .put("free_before", r.freeBefore())
           .put("free_after", r.freeAfter())
           .put("state", r.state().name());
+      ArrayNode gc = cleanup.putArray("git_gc");
+      r.gitGc().forEach(gc::add);
       ArrayNode removed = cleanup.putArray("removed");
       for (Removal m : r.removed()) {
         removed.addObject().put("path", m.path().toString()).put("bytes", m.bytes()).put("policy", m.policy())

@@ -18,6 +18,7 @@ import org.diskwarden.volume.State;
  * @param notReached candidates left because the target was reached (or the agent stopped)
  * @param held entries the policies did not release, with reasons
  * @param state the state after the sweep
+ * @param gitGc one summary line per repository git gc compacted after the sweep (when_still_low / always)
  */
 public record SweepReport(
     Instant start,
@@ -32,18 +33,27 @@ public record SweepReport(
     List<Removal> failed,
     List<Candidate> notReached,
     List<Held> held,
-    State state) {
+    State state,
+    List<String> gitGc) {
 
   public SweepReport {
     removed = List.copyOf(removed);
     failed = List.copyOf(failed);
     notReached = List.copyOf(notReached);
     held = List.copyOf(held);
+    gitGc = List.copyOf(gitGc);
   }
 
-  /** The same report with the state after later work (git gc) on the volume. */
-  public SweepReport withState(State after) {
+  public SweepReport(Instant start, Instant end, CleanupMode mode, boolean dryRun, long total, long freeBefore,
+      long freeAfter, long bytesFreed, List<Removal> removed, List<Removal> failed, List<Candidate> notReached,
+      List<Held> held, State state) {
+    this(start, end, mode, dryRun, total, freeBefore, freeAfter, bytesFreed, removed, failed, notReached, held, state,
+        List.of());
+  }
+
+  /** The same report with the git gc that followed the sweep, and the state after it. */
+  public SweepReport withGitGc(List<String> summaries, State after) {
     return new SweepReport(start, end, mode, dryRun, total, freeBefore, freeAfter, bytesFreed, removed, failed,
-        notReached, held, after);
+        notReached, held, after, summaries);
   }
 }
