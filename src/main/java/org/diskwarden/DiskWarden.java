@@ -361,11 +361,6 @@ public final class DiskWarden {
     return s.submit(task).join();
   }
 
-  private State thresholdsState(WardenConfig c, Usage u) {
-    return c.thresholds().withFloor(thresholds().floor()).isBelowTrigger(u.free(), u.total())
-        ? State.CRITICAL : State.OK;
-  }
-
   private List<GitGcReport> runGitGc(WardenConfig c) {
     GuardedDelete deletion = GuardedDelete.of(c, java.util.Set.of(), audit, ages);
     List<GitGcReport> reports = new GitMaintenance(c, volume, deletion, clock, () -> stopping).gcAll();
@@ -431,8 +426,7 @@ public final class DiskWarden {
         lookout.credit(report.freeAfter() - report.freeBefore());
       }
       GitConfig.Gc gc = c.git().gc();
-      Usage after = volume.read();
-      boolean stillLow = !plan.thresholds().meetsTarget(after.free(), after.total());
+      boolean stillLow = !plan.thresholds().meetsTarget(report.freeAfter(), report.total());
       if (!c.git().repos().isEmpty() && !stopping
           && (gc == GitConfig.Gc.ALWAYS || (gc == GitConfig.Gc.WHEN_STILL_LOW && stillLow))) {
         if (dryRun) {
@@ -440,7 +434,9 @@ public final class DiskWarden {
         } else {
           LOG.info("Running git gc ({}): {}", gc.key(), stillLow ? "the policies did not reach the target" : "every sweep");
           List<GitGcReport> gcs = runGitGc(c);
-          report = report.withGitGc(gcs.stream().map(GitGcReport::summary).toList(), thresholdsState(c, volume.read()));
+          Usage after = volume.read();
+          State state = plan.thresholds().isBelowTrigger(after.free(), after.total()) ? State.CRITICAL : State.OK;
+          report = report.withGitGc(gcs.stream().map(GitGcReport::summary).toList(), state);
           stats.amendLast(report);
         }
       }
@@ -580,9 +576,5 @@ public final class DiskWarden {
 
   public Optional<SweepReport> lastCleanup() {
     return stats.last();
-  }
-
-  public Instant now() {
-    return clock.instant();
   }
 }

@@ -291,16 +291,21 @@ public final class ConfigLoader {
       return MetricsConfig.off();
     }
     unknownKeys(m, Set.of("port", "host"), "metrics.");
-    int port = 0;
-    if (m.has("port")) {
-      JsonNode p = m.get("port");
-      if (!p.isIntegralNumber() || p.asInt() < 0 || p.asInt() > 65535) {
-        problems.add("metrics.port value was set to " + p + ", must be 0 (off) or a port number 1..65535");
-      } else {
-        port = p.asInt();
-      }
-    }
+    int port = port(m, "metrics.port", 0, 0, "0 (off) or a port number 1..65535");
     return new MetricsConfig(port, text(m, "host", "127.0.0.1"));
+  }
+
+  /** The port under {@code key}'s last segment, from {@code min} to 65535, else the problem and {@code fallback}. */
+  private int port(JsonNode node, String key, int fallback, int min, String allowed) {
+    JsonNode p = node.get(key.substring(key.lastIndexOf('.') + 1));
+    if (p == null) {
+      return fallback;
+    }
+    if (!p.isIntegralNumber() || p.asInt() < min || p.asInt() > 65535) {
+      problems.add(key + " value was set to " + p + ", must be " + allowed);
+      return fallback;
+    }
+    return p.asInt();
   }
 
   private GitConfig git(JsonNode root) {
@@ -403,15 +408,7 @@ public final class ConfigLoader {
       case "smtp" -> 25;
       default -> 587;
     };
-    int port = defaultPort;
-    if (e.has("port")) {
-      JsonNode p = e.get("port");
-      if (!p.isIntegralNumber() || p.asInt() < 1 || p.asInt() > 65535) {
-        problems.add(at + "port value was set to " + p + ", must be a port number 1..65535");
-      } else {
-        port = p.asInt();
-      }
-    }
+    int port = port(e, at + "port", defaultPort, 1, "a port number 1..65535");
     String from = text(e, "from", "");
     if (from.isBlank()) {
       problems.add(at + "from is required: the sender address");

@@ -17,11 +17,9 @@ import org.apache.logging.log4j.Logger;
 public final class OpenFiles {
   private static final Logger LOG = LogManager.getLogger(OpenFiles.class);
   private final NavigableSet<String> paths;
-  private final boolean known;
 
-  private OpenFiles(NavigableSet<String> paths, boolean known) {
+  private OpenFiles(NavigableSet<String> paths) {
     this.paths = paths;
-    this.known = known;
   }
 
   /** Reads every process's open files; where /proc is unreadable, says so once and knows none. */
@@ -43,9 +41,9 @@ public final class OpenFiles {
       }
     } catch (IOException | SecurityException e) {
       LOG.warn("Cannot read {} ({}); open files are not detected, in-use entries may be planned", proc, e.toString());
-      return new OpenFiles(paths, false);
+      return new OpenFiles(paths);
     }
-    return new OpenFiles(paths, true);
+    return new OpenFiles(paths);
   }
 
   private static Optional<String> readLink(Path fd) {
@@ -55,11 +53,6 @@ public final class OpenFiles {
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return Optional.empty();
     }
-  }
-
-  /** Whether open files could be read at all. */
-  public boolean known() {
-    return known;
   }
 
   /** An open file at or under {@code entry}, if any. */

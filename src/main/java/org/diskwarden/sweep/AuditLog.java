@@ -120,11 +120,6 @@ public final class AuditLog {
     }
   }
 
-  /** Lines held in memory because the disk was full. */
-  public synchronized int pendingLines() {
-    return pending.size();
-  }
-
   private void flushPending() throws IOException {
     if (pending.isEmpty()) {
       return;

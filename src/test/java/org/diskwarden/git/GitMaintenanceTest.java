@@ -2,7 +2,6 @@ package org.diskwarden.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -147,11 +146,5 @@ class GitMaintenanceTest {
     missed.clean(false, false);
     assertThat(missed.lastGitGc()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo("done"));
     assertThat(Files.list(repo.resolve(".git/objects/pack")).count()).isPositive();
-  }
-
-  static long sizeOf(Path p) throws IOException {
-    try (var s = Files.walk(p)) {
-      return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-    }
   }
 }
