@@ -445,6 +445,10 @@ public final class DiskWarden {
             report.dryRun() ? "would free" : "freed", Size.human(report.bytesFreed(), 1),
             Size.human(report.freeAfter(), 1)), Optional.of(report));
       }
+      if (!report.skipped().isEmpty()) {
+        LOG.info("{} candidate(s) kept in place: {}", report.skipped().size(), report.skipped().stream()
+            .map(m -> m.path().getFileName() + " (" + m.error().orElse("") + ")").toList());
+      }
       if (!report.failed().isEmpty()) {
         publish(EventType.FAILURE, report.failed().size() + " removal(s) failed, first: "
             + report.failed().get(0).path() + ": " + report.failed().get(0).error().orElse(""), Optional.of(report));
@@ -476,6 +480,12 @@ public final class DiskWarden {
     } catch (RuntimeException e) {
       alerts.closeDispatcher();
       throw e;
+    }
+    try {
+      // A killed run's half-written archives and copies go now, not at the first sweep.
+      new Sweeper(volume, audit, ages).discardLeftovers(config.get());
+    } catch (RuntimeException e) {
+      LOG.error("Could not clean up unfinished archives or copies: {}", e.toString());
     }
     if (config.get().foresight().saveHeadroom() > 0) {
       plan();

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "diskwarden", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Keeps the volume of a training directory from filling up.",
     subcommands = {Main.Run.class, Main.Check.class, Main.PlanCommand.class, Main.Clean.class,
-        Main.NotifyTest.class, Main.GitGc.class, Main.Du.class})
+        Main.NotifyTest.class, Main.GitGc.class, Main.Du.class, RestoreCommand.class})
 public final class Main implements Runnable {
   private static final Logger LOG = LogManager.getLogger(Main.class);
   /** Exit status for a configuration the agent refuses. */
@@ -342,11 +342,25 @@ public final class Main implements Runnable {
         r.dryRun() ? "Dry run" : "Cleanup", r.dryRun() ? "would free" : "freed", Size.human(r.bytesFreed(), 1),
         Size.human(r.freeBefore(), 1), Size.human(r.freeAfter(), 1), r.state()));
     for (Removal m : r.removed()) {
-      out.append(String.format(Locale.ROOT, "  %s %s (%s, %s: %s)%n", r.dryRun() ? "would remove" : "removed",
-          m.path(), Size.human(m.bytes(), 1), m.policy(), m.reason()));
+      if (m.keptAt().isEmpty()) {
+        out.append(String.format(Locale.ROOT, "  %s %s (%s, %s: %s)%n", r.dryRun() ? "would remove" : "removed",
+            m.path(), Size.human(m.bytes(), 1), m.policy(), m.reason()));
+      } else {
+        out.append(String.format(Locale.ROOT, "  %s %s -> %s (%s, freed %s%s, %s: %s)%n",
+            (r.dryRun() ? "would " : "") + (m.action() == org.diskwarden.config.Action.MOVE ? "move" : "compress"),
+            m.path(), m.keptAt().get(), Size.human(m.bytes(), 1), Size.human(m.freed(), 1),
+            m.bytes() == 0 || m.action() != org.diskwarden.config.Action.COMPRESS ? ""
+                : String.format(Locale.ROOT, ", %.0f%% saved", 100.0 * m.freed() / m.bytes()),
+            m.policy(), m.reason()));
+      }
     }
     for (Removal m : r.failed()) {
-      out.append(String.format(Locale.ROOT, "  FAILED %s (%s): %s%n", m.path(), m.policy(), m.error().orElse("")));
+      out.append(String.format(Locale.ROOT, "  FAILED %s (%s, %s): %s%n", m.path(), m.policy(), m.action().key(),
+          m.error().orElse("")));
+    }
+    for (Removal m : r.skipped()) {
+      out.append(String.format(Locale.ROOT, "  skipped %s %s (%s): %s%n", m.action().key(), m.path(), m.policy(),
+          m.error().orElse("")));
     }
     r.notReached().forEach(c -> out.append(String.format(Locale.ROOT, "  kept %s (%s): target reached%n",
         c.path(), Size.human(c.bytes(), 1))));

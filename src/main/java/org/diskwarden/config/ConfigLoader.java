@@ -28,8 +28,9 @@ public final class ConfigLoader {
       "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify", "save_headroom", "sample_interval", "predict_horizon", "metrics",
       "keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> COMPACT_KEYS = Set.of("keep_versions", "versions_dir", "backups_dir", "logs_dir");
-  private static final Set<String> POLICY_KEYS = Set.of(
-      "name", "path", "keep_latest", "max_age", "order_by", "complete_marker", "group_by", "match", "enabled");
+  private static final Set<String> POLICY_KEYS = union(Set.of(
+      "name", "path", "keep_latest", "max_age", "order_by", "complete_marker", "group_by", "match", "enabled"),
+      ActionReader.KEYS);
   private static final Set<String> GIT_KEYS = Set.of("repo", "repos", "gc", "aggressive", "prune_expire", "schedule");
   private static final Set<String> NOTIFY_KEYS = Set.of("events", "critical_reminder", "min_interval", "retries",
       "retry_backoff", "templates", "email", "webhooks", "exec");
@@ -147,6 +148,12 @@ public final class ConfigLoader {
     Foresight foresight = new Foresight(headroom, sample, horizon);
     NotifyConfig notifications = notify(root.has("notify") ? root.get("notify") : yaml.createObjectNode());
 
+    if (baseDir != null) {
+      for (PolicyConfig p : policies) {
+        p.action().moveTo().ifPresent(to -> new ActionReader(this, problems)
+            .checkMoveTarget("policies." + p.name(), to, baseDir));
+      }
+    }
     if (!problems.isEmpty() || baseDir == null || thresholds == null) {
       return null;
     }
@@ -248,10 +255,11 @@ public final class ConfigLoader {
     Optional<String> match = optionalText(p, "match");
     match.ifPresent(g -> nameGlob(at + ".match", g));
     boolean enabled = bool(p, "enabled", true, at + ".");
-    if (problems.size() > before || (keep == 0 && maxAge.isZero())) {
+    Optional<ActionConfig> action = new ActionReader(this, problems).read(p, at);
+    if (problems.size() > before || (keep == 0 && maxAge.isZero()) || action.isEmpty()) {
       return null;
     }
-    return new PolicyConfig(name, path, keep, maxAge, order, marker, groupBy, match, enabled);
+    return new PolicyConfig(name, path, keep, maxAge, order, marker, groupBy, match, enabled, action.get());
   }
 
   private List<PolicyConfig> compactPolicies(JsonNode root) {
@@ -454,6 +462,12 @@ public final class ConfigLoader {
     return uri == null ? null : new NotifyConfig.Webhook(uri, format, optionalText(w, "secret_env"), headers, timeout);
   }
 
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
+
   private void unknownKeys(JsonNode node, Set<String> allowed, String prefix) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
@@ -463,7 +477,7 @@ public final class ConfigLoader {
     }
   }
 
-  private void relativePath(String key, String value) {
+  void relativePath(String key, String value) {
     Path p = Path.of(value);
     if (p.isAbsolute() || p.normalize().startsWith("..") || value.contains("\0")) {
       problems.add(key + " value was set to '" + value
@@ -515,12 +529,16 @@ public final class ConfigLoader {
   }
 
   private double number(JsonNode node, String key, double fallback, double min, double max, String allowed) {
+    return number(node, key, fallback, min, max, allowed, "");
+  }
+
+  double number(JsonNode node, String key, double fallback, double min, double max, String allowed, String prefix) {
     if (!node.hasNonNull(key)) {
       return fallback;
     }
     JsonNode v = node.get(key);
     if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max || Double.isNaN(v.asDouble())) {
-      problems.add(key + " value was set to '" + v.asText() + "', must be " + allowed);
+      problems.add(prefix + key + " value was set to '" + v.asText() + "', must be " + allowed);
       return fallback;
     }
     return v.asDouble();
@@ -530,7 +548,7 @@ public final class ConfigLoader {
     return duration(node, key, fallback, "");
   }
 
-  private Duration duration(JsonNode node, String key, Duration fallback, String prefix) {
+  Duration duration(JsonNode node, String key, Duration fallback, String prefix) {
     return parsed(node, key, fallback, Durations::parse, prefix);
   }
 
@@ -538,7 +556,7 @@ public final class ConfigLoader {
     return parsed(node, key, fallback, parser, "");
   }
 
-  private <T> T parsed(JsonNode node, String key, T fallback, Function<String, T> parser, String prefix) {
+  <T> T parsed(JsonNode node, String key, T fallback, Function<String, T> parser, String prefix) {
     if (!node.hasNonNull(key)) {
       return fallback;
     }

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param groupBy regex whose group 1 is the entry's group; empty when not set
  * @param match glob on entry names; empty means every entry
  * @param enabled whether sweeps apply the policy
+ * @param action what a sweep does with an entry the policy lets go (delete, compress, move)
  */
 public record PolicyConfig(
     String name,
@@ -25,7 +26,14 @@ public record PolicyConfig(
     Optional<String> completeMarker,
     Optional<String> groupBy,
     Optional<String> match,
-    boolean enabled) {
+    boolean enabled,
+    ActionConfig action) {
+
+  /** A policy whose entries are deleted. */
+  public PolicyConfig(String name, String path, int keepLatest, Duration maxAge, OrderBy orderBy,
+      Optional<String> completeMarker, Optional<String> groupBy, Optional<String> match, boolean enabled) {
+    this(name, path, keepLatest, maxAge, orderBy, completeMarker, groupBy, match, enabled, ActionConfig.delete());
+  }
 
   public PolicyConfig {
     if (keepLatest < 0) {
@@ -51,15 +59,15 @@ public record PolicyConfig(
     if (n < 1) {
       throw new IllegalArgumentException("keep_latest value was set to " + n + ", must be >= 1");
     }
-    return new PolicyConfig(name, path, n, maxAge, orderBy, completeMarker, groupBy, match, enabled);
+    return new PolicyConfig(name, path, n, maxAge, orderBy, completeMarker, groupBy, match, enabled, action);
   }
 
   public PolicyConfig withMaxAge(Duration d) {
-    return new PolicyConfig(name, path, keepLatest, d, orderBy, completeMarker, groupBy, match, enabled);
+    return new PolicyConfig(name, path, keepLatest, d, orderBy, completeMarker, groupBy, match, enabled, action);
   }
 
   public PolicyConfig withEnabled(boolean on) {
-    return new PolicyConfig(name, path, keepLatest, maxAge, orderBy, completeMarker, groupBy, match, on);
+    return new PolicyConfig(name, path, keepLatest, maxAge, orderBy, completeMarker, groupBy, match, on, action);
   }
 
   /** The noun of the log line {@code Deleted old version: ...}: "model-versions" gives "version". */

@@ -33,11 +33,12 @@ final class OpenData {
           new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.LONG, SimpleType.LONG,
               SimpleType.LONG, SimpleType.INTEGER, SimpleType.INTEGER, SimpleType.STRING});
       CANDIDATE = new CompositeType("Candidate", "An entry a cleanup would remove",
-          new String[] {"path", "policy", "bytes", "reason", "freeAfter"},
-          new String[] {"Absolute path", "Policy that releases it", "Bytes its removal frees", "Why it may go",
-              "Free bytes expected after removing it and those before it"},
+          new String[] {"path", "policy", "bytes", "reason", "freeAfter", "action", "gain"},
+          new String[] {"Absolute path", "Policy that releases it", "Bytes the entry holds (what deleting it frees)",
+              "Why it may go", "Free bytes expected after acting on it and those before it",
+              "delete, compress or move", "Bytes the action is expected to free on this volume"},
           new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.LONG, SimpleType.STRING,
-              SimpleType.LONG});
+              SimpleType.LONG, SimpleType.STRING, SimpleType.LONG});
       GIT_GC = new CompositeType("GitGc", "One git gc", GIT_GC_ITEMS,
           new String[] {"Repository", "done, refused or failed", "Why refused or failed", "Start (ISO-8601)",
               "Seconds taken", "Bytes of loose objects before", "... after", "Bytes of packed objects before",
@@ -79,11 +80,11 @@ final class OpenData {
     TabularDataSupport table = new TabularDataSupport(PLAN);
     long free = plan.usage().free();
     for (Candidate c : plan.candidates()) {
-      free = Math.min(plan.usage().total(), free + c.bytes());
+      free = Math.min(plan.usage().total(), free + c.gain());
       try {
         table.put(new CompositeDataSupport(CANDIDATE,
-            new String[] {"path", "policy", "bytes", "reason", "freeAfter"},
-            new Object[] {c.path().toString(), c.policy(), c.bytes(), c.reason(), free}));
+            new String[] {"path", "policy", "bytes", "reason", "freeAfter", "action", "gain"},
+            new Object[] {c.path().toString(), c.policy(), c.bytes(), c.reason(), free, c.action().key(), c.gain()}));
       } catch (OpenDataException e) {
         throw new IllegalStateException(e);
       }

@@ -48,13 +48,20 @@ final class EventDocument {
       r.gitGc().forEach(gc::add);
       ArrayNode removed = cleanup.putArray("removed");
       for (Removal m : r.removed()) {
-        removed.addObject().put("path", m.path().toString()).put("bytes", m.bytes()).put("policy", m.policy())
-            .put("reason", m.reason());
+        var row = removed.addObject().put("path", m.path().toString()).put("bytes", m.bytes())
+            .put("policy", m.policy()).put("reason", m.reason()).put("action", m.action().key())
+            .put("freed", m.freed());
+        m.keptAt().ifPresent(k -> row.put("kept_at", k.toString()));
       }
       ArrayNode failed = cleanup.putArray("failed");
       for (Removal m : r.failed()) {
         failed.addObject().put("path", m.path().toString()).put("policy", m.policy())
-            .put("error", m.error().orElse(""));
+            .put("action", m.action().key()).put("error", m.error().orElse(""));
+      }
+      ArrayNode skipped = cleanup.putArray("skipped");
+      for (Removal m : r.skipped()) {
+        skipped.addObject().put("path", m.path().toString()).put("policy", m.policy())
+            .put("action", m.action().key()).put("why", m.error().orElse(""));
       }
     }
     return root.toString();

@@ -21,7 +21,7 @@ final class Template {
       "min_free", "min_free_percent", "bytes_freed", "bytes_freed_bytes", "removed_count", "failed_count",
       "suppressed", "dry_run", "git_gc");
   /** Names a template may use inside the removals loop. */
-  static final Set<String> ROW_FIELDS = Set.of("path", "size", "bytes", "policy", "reason");
+  static final Set<String> ROW_FIELDS = Set.of("path", "size", "bytes", "policy", "reason", "action", "kept_at");
   static final String LOOP = "removals";
   private static final Pattern TOKEN = Pattern.compile("\\$\\{([#/]?)([A-Za-z_]*)}");
 

@@ -105,7 +105,8 @@ public final class Templates {
     List<Map<String, String>> rows = new ArrayList<>();
     for (Removal m : e.report().map(SweepReport::removed).orElse(List.of())) {
       rows.add(Map.of("path", m.path().toString(), "size", size(m.bytes()), "bytes", Long.toString(m.bytes()),
-          "policy", m.policy(), "reason", m.reason()));
+          "policy", m.policy(), "reason", m.reason(), "action", m.action().key(),
+          "kept_at", m.keptAt().map(Object::toString).orElse("")));
     }
     return rows;
   }

@@ -2,6 +2,7 @@ package org.diskwarden.policy;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import org.diskwarden.config.Action;
 
 /**
  * An entry a policy lets go.
@@ -12,5 +13,20 @@ import java.time.Instant;
  * @param bytes what removing it frees: allocated bytes, hard-linked inodes only when all links go, links as 0
  * @param newest newest modification time anywhere inside it
  * @param reason why it may go
+ * @param action what the sweep does with it: delete, compress or move
+ * @param gain what the action is expected to free on this volume: {@code bytes} for delete and move,
+ *     {@code bytes} minus the estimated archive for compress
  */
-public record Candidate(Path path, String policy, String noun, long bytes, Instant newest, String reason) {}
+public record Candidate(Path path, String policy, String noun, long bytes, Instant newest, String reason,
+    Action action, long gain) {
+
+  /** A candidate that is deleted. */
+  public Candidate(Path path, String policy, String noun, long bytes, Instant newest, String reason) {
+    this(path, policy, noun, bytes, newest, reason, Action.DELETE, bytes);
+  }
+
+  /** The same entry under another action, expected to free {@code expected}. */
+  public Candidate as(Action other, long expected) {
+    return new Candidate(path, policy, noun, bytes, newest, reason, other, expected);
+  }
+}

@@ -19,6 +19,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diskwarden.archive.ArchiveFormat;
+import org.diskwarden.archive.Partial;
+import org.diskwarden.archive.Compressibility;
+import org.diskwarden.config.Action;
+import org.diskwarden.config.ActionConfig;
 import org.diskwarden.config.Durations;
 import org.diskwarden.config.OrderBy;
 import org.diskwarden.config.PolicyConfig;
@@ -64,8 +69,14 @@ public final class Selector {
     Map<String, List<Entry>> groups = new LinkedHashMap<>();
     Optional<PathMatcher> match = config.match().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
     Optional<Pattern> groupBy = config.groupBy().map(Pattern::compile);
+    boolean compress = config.action().action() == Action.COMPRESS;
     try (DirectoryStream<Path> children = Files.newDirectoryStream(folder.get())) {
       for (Path child : children) {
+        // Work in progress (or left by a crash, cleaned up from the audit log) and the policy's own
+        // archives are never entries of the policy.
+        if (Partial.is(child) || (compress && ArchiveFormat.of(child).isPresent())) {
+          continue;
+        }
         if (match.isPresent() && !match.get().matches(child.getFileName())) {
           continue;
         }
@@ -130,12 +141,57 @@ public final class Selector {
         if (stop.isPresent()) {
           held.add(new Held(e.path(), config.name(), stop.get()));
         } else {
-          candidates.add(new Candidate(e.path(), config.name(), config.noun(), e.footprint().bytes(),
-              e.newest(), reasons.get(e.path())));
+          candidates.add(disposed(new Candidate(e.path(), config.name(), config.noun(), e.footprint().bytes(),
+              e.newest(), reasons.get(e.path())), config.action()));
         }
       }
     }
+    if (compress && config.action().archivesExpire()) {
+      candidates.addAll(expiredArchives(config, folder.get(), held));
+    }
     return new Selection(config.name(), candidates, held, nextSave);
+  }
+
+  /** The candidate under its policy's action, with what that action is expected to free here. */
+  private static Candidate disposed(Candidate c, ActionConfig action) {
+    return switch (action.action()) {
+      case DELETE -> c;
+      case MOVE -> c.as(Action.MOVE, c.bytes());
+      case COMPRESS -> {
+        double ratio = Compressibility.ratio(c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel());
+        yield c.as(Action.COMPRESS, c.bytes() - (long) Math.ceil(c.bytes() * ratio));
+      }
+    };
+  }
+
+  /** The policy's archives older than archives_max_age, oldest first; they are deleted. */
+  private List<Candidate> expiredArchives(PolicyConfig config, Path folder, List<Held> held) {
+    Path archives = config.action().compressTo().map(protection.baseDir()::resolve).orElse(folder).normalize();
+    Duration maxAge = config.action().archivesMaxAge();
+    List<Candidate> expired = new ArrayList<>();
+    if (!Files.isDirectory(archives, LinkOption.NOFOLLOW_LINKS)) {
+      return expired;
+    }
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(archives)) {
+      for (Path archive : children) {
+        if (ArchiveFormat.of(archive).isEmpty() || Partial.is(archive)
+            || !Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        Footprint footprint = FootprintWalk.measure(archive, protection, blockSize, true);
+        Optional<String> stop = protection.protectedBy(archive);
+        if (stop.isPresent()) {
+          held.add(new Held(archive, config.name(), stop.get()));
+        } else if (footprint.newest().isBefore(now.minus(maxAge)) && footprint.newest().isBefore(now.minus(minAge))) {
+          expired.add(new Candidate(archive, config.name(), "archive", footprint.bytes(), footprint.newest(),
+              "archive older than " + Durations.format(maxAge)));
+        }
+      }
+    } catch (IOException e) {
+      held.add(new Held(archives, config.name(), "cannot list the archives: " + e.getMessage()));
+    }
+    expired.sort(Comparator.comparing(Candidate::newest));
+    return expired;
   }
 
   private Optional<Path> folder(PolicyConfig config, List<Held> held) {

@@ -42,6 +42,16 @@ public final class AuditLog {
    * @throws UncheckedIOException when the line cannot be written: the caller must not remove
    */
   public void intent(Candidate candidate, CleanupMode mode, boolean dryRun) {
+    intent(candidate, mode, dryRun, java.util.Optional.empty());
+  }
+
+  /**
+   * Records that {@code candidate} is about to be removed, naming the action and, for compress and
+   * move, the verified archive or copy it leaves behind.
+   *
+   * @throws UncheckedIOException when the line cannot be written: the caller must not remove
+   */
+  public void intent(Candidate candidate, CleanupMode mode, boolean dryRun, java.util.Optional<Path> keptAt) {
     ObjectNode line = json.createObjectNode()
         .put("time", clock.instant().toString())
         .put("event", "remove")
@@ -49,9 +59,37 @@ public final class AuditLog {
         .put("bytes", candidate.bytes())
         .put("policy", candidate.policy())
         .put("reason", candidate.reason())
+        .put("action", candidate.action().key())
         .put("mode", mode.key())
         .put("dry_run", dryRun);
+    keptAt.ifPresent(k -> line.put("kept_at", k.toString()));
     append(line);
+  }
+
+  /**
+   * Records that a temporary archive or copy is about to be written at {@code partial}: should the
+   * agent die before its outcome line, the next start finds it here and removes it.
+   *
+   * @throws UncheckedIOException when the line cannot be written: the caller must not write
+   */
+  public void write(Path partial, Candidate source) {
+    append(json.createObjectNode()
+        .put("time", clock.instant().toString())
+        .put("event", "write")
+        .put("path", partial.toString())
+        .put("source", source.path().toString())
+        .put("policy", source.policy())
+        .put("action", source.action().key()));
+  }
+
+  /** Records how a write ended: renamed (into place) or discarded. */
+  public void written(Path partial, String policy, String outcome) {
+    append(json.createObjectNode()
+        .put("time", clock.instant().toString())
+        .put("event", "outcome")
+        .put("path", partial.toString())
+        .put("policy", policy)
+        .put("outcome", outcome));
   }
 
   /** Records how a removal ended: removed, failed or refused (with the error). */
@@ -86,7 +124,19 @@ public final class AuditLog {
    * Paths whose removal was begun (a {@code remove} line, not a dry run) and never ended (no
    * {@code outcome} line after it): what a crashed or killed agent left in flight.
    */
-  public synchronized java.util.Set<Path> unfinished() {
+  public java.util.Set<Path> unfinished() {
+    return unfinished("remove");
+  }
+
+  /**
+   * Temporary archives and copies whose writing was begun ({@code write} line) and never ended:
+   * what a killed agent left half-written.
+   */
+  public java.util.Set<Path> unfinishedWrites() {
+    return unfinished("write");
+  }
+
+  private synchronized java.util.Set<Path> unfinished(String event) {
     java.util.Map<String, Boolean> open = new java.util.LinkedHashMap<>();
     if (!Files.exists(file)) {
       return java.util.Set.of();
@@ -96,7 +146,7 @@ public final class AuditLog {
         try {
           var node = json.readTree(line);
           String path = node.path("path").asText();
-          if ("remove".equals(node.path("event").asText()) && !node.path("dry_run").asBoolean()) {
+          if (event.equals(node.path("event").asText()) && !node.path("dry_run").asBoolean()) {
             open.put(path, true);
           } else if ("outcome".equals(node.path("event").asText())) {
             open.remove(path);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diskwarden.archive.Partial;
 import org.diskwarden.config.CleanupMode;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;
@@ -54,13 +55,26 @@ public final class GuardedDelete {
 
   /** Deletes {@code c} (or, in dry run, only records that it would); the result says what happened. */
   public Removal delete(Candidate c, CleanupMode mode, boolean dryRun) {
+    return delete(c, mode, dryRun, Optional.empty());
+  }
+
+  /** Why the guard would refuse {@code c} now, or empty when it may go. */
+  public Optional<String> refusal(Candidate c) {
+    return guard.refusal(c, clock.instant());
+  }
+
+  /**
+   * Deletes {@code c} once it was kept elsewhere ({@code keptAt}: its verified archive or copy, named
+   * in the audit line); the guard and audit log apply as to any deletion.
+   */
+  public Removal delete(Candidate c, CleanupMode mode, boolean dryRun, Optional<Path> keptAt) {
     Optional<String> refusal = guard.refusal(c, clock.instant());
     if (refusal.isPresent()) {
       LOG.warn("Refused to remove {} ({}): {}", c.path(), c.policy(), refusal.get());
       return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), refusal);
     }
     try {
-      audit.intent(c, mode, dryRun);
+      audit.intent(c, mode, dryRun, keptAt);
     } catch (UncheckedIOException e) {
       LOG.error("Not removing {}: {}", c.path(), e.getMessage());
       return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
@@ -74,12 +88,53 @@ public final class GuardedDelete {
     } catch (UncheckedIOException e) {
       LOG.error("Removed {} but could not record the outcome: {}", c.path(), e.getMessage());
     }
-    if (error.isEmpty()) {
+    if (error.isEmpty() && keptAt.isPresent()) {
+      LOG.info("{}Removed old {} after it was kept ({}) at {}: {} ({})", dryRun ? "[dry run] Would have " : "",
+          c.noun(), c.action().key(), keptAt.get(), c.path().getFileName(), Size.human(c.bytes(), 0));
+    } else if (error.isEmpty()) {
       LOG.info("{}Deleted old {}: {} ({})", dryRun ? "[dry run] Would have " : "", c.noun(), c.path().getFileName(),
           Size.human(c.bytes(), 0));
     } else {
       LOG.warn("Failed to remove {} ({}): {}", c.path(), c.policy(), error.get());
     }
     return r;
+  }
+
+  /**
+   * Removes a temporary archive or copy diskwarden itself began writing ({@code .name.diskwarden-partial}
+   * directly in {@code folder}, an archive folder inside base_dir or a configured move_to folder).
+   * It is ours and unfinished, so min_age does not hold it; everything else does: the name, the
+   * folder, protect globs inside base_dir, the audit line first, links removed as links.
+   *
+   * @return why it was not removed, or empty when it is gone
+   */
+  public Optional<String> discardPartial(Path partial, Path folder, String policy) {
+    if (!Partial.is(partial) || !partial.isAbsolute() || !folder.equals(partial.getParent())) {
+      return Optional.of(partial + " is not a partial archive or copy of " + folder);
+    }
+    Protection scope = protection;
+    if (protection.isInside(partial)) {
+      Optional<String> rule = protection.protectedBy(partial);
+      if (rule.isPresent()) {
+        return rule;
+      }
+    } else {
+      // A move target outside base_dir: the partial copy is the only thing there we may touch.
+      scope = new Protection(folder, java.util.List.of());
+    }
+    Candidate c = new Candidate(partial, policy, "partial", 0, clock.instant(), "unfinished archive or copy");
+    try {
+      audit.intent(c, CleanupMode.FULL, false);
+    } catch (UncheckedIOException e) {
+      return Optional.of(e.getMessage());
+    }
+    Optional<String> error = Remover.remove(partial, scope, java.time.Instant.MAX);
+    audit.flush();
+    try {
+      audit.outcome(new Removal(partial, policy, 0, c.reason(), error), error.isEmpty() ? "removed" : "failed");
+    } catch (UncheckedIOException e) {
+      LOG.error("Removed {} but could not record the outcome: {}", partial, e.getMessage());
+    }
+    return error;
   }
 }

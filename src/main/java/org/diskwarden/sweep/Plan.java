@@ -35,9 +35,9 @@ public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidate
     this(usage, thresholds, candidates, held, keptByRule, Set.of(), 0);
   }
 
-  /** Bytes every candidate together would free. */
+  /** Bytes every candidate together is expected to free (an archive's estimated size taken off). */
   public long reclaimable() {
-    return candidates.stream().mapToLong(Candidate::bytes).sum();
+    return candidates.stream().mapToLong(Candidate::gain).sum();
   }
 
   /**

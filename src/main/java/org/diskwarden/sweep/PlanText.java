@@ -2,6 +2,7 @@ package org.diskwarden.sweep;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import org.diskwarden.config.Action;
 import org.diskwarden.config.CleanupMode;
 import org.diskwarden.config.Size;
 import org.diskwarden.policy.Candidate;
@@ -23,8 +24,8 @@ public final class PlanText {
     if (plan.candidates().isEmpty()) {
       out.append("Nothing to remove.\n");
     } else {
-      out.append(String.format(Locale.ROOT, "%4s  %10s  %10s  %-16s  %-28s  %s%n",
-          "#", "FREES", "FREE AFTER", "POLICY", "REASON", "PATH"));
+      out.append(String.format(Locale.ROOT, "%4s  %10s  %10s  %-8s  %-16s  %-28s  %s%n",
+          "#", "FREES", "FREE AFTER", "ACTION", "POLICY", "REASON", "PATH"));
       long free = usage.free();
       boolean targetShown = false;
       int n = 0;
@@ -33,9 +34,10 @@ public final class PlanText {
           out.append("      -- target reached: until_target stops here; the rest are kept --\n");
           targetShown = true;
         }
-        free = Math.min(total, free + c.bytes());
-        out.append(String.format(Locale.ROOT, "%4d  %10s  %10s  %-16s  %-28s  %s%n", ++n, Size.human(c.bytes(), 1),
-            Size.human(free, 1), c.policy(), c.reason(), relative(baseDir, c.path())));
+        free = Math.min(total, free + c.gain());
+        out.append(String.format(Locale.ROOT, "%4d  %10s  %10s  %-8s  %-16s  %-28s  %s%s%n", ++n,
+            (c.action() == Action.COMPRESS ? "~" : "") + Size.human(c.gain(), 1), Size.human(free, 1),
+            c.action().key(), c.policy(), c.reason(), relative(baseDir, c.path()), kept(c)));
       }
     }
     if (!plan.held().isEmpty()) {
@@ -47,6 +49,16 @@ public final class PlanText {
     out.append(String.format(Locale.ROOT, "%d candidate(s), %s reclaimable; state %s%n", plan.candidates().size(),
         Size.human(plan.reclaimable(), 1), plan.state()));
     return out.toString();
+  }
+
+  /** For compress and move: the entry's size and where it goes, so FREES reads against it. */
+  private static String kept(Candidate c) {
+    return switch (c.action()) {
+      case DELETE -> "";
+      case COMPRESS -> String.format(Locale.ROOT, " (%s, est. %.0f%% saved)", Size.human(c.bytes(), 1),
+          c.bytes() == 0 ? 0.0 : 100.0 * c.gain() / c.bytes());
+      case MOVE -> " (" + Size.human(c.bytes(), 1) + " moved off this volume)";
+    };
   }
 
   private static String relative(Path baseDir, Path path) {

@@ -19,6 +19,8 @@ import org.diskwarden.volume.State;
  * @param held entries the policies did not release, with reasons
  * @param state the state after the sweep
  * @param gitGc one summary line per repository git gc compacted after the sweep (when_still_low / always)
+ * @param skipped compress or move candidates left in place without harm, with why: no room for the
+ *     archive, target volume short of space, too little gain without fallback: delete, shutdown
  */
 public record SweepReport(
     Instant start,
@@ -34,7 +36,8 @@ public record SweepReport(
     List<Candidate> notReached,
     List<Held> held,
     State state,
-    List<String> gitGc) {
+    List<String> gitGc,
+    List<Removal> skipped) {
 
   public SweepReport {
     removed = List.copyOf(removed);
@@ -42,18 +45,19 @@ public record SweepReport(
     notReached = List.copyOf(notReached);
     held = List.copyOf(held);
     gitGc = List.copyOf(gitGc);
+    skipped = List.copyOf(skipped);
   }
 
   public SweepReport(Instant start, Instant end, CleanupMode mode, boolean dryRun, long total, long freeBefore,
       long freeAfter, long bytesFreed, List<Removal> removed, List<Removal> failed, List<Candidate> notReached,
       List<Held> held, State state) {
     this(start, end, mode, dryRun, total, freeBefore, freeAfter, bytesFreed, removed, failed, notReached, held, state,
-        List.of());
+        List.of(), List.of());
   }
 
   /** The same report with the git gc that followed the sweep, and the state after it. */
   public SweepReport withGitGc(List<String> summaries, State after) {
     return new SweepReport(start, end, mode, dryRun, total, freeBefore, freeAfter, bytesFreed, removed, failed,
-        notReached, held, after, summaries);
+        notReached, held, after, summaries, skipped);
   }
 }

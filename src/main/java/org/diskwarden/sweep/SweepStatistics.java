@@ -35,7 +35,7 @@ public final class SweepStatistics {
       failures += r.failed().size();
       if (!r.dryRun()) {
         bytesFreed += r.bytesFreed();
-        r.removed().forEach(m -> perPolicy.merge(m.policy(), new PolicyCounts(m.bytes(), 1, 0),
+        r.removed().forEach(m -> perPolicy.merge(m.policy(), new PolicyCounts(m.freed(), 1, 0),
             (a, b) -> a.plus(b.bytesRemoved(), 1, 0)));
       }
       r.failed().forEach(m -> perPolicy.merge(m.policy(), new PolicyCounts(0, 0, 1), (a, b) -> a.plus(0, 0, 1)));

@@ -1,6 +1,14 @@
 package org.diskwarden.sweep;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.diskwarden.config.Action;
+import org.diskwarden.config.ActionConfig;
+import org.diskwarden.config.PolicyConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +35,68 @@ public final class Sweeper {
   private final Volume volume;
   private final AuditLog audit;
   private final Clock clock;
+  private final Consumer<Path> beforeVerify;
 
   public Sweeper(Volume volume, AuditLog audit, Clock clock) {
+    this(volume, audit, clock, partial -> { });
+  }
+
+  /**
+   * @param beforeVerify sees each temporary archive or copy after it is written and before it is read
+   *     back (tests corrupt it there to prove the verification holds)
+   */
+  Sweeper(Volume volume, AuditLog audit, Clock clock, Consumer<Path> beforeVerify) {
     this.volume = volume;
     this.audit = audit;
     this.clock = clock;
+    this.beforeVerify = beforeVerify;
+  }
+
+  /**
+   * Removes what a killed run left half-written (temporary archives and copies the audit log
+   * announced and never finished); the originals were never touched. Called at start and before
+   * every sweep.
+   */
+  public void discardLeftovers(WardenConfig config) {
+    java.util.Set<Path> leftovers = audit.unfinishedWrites();
+    if (leftovers.isEmpty()) {
+      return;
+    }
+    GuardedDelete deletion = GuardedDelete.of(config, java.util.Set.of(), audit, clock);
+    for (Path partial : leftovers) {
+      String policy = config.policies().stream()
+          .filter(p -> holds(config, p, partial.getParent()))
+          .map(PolicyConfig::name).findFirst().orElse(null);
+      if (policy == null) {
+        LOG.warn("The audit log names an unfinished {} in a folder no policy writes to; left alone", partial);
+        continue;
+      }
+      if (java.nio.file.Files.exists(partial, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Optional<String> error = deletion.discardPartial(partial, partial.getParent(), policy);
+        if (error.isPresent()) {
+          LOG.error("Could not remove the unfinished {}: {}", partial, error.get());
+          continue;
+        }
+        LOG.info("Removed {}, left unfinished by an earlier run; its original was never touched", partial);
+      }
+      audit.written(partial, policy, "discarded");
+    }
+  }
+
+  /** Whether {@code folder} is where policy {@code p} writes archives or copies. */
+  private static boolean holds(WardenConfig config, PolicyConfig p, Path folder) {
+    ActionConfig a = p.action();
+    try {
+      return switch (a.action()) {
+        case DELETE -> false;
+        case MOVE -> folder.equals(a.moveTo().orElseThrow().toRealPath());
+        case COMPRESS -> a.compressTo().isPresent()
+            ? folder.equals(config.baseDir().resolve(a.compressTo().get()).toRealPath())
+            : folder.equals(config.baseDir().resolve(p.path()).toRealPath());
+      };
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -42,9 +107,16 @@ public final class Sweeper {
     CleanupMode mode = config.cleanupMode();
     Thresholds thresholds = plan.thresholds();
     GuardedDelete deletion = GuardedDelete.of(config, plan.keptByRule(), plan.resumed(), audit, clock);
+    Keeper keeper = new Keeper(deletion, audit, volume, config.baseDir(), plan.resumed(), stopping, beforeVerify);
+    Map<String, ActionConfig> actions = new HashMap<>();
+    config.policies().forEach(p -> actions.put(p.name(), p.action()));
     List<Removal> removed = new ArrayList<>();
     List<Removal> failed = new ArrayList<>();
+    List<Removal> skipped = new ArrayList<>();
     List<Candidate> notReached = new ArrayList<>();
+    if (!dryRun) {
+      discardLeftovers(config);
+    }
     Usage before = volume.read();
     Usage now = before;
     long freed = 0;
@@ -57,10 +129,15 @@ public final class Sweeper {
         notReached.add(c);
         continue;
       }
-      Removal r = deletion.delete(c, mode, dryRun);
-      if (r.succeeded()) {
+      Keeper.Result result = c.action() == Action.DELETE
+          ? new Keeper.Result(deletion.delete(c, mode, dryRun), null)
+          : keeper.keep(c, actions.get(c.policy()), mode, dryRun);
+      Removal r = result.removal();
+      if (result.kind() == Keeper.Kind.SKIPPED) {
+        skipped.add(r);
+      } else if (r.succeeded()) {
         removed.add(r);
-        freed += c.bytes();
+        freed += r.freed();
         now = dryRun ? before.plus(freed) : volume.read();
       } else {
         failed.add(r);
@@ -78,6 +155,6 @@ public final class Sweeper {
           Size.human(thresholds.triggerBytes(now.total()), 1));
     }
     return new SweepReport(start, clock.instant(), mode, dryRun, now.total(), before.free(), now.free(), freed,
-        removed, failed, notReached, plan.held(), state);
+        removed, failed, notReached, plan.held(), state, List.of(), skipped);
   }
 }
