@@ -2,7 +2,7 @@
 # diskwarden benchmarks: each row measured side by side in the same run, median of --runs runs after
 # a warm-up, caches warm. Prints one table.
 #
-#   bench/run.sh [--quick] [--files N] [--dirs N] [--runs N] [--seed N] [--idle SECONDS]
+#   bench/run.sh [--quick] [--files N] [--dirs N] [--runs N] [--seed N] [--idle SECONDS] [--compress-mb N]
 #
 # --quick: tiny trees, 1 run, a few seconds of idle (what CI runs to keep the script working).
 set -euo pipefail
@@ -10,15 +10,16 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 home="$(cd "$here/.." && pwd)"
 bin="$home/bin/diskwarden"
-files=200000 dirs=20000 runs=5 seed=42 idle=60 versions=1000 logs=100000
+files=200000 dirs=20000 runs=5 seed=42 idle=60 versions=1000 logs=100000 compress_mb=512
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) files=2000 dirs=200 runs=1 idle=3 versions=50 logs=1000; shift ;;
+    --quick) files=2000 dirs=200 runs=1 idle=3 versions=50 logs=1000 compress_mb=8; shift ;;
     --files) files="$2"; shift 2 ;;
     --dirs) dirs="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --idle) idle="$2"; shift 2 ;;
+    --compress-mb) compress_mb="$2"; shift 2 ;;
     *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -131,6 +132,51 @@ row "git gc (C git)" "$t_git" "" ".git after: $s_git bytes"
 row "git gc --aggressive (C git)" "$t_gita" "" ".git after: $s_gita bytes"
 row "git gc (JGit, bin/diskwarden git-gc)" "$t_jgit" "$(minus "$t_jgit" "$start_jvm")" \
   "time $(ratio "$t_jgit" "$t_git") of git gc; .git after: $s_jgit bytes ($(ratio "$s_jgit" "$s_git"))"
+
+# compress: a backup of half training-log text, half float32 weights (the shape of a checkpoint folder)
+cdata="$work/cdata/b_20200101"
+python3 - "$cdata" "$compress_mb" "$seed" <<'PY'
+import os, random, struct, sys
+out, mb, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rnd = random.Random(seed)
+os.makedirs(out, exist_ok=True)
+half = mb * 1024 * 1024 // 2
+with open(os.path.join(out, "train.log"), "w") as f:
+    n = 0
+    while n < half:
+        line = "step %d loss %.6f lr %.2e grad_norm %.4f\n" % (n, rnd.random(), rnd.random() / 1000, rnd.random() * 10)
+        f.write(line)
+        n += len(line)
+with open(os.path.join(out, "weights.bin"), "wb") as f:
+    chunk = 1 << 20
+    for _ in range(half // chunk):
+        f.write(struct.pack("<%df" % (chunk // 4), *(rnd.gauss(0, 0.02) for _ in range(chunk // 4))))
+PY
+cconf="$work/compress.yml"
+printf 'base_dir: %s
+min_free: 0B
+min_free_percent: 0
+min_age: 1s
+cleanup_mode: full
+save_headroom: 0
+policies:
+  - name: backups
+    path: b
+    keep_latest: 1
+    action: compress
+    compress_level: 3
+    min_ratio_gain: 0
+' "$work/c" >"$cconf"
+prep_c="rm -rf '$work/c'; mkdir -p '$work/c/b/b_20200102'; cp -a '$cdata' '$work/c/b/';
+  find '$work/c/b/b_20200101' -exec touch -h -d '2 days ago' {} +; touch -d '1 day ago' '$work/c/b/b_20200102'"
+t_tz=$(median_prepared "$prep_c" bash -c "tar -cf - -C '$work/c/b' b_20200101 | zstd -3 -q -o '$work/c/b/b.tar.zst'")
+t_tz2=$(median_prepared "$prep_c" bash -c "tar -cf - -C '$work/c/b' b_20200101 | zstd -3 -T2 -q -o '$work/c/b/b.tar.zst'")
+t_dwc=$(median_prepared "$prep_c" bash -c "'$bin' clean --force --config '$cconf' >/dev/null && test -f '$work/c/b/b_20200101.tar.zst' && test ! -e '$work/c/b/b_20200101'")
+mbps() { awk -v mb="$compress_mb" -v t="$1" 'BEGIN {if (t > 0) printf "%.0f MB/s", mb / t; else print "-"}'; }
+row "compress ${compress_mb} MB: tar | zstd -3" "$t_tz" "" "$(mbps "$t_tz")"
+row "compress ${compress_mb} MB: tar | zstd -3 -T2" "$t_tz2" "" "$(mbps "$t_tz2")"
+row "compress ${compress_mb} MB: bin/diskwarden clean" "$t_dwc" "$(minus "$t_dwc" "$start_jvm")" \
+  "$(mbps "$(minus "$t_dwc" "$start_jvm")") minus start, incl. fsync + read-back verify + removal; $(ratio "$(minus "$t_dwc" "$start_jvm")" "$t_tz") of tar | zstd -3"
 
 # plan on an incident-shaped tree
 inc="$work/incident"

@@ -64,39 +64,41 @@ public final class Sweeper {
     }
     GuardedDelete deletion = GuardedDelete.of(config, java.util.Set.of(), audit, clock);
     for (Path partial : leftovers) {
-      String policy = config.policies().stream()
-          .filter(p -> holds(config, p, partial.getParent()))
-          .map(PolicyConfig::name).findFirst().orElse(null);
-      if (policy == null) {
-        LOG.warn("The audit log names an unfinished {} in a folder no policy writes to; left alone", partial);
+      Optional<String> policy = writer(config, partial.getParent());
+      if (policy.isEmpty()) {
+        LOG.warn("The audit log names an unfinished {} outside base_dir and every configured move_to; left alone",
+            partial);
         continue;
       }
       if (java.nio.file.Files.exists(partial, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        Optional<String> error = deletion.discardPartial(partial, partial.getParent(), policy);
+        Optional<String> error = deletion.discardPartial(partial, partial.getParent(), policy.get());
         if (error.isPresent()) {
           LOG.error("Could not remove the unfinished {}: {}", partial, error.get());
           continue;
         }
         LOG.info("Removed {}, left unfinished by an earlier run; its original was never touched", partial);
       }
-      audit.written(partial, policy, "discarded");
+      audit.written(partial, policy.get(), "discarded");
     }
   }
 
-  /** Whether {@code folder} is where policy {@code p} writes archives or copies. */
-  private static boolean holds(WardenConfig config, PolicyConfig p, Path folder) {
-    ActionConfig a = p.action();
-    try {
-      return switch (a.action()) {
-        case DELETE -> false;
-        case MOVE -> folder.equals(a.moveTo().orElseThrow().toRealPath());
-        case COMPRESS -> a.compressTo().isPresent()
-            ? folder.equals(config.baseDir().resolve(a.compressTo().get()).toRealPath())
-            : folder.equals(config.baseDir().resolve(p.path()).toRealPath());
-      };
-    } catch (java.io.IOException e) {
-      return false;
+  /**
+   * The policy that may have written into {@code folder}: a configured move_to, or any folder inside
+   * base_dir (the config may have changed since the crash); empty for any other place.
+   */
+  private static Optional<String> writer(WardenConfig config, Path folder) {
+    for (PolicyConfig p : config.policies()) {
+      Optional<Path> moveTo = p.action().moveTo();
+      try {
+        if (moveTo.isPresent() && folder.equals(moveTo.get().toRealPath())) {
+          return Optional.of(p.name());
+        }
+      } catch (java.io.IOException e) {
+        // an unmounted target holds nothing of ours now
+      }
     }
+    Path normal = folder.normalize();
+    return normal.startsWith(config.baseDir()) ? Optional.of("(leftover)") : Optional.empty();
   }
 
   /**
