@@ -28,9 +28,22 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/diskwarden-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 export DISKWARDEN_LOG_DIR="$work/logs" DISKWARDEN_RUN_DIR="$work/run"
 # a jar older than the sources would measure old code
-if [ ! -f "$home/target/diskwarden.jar" ] || [ -n "$(find "$home/src/main" -newer "$home/target/diskwarden.jar" -print -quit)" ]; then
+if [ ! -f "$home/target/diskwarden.jar" ] || [ -n "$(find "$home/src" -newer "$home/target/diskwarden.jar" -print -quit)" ]; then
   (cd "$home" && mvn -q -B -DskipTests package)
 fi
+# the JMH harness lives in the test classes and runs on the test classpath
+if [ ! -f "$home/target/test-classpath.txt" ] || [ "$home/pom.xml" -nt "$home/target/test-classpath.txt" ]; then
+  (cd "$home" && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt)
+fi
+jmh_iterations="-wi 3 -w 2s -i 5 -r 2s"
+[ "$runs" -gt 1 ] || jmh_iterations="-wi 1 -w 1s -i 1 -r 1s"
+# Score of one JMH benchmark (its unit is the benchmark's own), one fork after warm-up iterations.
+jmh() {
+  java -cp "$home/target/test-classes:$home/target/classes:$(cat "$home/target/test-classpath.txt")" \
+    org.openjdk.jmh.Main "$1" -f 1 $jmh_iterations -rf csv -rff "$work/jmh.csv" >"$work/jmh.log" 2>&1 \
+    || { cat "$work/jmh.log" >&2; exit 1; }
+  awk -F, 'NR == 2 {printf "%.3f", $5}' "$work/jmh.csv"
+}
 
 # Median wall seconds of "$@" over $runs runs after one warm-up; stdout of the command is discarded.
 # The warm-up must succeed: a failing command would be timed as a fast one.
@@ -88,6 +101,7 @@ row "scan: du -sb" "$t_du_b" "" ""
 row "scan: du -s (allocated)" "$t_du_s" "" ""
 row "scan: bin/diskwarden du" "$t_dw" "$(minus "$t_dw" "$start_jvm")" \
   "whole $(ratio "$t_dw" "$t_du_s") of du -s; minus start $(ratio "$(minus "$t_dw" "$start_jvm")" "$t_du_s")"
+row "scan: JMH FootprintWalk, 20,000 files (ms)" "$(jmh 'ScanBenchmark.measure')" "" "warm, in-process"
 
 # remove: the tree as the one old candidate of a keep_latest 1 policy
 conf="$work/remove.yml"
@@ -184,6 +198,9 @@ python3 "$here/make_tree.py" incident "$inc" --versions "$versions" --logs "$log
 printf 'base_dir: %s\nsave_headroom: 0\n' "$inc" >"$work/plan.yml"
 t_plan=$(median "$bin" plan --all --config "$work/plan.yml")
 row "plan --all: $versions versions, $logs logs" "$t_plan" "$(minus "$t_plan" "$start_jvm")" ""
+
+# one check (statvfs + state decision), warm
+row "check: JMH statvfs + decision (us)" "$(jmh 'CheckBenchmark.check')" "" "goal < 50 us"
 
 # idle cost of the agent with the default heap settings
 idleconf="$work/idle.yml"

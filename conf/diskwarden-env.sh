@@ -4,10 +4,14 @@
 # JAVA_HOME: the JDK to run with (default: java on PATH).
 # JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 
-# DISKWARDEN_HEAP: heap and GC flags. The agent holds a plan and a few records; the serial GC keeps
-# the idle footprint small. JGit's gc of a large repository needs more heap: raise -Xmx for big
-# repositories (an OutOfMemoryError in gc is reported as a failure; the agent carries on).
-DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms16m -Xmx256m -XX:+UseSerialGC}"
+# DISKWARDEN_HEAP: heap, GC and JIT flags, chosen for a small idle footprint (bench/README.md):
+# the agent holds a plan and a few records (about 7 MB live); the serial GC with low free ratios
+# gives memory back; C1 only (TieredStopAtLevel=1) compiles fast and small: one-shot commands warm
+# up sooner and the idle agent keeps no C2 compiler or large code cache (hot loops run ~20% slower,
+# which an agent that sleeps between checks does not notice). JGit's gc of a large repository needs
+# more heap: raise -Xmx for big repositories (an OutOfMemoryError in gc is reported as a failure;
+# the agent carries on).
+DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms4m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=10 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k}"
 
 # DISKWARDEN_NICE: niceness of the agent started by run/start (default 10; 0 = none), so the agent and
 # JGit's CPU-heavy gc yield to training.

@@ -57,6 +57,36 @@ public final class Protection {
   }
 
   /**
+   * Whether a protect rule could cover anything strictly inside {@code entry}: a glob with a
+   * wildcard, a literal path below the entry, or a protected link's target in it. When not, walks
+   * and removals inside the entry need not match every path (the entry itself is checked apart).
+   */
+  public boolean mayProtectInside(Path entry) {
+    Path normal = entry.toAbsolutePath().normalize();
+    if (!normal.startsWith(baseDir)) {
+      return true;
+    }
+    for (Path target : protectedTargets) {
+      if (target.startsWith(normal)) {
+        return true;
+      }
+    }
+    Path rel = baseDir.relativize(normal);
+    if (rel.toString().isEmpty()) {
+      return true;
+    }
+    for (String pattern : patterns) {
+      if (pattern.chars().anyMatch(ch -> "*?[]{}\\".indexOf(ch) >= 0)) {
+        return true;
+      }
+      if (Path.of(pattern).normalize().startsWith(rel)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The protect rule that covers {@code path} (the path, an ancestor, or a protected link target),
    * or empty when none does.
    */
