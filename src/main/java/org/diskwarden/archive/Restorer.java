@@ -7,7 +7,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayDeque;
@@ -41,7 +40,8 @@ public final class Restorer {
     Path tmp = Partial.of(destination);
     try {
       extract(archive, format, top, tmp);
-      Files.move(tmp, destination, StandardCopyOption.ATOMIC_MOVE);
+      // Not ATOMIC_MOVE: that is a bare rename(2), which would replace an entry created meanwhile.
+      Files.move(tmp, destination);
       Partial.syncDirectory(folder);
       return destination;
     } catch (IOException | RuntimeException e) {

@@ -45,6 +45,11 @@ final class PolicyControl implements PolicyMXBean {
   }
 
   @Override
+  public String getAction() {
+    return current().action().action().key();
+  }
+
+  @Override
   public int getKeepLatest() {
     return current().keepLatest();
   }

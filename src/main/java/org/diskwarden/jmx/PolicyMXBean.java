@@ -13,6 +13,9 @@ public interface PolicyMXBean {
   @Description("Folder relative to base_dir whose direct children are the policy's entries")
   String getPath();
 
+  @Description("What a sweep does with an entry the policy lets go: delete, compress or move (set in the config file)")
+  String getAction();
+
   @Description("Newest settled entries kept (per group), >= 1; 0 when the policy has only max_age")
   int getKeepLatest();
 

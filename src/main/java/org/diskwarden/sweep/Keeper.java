@@ -6,7 +6,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -126,8 +125,9 @@ final class Keeper {
           return poorRatio(c, action, mode, String.format(java.util.Locale.ROOT, "the archive saved %.0f%%", saving));
         }
       }
-      // No replace: a same-named archive or copy that appeared meanwhile is not ours to overwrite.
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      // No replace: a same-named archive or copy that appeared meanwhile is not ours to overwrite
+      // (ATOMIC_MOVE would be a bare rename(2), which replaces). Same folder, so still a rename.
+      Files.move(partial, target);
       Partial.syncDirectory(folder);
       audit.written(partial, c.policy(), "renamed");
     } catch (Interrupted e) {

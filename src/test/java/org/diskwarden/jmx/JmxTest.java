@@ -120,6 +120,7 @@ class JmxTest {
         versions, JmxExporter.policyName("backups"), JmxExporter.policyName("logs"));
     assertThat(jmx.getAttribute(versions, "KeepLatest")).isEqualTo(2);
     assertThat(jmx.getAttribute(versions, "Path")).isEqualTo("models/versions");
+    assertThat(jmx.getAttribute(versions, "Action")).isEqualTo("delete");
     assertThat(jmx.getAttribute(JmxExporter.policyName("logs"), "MaxAgeDays")).isEqualTo(7.0);
     assertThat(jmx.getMBeanInfo(versions).getAttributes()).allSatisfy(a -> assertThat(a.getDescription())
         .doesNotContain("exposed for management"));
@@ -192,6 +193,10 @@ class JmxTest {
     List<String> previewed = table.values().stream().map(v -> (String) ((CompositeData) v).get("path")).toList();
     long previewedBytes = table.values().stream().mapToLong(v -> (long) ((CompositeData) v).get("bytes")).sum();
     assertThat(previewed).hasSize(8).allSatisfy(p -> assertThat(Path.of(p)).exists());
+    assertThat(table.values()).allSatisfy(v -> {
+      assertThat(((CompositeData) v).get("action")).isEqualTo("delete");
+      assertThat(((CompositeData) v).get("gain")).isEqualTo(((CompositeData) v).get("bytes"));
+    });
     assertThat(preview).contains("models/versions/v001").contains("8 candidate(s)");
     assertThat(jmx.getAttribute(JmxExporter.policyName("model-versions"), "CandidateCount")).isEqualTo(3);
 
