@@ -3,6 +3,7 @@
 # a warm-up, caches warm. Prints one table.
 #
 #   bench/run.sh [--quick] [--files N] [--dirs N] [--runs N] [--seed N] [--idle SECONDS] [--compress-mb N]
+#                [--only scan,remove,gc,compress,plan,check,idle]
 #
 # --quick: tiny trees, 1 run, a few seconds of idle (what CI runs to keep the script working).
 set -euo pipefail
@@ -10,7 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 home="$(cd "$here/.." && pwd)"
 bin="$home/bin/diskwarden"
-files=200000 dirs=20000 runs=5 seed=42 idle=60 versions=1000 logs=100000 compress_mb=512
+files=200000 dirs=20000 runs=5 seed=42 idle=60 versions=1000 logs=100000 compress_mb=512 only=",scan,remove,gc,compress,plan,check,idle,"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) files=2000 dirs=200 runs=1 idle=3 versions=50 logs=1000 compress_mb=8; shift ;;
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --idle) idle="$2"; shift 2 ;;
     --compress-mb) compress_mb="$2"; shift 2 ;;
+    --only) only=",$2,"; shift 2 ;;
     *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -81,6 +83,7 @@ median_prepared() {
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
 }
 
+want() { [[ "$only" == *",$1,"* ]]; }
 row() { printf '| %-44s | %10s | %10s | %s\n' "$1" "$2" "$3" "$4"; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a - b}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
@@ -92,8 +95,11 @@ echo "|----------------------------------------------|------------|------------|
 start_jvm=$(median "$bin" --version)
 row "JVM start (bin/diskwarden --version)" "$start_jvm" "" ""
 
+if want scan || want remove; then
 tree="$work/tree"
 python3 "$here/make_tree.py" files "$tree" --files "$files" --dirs "$dirs" --seed "$seed"
+fi
+if want scan; then
 t_du_b=$(median du -sb "$tree")
 t_du_s=$(median du -s "$tree")
 t_dw=$(median "$bin" du "$tree")
@@ -102,7 +108,9 @@ row "scan: du -s (allocated)" "$t_du_s" "" ""
 row "scan: bin/diskwarden du" "$t_dw" "$(minus "$t_dw" "$start_jvm")" \
   "whole $(ratio "$t_dw" "$t_du_s") of du -s; minus start $(ratio "$(minus "$t_dw" "$start_jvm")" "$t_du_s")"
 row "scan: JMH FootprintWalk, 20,000 files (ms)" "$(jmh 'ScanBenchmark.measure')" "" "warm, in-process"
+fi
 
+if want remove; then
 # remove: the tree as the one old candidate of a keep_latest 1 policy
 conf="$work/remove.yml"
 cat >"$conf" <<YAML
@@ -125,7 +133,9 @@ t_clean=$(median_prepared "$prep_rm" bash -c "'$bin' clean --force --config '$co
 row "remove: rm -rf" "$t_rm" "" ""
 row "remove: bin/diskwarden clean --force" "$t_clean" "$(minus "$t_clean" "$start_jvm")" \
   "whole $(ratio "$t_clean" "$t_rm") of rm -rf; minus start $(ratio "$(minus "$t_clean" "$start_jvm")" "$t_rm")"
+fi
 
+if want gc; then
 # git gc on a generated repository, a fresh copy for each run
 repo="$work/repo"
 (
@@ -146,7 +156,9 @@ row "git gc (C git)" "$t_git" "" ".git after: $s_git bytes"
 row "git gc --aggressive (C git)" "$t_gita" "" ".git after: $s_gita bytes"
 row "git gc (JGit, bin/diskwarden git-gc)" "$t_jgit" "$(minus "$t_jgit" "$start_jvm")" \
   "time $(ratio "$t_jgit" "$t_git") of git gc; .git after: $s_jgit bytes ($(ratio "$s_jgit" "$s_git"))"
+fi
 
+if want compress; then
 # compress: a backup of half training-log text, half float32 weights (the shape of a checkpoint folder)
 cdata="$work/cdata/b_20200101"
 python3 - "$cdata" "$compress_mb" "$seed" <<'PY'
@@ -191,17 +203,23 @@ row "compress ${compress_mb} MB: tar | zstd -3" "$t_tz" "" "$(mbps "$t_tz")"
 row "compress ${compress_mb} MB: tar | zstd -3 -T2" "$t_tz2" "" "$(mbps "$t_tz2")"
 row "compress ${compress_mb} MB: bin/diskwarden clean" "$t_dwc" "$(minus "$t_dwc" "$start_jvm")" \
   "$(mbps "$(minus "$t_dwc" "$start_jvm")") minus start, incl. fsync + read-back verify + removal; $(ratio "$(minus "$t_dwc" "$start_jvm")" "$t_tz") of tar | zstd -3"
+fi
 
+if want plan; then
 # plan on an incident-shaped tree
 inc="$work/incident"
 python3 "$here/make_tree.py" incident "$inc" --versions "$versions" --logs "$logs" --seed "$seed"
 printf 'base_dir: %s\nsave_headroom: 0\n' "$inc" >"$work/plan.yml"
 t_plan=$(median "$bin" plan --all --config "$work/plan.yml")
 row "plan --all: $versions versions, $logs logs" "$t_plan" "$(minus "$t_plan" "$start_jvm")" ""
+fi
 
+if want check; then
 # one check (statvfs + state decision), warm
 row "check: JMH statvfs + decision (us)" "$(jmh 'CheckBenchmark.check')" "" "goal < 50 us"
+fi
 
+if want idle; then
 # idle cost of the agent with the default heap settings
 idleconf="$work/idle.yml"
 mkdir -p "$work/idle"
@@ -219,3 +237,4 @@ rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 cpu=$(awk -v a="$before" -v b="$after" -v hz="$hz" -v s="$idle" 'BEGIN {printf "%.3f", (b - a) / hz * 60 / s}')
 row "idle: RSS after ${idle}s (MB)" "$((rss / 1024))" "" "VmRSS $rss kB"
 row "idle: CPU seconds per idle minute" "$cpu" "" "5 s check interval, 5 s sampling"
+fi

@@ -6,12 +6,12 @@
 
 # DISKWARDEN_HEAP: heap, GC and JIT flags, chosen for a small idle footprint (bench/README.md):
 # the agent holds a plan and a few records (about 7 MB live); the serial GC with low free ratios
-# gives memory back; C1 only (TieredStopAtLevel=1) compiles fast and small: one-shot commands warm
-# up sooner and the idle agent keeps no C2 compiler or large code cache (hot loops run ~20% slower,
-# which an agent that sleeps between checks does not notice). JGit's gc of a large repository needs
-# more heap: raise -Xmx for big repositories (an OutOfMemoryError in gc is reported as a failure;
-# the agent carries on).
-DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms4m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=10 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k}"
+# gives memory back (-Xms4m saves ~2 MB idle but makes sizing 200,000 files ~30% slower); C1 only
+# (TieredStopAtLevel=1) compiles fast and small: one-shot commands warm up sooner and the idle agent
+# keeps no C2 compiler or large code cache (long runs such as a plan of 100,000 logs take ~20%
+# longer). JGit's gc of a large repository needs more heap: raise -Xmx for big repositories (an
+# OutOfMemoryError in gc is reported as a failure; the agent carries on).
+DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=10 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k}"
 
 # DISKWARDEN_NICE: niceness of the agent started by run/start (default 10; 0 = none), so the agent and
 # JGit's CPU-heavy gc yield to training.
