@@ -141,13 +141,14 @@ class InvariantTest {
             path: models/backups
             group_by: '^(.+?)_\\d{8}'
             keep_latest: %d
-          - name: logs
+        %s  - name: logs
             path: logs
             match: '*.log'
             max_age: %ds
         %s""".formatted(base, target, target, minAge.toSeconds(), rnd.nextBoolean() ? "full" : "until_target",
         rnd.nextInt(10) == 0, extraProtect, keepVersions, byName ? "name" : "mtime",
-        marker ? "    complete_marker: 'config.json'\n" : "", keepBackups, logAge.toSeconds(),
+        marker ? "    complete_marker: 'config.json'\n" : "", keepBackups,
+        rnd.nextInt(3) == 0 ? "    action: compress\n    min_ratio_gain: 0\n" : "", logAge.toSeconds(),
         rnd.nextBoolean() ? "" : "    keep_latest: 1\n").replace("        %spolicies", "policies");
     Map<Path, String> outsideBefore = snapshot(outside);
     Map<Path, String> before = snapshot(base);

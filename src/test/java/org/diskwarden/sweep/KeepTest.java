@@ -191,6 +191,29 @@ class KeepTest {
   }
 
   @Test
+  void aShutdownDuringACompress_discardsThePartialArchive_andKeepsTheOriginal() throws Exception {
+    setUpBase(Files.createDirectory(dir.resolve("base")));
+    Path oldest = textBackup("db_20251101", 9);
+    textBackup("db_20251103", 7);
+    List<String> before = TreeSnapshot.of(oldest);
+    WardenConfig config = config("action: compress");
+    Volume volume = Volume.of(base, clock);
+    AuditLog audit = new AuditLog(dir.resolve("logs/audit.jsonl"), clock);
+    Plan plan = Planner.plan(config, volume.read(), volume.blockSize(), clock.instant());
+    int[] polls = {0};
+
+    // the stop arrives while the first file is being archived
+    SweepReport report = new Sweeper(volume, audit, clock).execute(plan, config, false, () -> ++polls[0] > 2);
+
+    assertThat(report.skipped()).singleElement().satisfies(s ->
+        assertThat(s.error()).get().asString().contains("interrupted by shutdown"));
+    assertThat(report.failed()).isEmpty();
+    assertThat(TreeSnapshot.of(oldest)).isEqualTo(before);
+    assertThat(names(base.resolve("models/backups"))).containsExactly("db_20251101", "db_20251103");
+    assertThat(audit.unfinishedWrites()).isEmpty();
+  }
+
+  @Test
   void weightsThatBarelyCompress_areKept_orDeletedWhenFallbackDeleteSaysSo() throws Exception {
     setUpBase(Files.createDirectory(dir.resolve("base")));
     tree.version("models/backups/w_20251101", 2 << 20, Tree.days(9));
