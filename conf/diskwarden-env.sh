@@ -11,7 +11,7 @@
 # keeps no C2 compiler or large code cache (long runs such as a plan of 100,000 logs take ~20%
 # longer). JGit's gc of a large repository needs more heap: raise -Xmx for big repositories (an
 # OutOfMemoryError in gc is reported as a failure; the agent carries on).
-DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=10 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k}"
+DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=10 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m}"
 
 # DISKWARDEN_NICE: niceness of the agent started by run/start (default 10; 0 = none), so the agent and
 # JGit's CPU-heavy gc yield to training.

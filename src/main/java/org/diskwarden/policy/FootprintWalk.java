@@ -7,7 +7,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +82,7 @@ public final class FootprintWalk {
     walk.guarded(entry);
     Tally tally = new Tally();
     if (type(root) == DIRECTORY) {
-      Tally inside = POOL.invoke(walk.new Directory(entry, root));
+      Tally inside = POOL.invoke(walk.new Directory(entry, root, 0));
       tally.add(inside);
     } else {
       walk.count(root, tally);
@@ -114,22 +116,51 @@ public final class FootprintWalk {
     }
   }
 
+  /**
+   * One directory and everything below it. Subdirectories of the first {@value #FORK_DEPTH} levels are
+   * forked (that is where the parallelism is); deeper ones are walked in this task from an explicit
+   * stack, so a directory chain thousands deep cannot overflow a thread's stack.
+   */
   private final class Directory extends RecursiveTask<Tally> {
     private static final long serialVersionUID = 1L;
+    private static final int FORK_DEPTH = 4;
     private final transient Path dir;
     private final transient Map<String, Object> attrs;
+    private final int depth;
 
-    Directory(Path dir, Map<String, Object> attrs) {
+    Directory(Path dir, Map<String, Object> attrs, int depth) {
       this.dir = dir;
       this.attrs = attrs;
+      this.depth = depth;
     }
 
     @Override
     protected Tally compute() {
       Tally tally = new Tally();
+      List<Directory> below = visit(tally);
+      if (depth < FORK_DEPTH) {
+        if (below.size() == 1) {
+          tally.add(below.get(0).compute());
+        } else if (!below.isEmpty()) {
+          for (Tally t : invokeAll(below).stream().map(Directory::join).toList()) {
+            tally.add(t);
+          }
+        }
+        return tally;
+      }
+      Deque<Directory> pending = new ArrayDeque<>(below);
+      while (!pending.isEmpty()) {
+        pending.pop().visit(tally).forEach(pending::push);
+      }
+      return tally;
+    }
+
+    /** Counts this directory and its files into {@code tally}; returns its subdirectories. */
+    private List<Directory> visit(Tally tally) {
+      List<Directory> below = new ArrayList<>();
       if (rootDevice != null && !rootDevice.equals(attrs.get("dev"))) {
         fail("a mount point is inside: " + dir);
-        return tally;
+        return below;
       }
       if (directoryTimes) {
         tally.seen(attrs);
@@ -137,7 +168,6 @@ public final class FootprintWalk {
         tally.entries++;
       }
       tally.bytes += allocated((Long) attrs.get("size"));
-      List<Directory> below = new ArrayList<>();
       try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
         for (Path child : children) {
           if (checkInside) {
@@ -153,7 +183,7 @@ public final class FootprintWalk {
             continue;
           }
           if (type(a) == DIRECTORY) {
-            below.add(new Directory(child, a));
+            below.add(new Directory(child, a, depth + 1));
           } else {
             count(a, tally);
           }
@@ -161,14 +191,7 @@ public final class FootprintWalk {
       } catch (IOException | RuntimeException e) {
         fail("cannot list " + dir + ": " + e.getMessage());
       }
-      if (below.size() == 1) {
-        tally.add(below.get(0).compute());
-      } else if (!below.isEmpty()) {
-        for (Tally t : invokeAll(below).stream().map(Directory::join).toList()) {
-          tally.add(t);
-        }
-      }
-      return tally;
+      return below;
     }
   }
 

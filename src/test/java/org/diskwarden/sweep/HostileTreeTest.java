@@ -168,6 +168,29 @@ class HostileTreeTest {
   }
 
   @Test
+  void aDirectoryChainNearPathMaxDeep_isSizedLikeDuAndRemoved() throws Exception {
+    Path v1 = base.resolve("models/versions/v001");
+    Path deepest = v1;
+    // as deep as absolute paths go (PATH_MAX 4096): the sizer and the remover must not overflow
+    while (deepest.toString().length() < 3900) {
+      deepest = deepest.resolve("d");
+    }
+    Files.createDirectories(deepest);
+    Files.writeString(deepest.resolve("f"), "x");
+    tree.age(v1, days(9));
+    Process du = new ProcessBuilder("du", "-sB1", v1.toString()).start();
+    long duBytes = Long.parseLong(new String(du.getInputStream().readAllBytes()).split("\\s")[0]);
+
+    DiskWarden warden = warden();
+    var candidate = warden.plan().candidates().stream().filter(c -> c.path().endsWith("v001")).findFirst();
+    assertThat(candidate).get().satisfies(c -> assertThat(c.bytes()).isEqualTo(duBytes));
+    SweepReport r = warden.clean(false, false).orElseThrow();
+
+    assertThat(r.failed()).isEmpty();
+    assertThat(v1).doesNotExist();
+  }
+
+  @Test
   void clockSteppedForwardAYear_causesNoMassDeletionByMaxAge() throws Exception {
     new Tree(base).file("logs/a.log", 100, days(1));
     new Tree(base).file("logs/b.log", 100, days(2));
