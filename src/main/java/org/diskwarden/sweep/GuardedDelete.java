@@ -73,21 +73,14 @@ public final class GuardedDelete {
       LOG.warn("Refused to remove {} ({}): {}", c.path(), c.policy(), refusal.get());
       return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), refusal);
     }
+    Optional<String> error;
     try {
-      audit.intent(c, mode, dryRun, keptAt);
+      error = audited(c, mode, dryRun, keptAt, protection, clock.instant().minus(minAge));
     } catch (UncheckedIOException e) {
       LOG.error("Not removing {}: {}", c.path(), e.getMessage());
       return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
     }
-    Optional<String> error = dryRun ? Optional.empty()
-        : Remover.remove(c.path(), protection, clock.instant().minus(minAge));
     Removal r = new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error);
-    audit.flush();
-    try {
-      audit.outcome(r, dryRun ? "dry_run" : error.isEmpty() ? "removed" : "failed");
-    } catch (UncheckedIOException e) {
-      LOG.error("Removed {} but could not record the outcome: {}", c.path(), e.getMessage());
-    }
     if (error.isEmpty() && keptAt.isPresent()) {
       LOG.info("{}Removed old {} after it was kept ({}) at {}: {} ({})", dryRun ? "[dry run] Would have " : "",
           c.noun(), c.action().key(), keptAt.get(), c.path().getFileName(), Size.human(c.bytes(), 0));
@@ -124,16 +117,29 @@ public final class GuardedDelete {
     }
     Candidate c = new Candidate(partial, policy, "partial", 0, clock.instant(), "unfinished archive or copy");
     try {
-      audit.intent(c, CleanupMode.FULL, false);
+      return audited(c, CleanupMode.FULL, false, Optional.empty(), scope, java.time.Instant.MAX);
     } catch (UncheckedIOException e) {
       return Optional.of(e.getMessage());
     }
-    Optional<String> error = Remover.remove(partial, scope, java.time.Instant.MAX);
+  }
+
+  /**
+   * The sequence every removal follows once the checks passed: the intent line (forced to disk), the
+   * no-follow removal, the outcome line.
+   *
+   * @return the removal's error, or empty when the entry is gone (or would be, in dry run)
+   * @throws UncheckedIOException when the intent line cannot be written: then nothing was removed
+   */
+  private Optional<String> audited(Candidate c, CleanupMode mode, boolean dryRun, Optional<Path> keptAt,
+      Protection scope, java.time.Instant youngerIsAlive) {
+    audit.intent(c, mode, dryRun, keptAt);
+    Optional<String> error = dryRun ? Optional.empty() : Remover.remove(c.path(), scope, youngerIsAlive);
     audit.flush();
     try {
-      audit.outcome(new Removal(partial, policy, 0, c.reason(), error), error.isEmpty() ? "removed" : "failed");
+      audit.outcome(new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error),
+          dryRun ? "dry_run" : error.isEmpty() ? "removed" : "failed");
     } catch (UncheckedIOException e) {
-      LOG.error("Removed {} but could not record the outcome: {}", partial, e.getMessage());
+      LOG.error("Removed {} but could not record the outcome: {}", c.path(), e.getMessage());
     }
     return error;
   }

@@ -44,7 +44,12 @@ final class Keeper {
     SKIPPED
   }
 
-  record Result(Removal removal, Kind kind) {}
+  record Result(Removal removal, Kind kind) {
+    /** A deletion as it ended: done or failed. */
+    static Result of(Removal r) {
+      return new Result(r, r.succeeded() ? Kind.DONE : Kind.FAILED);
+    }
+  }
 
   private final GuardedDelete deletion;
   private final AuditLog audit;
@@ -68,8 +73,9 @@ final class Keeper {
   Result keep(Candidate c, ActionConfig action, CleanupMode mode, boolean dryRun) {
     Optional<String> refusal = deletion.refusal(c);
     if (refusal.isPresent()) {
-      // the deletion logs and records the refusal exactly as for any other candidate
-      return new Result(deletion.delete(c, mode, dryRun), Kind.FAILED);
+      // Reported, not handed to the deletion: should the guard's verdict change meanwhile (min_age
+      // passing), a delete call would remove an entry its policy wants kept as an archive.
+      return failed(c, "refused: " + refusal.get());
     }
     Path folder;
     Path target;
@@ -167,7 +173,7 @@ final class Keeper {
 
   private Result removeOriginal(Candidate c, Path target, CleanupMode mode) {
     Removal r = deletion.delete(c, mode, false, Optional.of(target));
-    long left = c.action() == Action.COMPRESS ? allocated(target) : 0;
+    long left = c.action() == Action.COMPRESS ? sizeOf(target) : 0;
     return new Result(r.as(c.action(), r.succeeded() ? Math.max(0, c.bytes() - left) : 0, Optional.of(target)),
         r.succeeded() ? Kind.DONE : Kind.FAILED);
   }
@@ -179,8 +185,7 @@ final class Keeper {
     }
     LOG.info("{}: {}; fallback: delete", c.path(), why);
     Candidate deleted = c.as(Action.DELETE, c.bytes());
-    Removal r = deletion.delete(deleted, mode, false);
-    return new Result(r, r.succeeded() ? Kind.DONE : Kind.FAILED);
+    return Result.of(deletion.delete(deleted, mode, false));
   }
 
   private Optional<String> noRoom(Candidate c, Path folder) {
@@ -240,7 +245,7 @@ final class Keeper {
     }
   }
 
-  private static long allocated(Path file) {
+  private static long sizeOf(Path file) {
     try {
       return Files.size(file);
     } catch (IOException e) {

@@ -2,20 +2,20 @@ package org.diskwarden.sweep;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
-import org.diskwarden.config.Action;
-import org.diskwarden.config.ActionConfig;
-import org.diskwarden.config.PolicyConfig;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diskwarden.config.Action;
+import org.diskwarden.config.ActionConfig;
 import org.diskwarden.config.CleanupMode;
+import org.diskwarden.config.PolicyConfig;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
@@ -132,7 +132,7 @@ public final class Sweeper {
         continue;
       }
       Keeper.Result result = c.action() == Action.DELETE
-          ? new Keeper.Result(deletion.delete(c, mode, dryRun), null)
+          ? Keeper.Result.of(deletion.delete(c, mode, dryRun))
           : keeper.keep(c, actions.get(c.policy()), mode, dryRun);
       Removal r = result.removal();
       if (result.kind() == Keeper.Kind.SKIPPED) {

@@ -214,6 +214,26 @@ class KeepTest {
   }
 
   @Test
+  void aCompressCandidateTheGuardRefusesAtSweepTime_isReportedAndNeitherArchivedNorDeleted() throws Exception {
+    setUpBase(Files.createDirectory(dir.resolve("base")));
+    Path oldest = textBackup("db_20251101", 9);
+    textBackup("db_20251103", 7);
+    WardenConfig config = config("action: compress");
+    Volume volume = Volume.of(base, clock);
+    AuditLog audit = new AuditLog(dir.resolve("logs/audit.jsonl"), clock);
+    Plan plan = Planner.plan(config, volume.read(), volume.blockSize(), clock.instant());
+    // written to after planning: within min_age now
+    Files.setLastModifiedTime(oldest, java.nio.file.attribute.FileTime.from(Instant.now()));
+
+    SweepReport report = new Sweeper(volume, audit, clock).execute(plan, config, false, () -> false);
+
+    assertThat(report.failed()).singleElement().satisfies(f ->
+        assertThat(f.error()).get().asString().contains("refused").contains("min_age"));
+    assertThat(oldest.resolve("train.log")).exists();
+    assertThat(names(base.resolve("models/backups"))).containsExactly("db_20251101", "db_20251103");
+  }
+
+  @Test
   void weightsThatBarelyCompress_areKept_orDeletedWhenFallbackDeleteSaysSo() throws Exception {
     setUpBase(Files.createDirectory(dir.resolve("base")));
     tree.version("models/backups/w_20251101", 2 << 20, Tree.days(9));
