@@ -126,8 +126,9 @@ policies:
     keep_latest: 1
 YAML
 # "old" is dated before "new" through and through, so keep_latest 1 keeps "new" and releases "old"
+# (synced so that neither removal competes with the copy's writeback)
 prep_rm="rm -rf '$work/rm'; mkdir -p '$work/rm/v/new'; cp -a '$tree' '$work/rm/v/old';
-  find '$work/rm/v/old' -exec touch -h -d '2 days ago' {} +; touch -d '1 day ago' '$work/rm/v/new'"
+  find '$work/rm/v/old' -exec touch -h -d '2 days ago' {} +; touch -d '1 day ago' '$work/rm/v/new'; sync"
 t_rm=$(median_prepared "$prep_rm" bash -c "rm -rf '$work/rm/v/old' && test ! -e '$work/rm/v/old'")
 t_clean=$(median_prepared "$prep_rm" bash -c "'$bin' clean --force --config '$conf' && test ! -e '$work/rm/v/old'")
 row "remove: rm -rf" "$t_rm" "" ""
