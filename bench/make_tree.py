@@ -3,7 +3,9 @@
 
   make_tree.py files ROOT --files N --dirs D --seed S      N small files spread over D directories
   make_tree.py incident ROOT --versions V --logs L --seed S  an incident-shaped base_dir
+  make_tree.py history - --commits C --files N --seed S      a git fast-import stream of C commits on N files
 """
+import sys
 import argparse
 import os
 import random
@@ -51,18 +53,39 @@ def incident(root, versions, logs, seed):
     os.makedirs(os.path.join(root, "current_model"), exist_ok=True)
 
 
+def history(commits, nfiles, seed):
+    """Source files of 200 lines; each commit rewrites three lines in each of five files."""
+    rnd = random.Random(seed)
+    out = sys.stdout.buffer
+    content = [["line %d of file %d %.12f\n" % (i, f, rnd.random()) for i in range(200)] for f in range(nfiles)]
+    for c in range(1, commits + 1):
+        out.write(b"commit refs/heads/main\ncommitter bench <b@example.com> %d +0000\n" % (1600000000 + c * 60))
+        msg = b"commit %d" % c
+        out.write(b"data %d\n%s\n" % (len(msg), msg))
+        touched = range(nfiles) if c == 1 else [rnd.randrange(nfiles) for _ in range(5)]
+        for f in touched:
+            lines = content[f]
+            for _ in range(3):
+                lines[rnd.randrange(len(lines))] = "changed in %d %.12f\n" % (c, rnd.random())
+            data = "".join(lines).encode()
+            out.write(b"M 100644 inline src/f%04d.py\ndata %d\n%s\n" % (f, len(data), data))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("kind", choices=["files", "incident"])
+    ap.add_argument("kind", choices=["files", "incident", "history"])
     ap.add_argument("root")
     ap.add_argument("--files", type=int, default=200000)
     ap.add_argument("--dirs", type=int, default=20000)
     ap.add_argument("--versions", type=int, default=1000)
     ap.add_argument("--logs", type=int, default=100000)
+    ap.add_argument("--commits", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args()
     if a.kind == "files":
         files(a.root, a.files, a.dirs, a.seed)
+    elif a.kind == "history":
+        history(a.commits, a.files, a.seed)
     else:
         incident(a.root, a.versions, a.logs, a.seed)
 

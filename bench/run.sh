@@ -3,7 +3,9 @@
 # a warm-up, caches warm. Prints one table.
 #
 #   bench/run.sh [--quick] [--files N] [--dirs N] [--runs N] [--seed N] [--idle SECONDS] [--compress-mb N]
-#                [--only scan,remove,gc,compress,plan,check,idle]
+#                [--only scan,remove,gc,compress,plan,check,idle,gc-aggressive]
+#
+# gc-aggressive (JGit with aggressive: true, beside the gc rows) is not in the default set: it takes minutes.
 #
 # --quick: tiny trees, 1 run, a few seconds of idle (what CI runs to keep the script working).
 set -euo pipefail
@@ -136,15 +138,22 @@ row "remove: bin/diskwarden clean --force" "$t_clean" "$(minus "$t_clean" "$star
   "whole $(ratio "$t_clean" "$t_rm") of rm -rf; minus start $(ratio "$(minus "$t_clean" "$start_jvm")" "$t_rm")"
 fi
 
-if want gc; then
-# git gc on a generated repository, a fresh copy for each run
+if want gc || want gc-aggressive; then
+# git gc on a generated repository, a fresh copy for each run: the shape of one that has seen gc before
+# (a history of source files, packed two hours ago, three 1 MB binaries and 100 commits loose since)
 repo="$work/repo"
 (
   git init -q -b main "$repo" && cd "$repo"
   git config user.email b@example.com && git config user.name bench && git config gc.auto 0
-  n=$((runs > 1 ? 400 : 40))
-  for i in $(seq 1 "$n"); do echo "line $i" >>file.txt; git add file.txt; git commit -q -m "c$i"; done
-  for i in 1 2 3; do head -c 1048576 /dev/urandom >big.bin; git add big.bin; git commit -q -m "big $i"; done
+  commits=$((runs > 1 ? 3000 : 100))
+  python3 "$here/make_tree.py" history - --commits "$commits" --files 300 --seed "$seed" | git fast-import --quiet
+  git reset -q --hard && git gc -q
+  for i in $(seq 1 100); do echo "line $i" >>file.txt; git add file.txt; git commit -q -m "c$i"; done
+  for i in 1 2 3; do
+    python3 -c "import random, sys; sys.stdout.buffer.write(random.Random($seed + $i).randbytes(1 << 20))" >big.bin
+    git add big.bin; git commit -q -m "big $i"
+  done
+  find .git/objects -type f -exec touch -d '2 hours ago' {} +
 ) >/dev/null
 gcconf="$work/gc.yml"
 printf 'base_dir: %s\nmin_free: 0B\nmin_free_percent: 0\nsave_headroom: 0\npolicies: []\ngit:\n  repos: [gc]\n  gc: never\n' "$work" >"$gcconf"
@@ -157,6 +166,12 @@ row "git gc (C git)" "$t_git" "" ".git after: $s_git bytes"
 row "git gc --aggressive (C git)" "$t_gita" "" ".git after: $s_gita bytes"
 row "git gc (JGit, bin/diskwarden git-gc)" "$t_jgit" "$(minus "$t_jgit" "$start_jvm")" \
   "time $(ratio "$t_jgit" "$t_git") of git gc; .git after: $s_jgit bytes ($(ratio "$s_jgit" "$s_git"))"
+if want gc-aggressive; then
+  printf '  aggressive: true\n' >>"$gcconf"
+  t_jgita=$(median_prepared "$prep_gc" "$bin" git-gc --config "$gcconf"); s_jgita=$(size_after)
+  row "git gc --aggressive (JGit)" "$t_jgita" "$(minus "$t_jgita" "$start_jvm")" \
+    "time $(ratio "$t_jgita" "$t_gita") of git gc --aggressive; .git after: $s_jgita bytes ($(ratio "$s_jgita" "$s_gita"))"
+fi
 fi
 
 if want compress; then

@@ -147,4 +147,51 @@ class GitMaintenanceTest {
     assertThat(missed.lastGitGc()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo("done"));
     assertThat(Files.list(repo.resolve(".git/objects/pack")).count()).isPositive();
   }
+
+  private static List<String> packFiles(Path gitDir) throws Exception {
+    try (var s = Files.walk(gitDir.resolve("objects/pack"))) {
+      return s.filter(Files::isRegularFile).map(p -> gitDir.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void packedRepository_oldPackGoesNow_noBitmapForANonBareOne_andTheSizeIsWithinTenPercentOfCGit() throws Exception {
+    // packed by C git long ago, with commits since: the shape of a repository that has seen gc before
+    GitFixture.sh(repo, """
+        set -e
+        git gc -q
+        for i in $(seq 1 30); do echo "more $i" >> file.txt; git add file.txt; git commit -q -m "m$i"; done
+        find .git/objects -type f -exec touch -d '2 hours ago' {} +
+        """);
+    GitFixture.sh(base, "cp -a repo twin && git -C twin gc -q");
+    List<String> refsBefore = GitFixture.refs(repo);
+    long beforeBytes = Long.parseLong(GitFixture.sh(base, "du -sb repo/.git | cut -f1").trim());
+
+    GitGcReport r = maintenance(config0()).gc("repo");
+
+    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    List<String> packs = packFiles(repo.resolve(".git"));
+    assertThat(packs).filteredOn(p -> p.endsWith(".pack")).singleElement()
+        .satisfies(p -> assertThat(p).doesNotContain("preserved"));
+    assertThat(packs).noneMatch(p -> p.endsWith(".bitmap"));
+    long jgit = Long.parseLong(GitFixture.sh(base, "du -sb repo/.git | cut -f1").trim());
+    long cgit = Long.parseLong(GitFixture.sh(base, "du -sb twin/.git | cut -f1").trim());
+    assertThat(jgit).isLessThan(beforeBytes).isBetween(cgit * 9 / 10, cgit * 11 / 10);
+    assertThat(r.gitDirAfter()).isLessThan(r.gitDirBefore());
+    assertThat(GitFixture.refs(repo)).isEqualTo(refsBefore);
+    assertThat(GitFixture.sh(repo, "git fsck --full --no-dangling 2>&1")).doesNotContainIgnoringCase("error")
+        .doesNotContainIgnoringCase("missing").doesNotContainIgnoringCase("broken");
+    assertThat(GitFixture.sh(repo, "git config --get pack.buildBitmaps || echo unset").trim()).isEqualTo("unset");
+  }
+
+  @Test
+  void bareRepository_getsItsBitmap_asWithCGit() throws Exception {
+    GitFixture.sh(base, "git clone -q --bare repo served.git");
+    WardenConfig c = Configs.parse(Configs.incident(base, "0B", "0B", "full") + "git:\n  repos: [served.git]\n");
+
+    GitGcReport r = maintenance(c).gc("served.git");
+
+    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    assertThat(packFiles(base.resolve("served.git"))).anyMatch(p -> p.endsWith(".bitmap"));
+  }
 }
