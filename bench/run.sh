@@ -86,6 +86,9 @@ median_prepared() {
 }
 
 want() { [[ "$only" == *",$1,"* ]]; }
+# wall time of each section (fixtures included), printed after the table: the suite has a time budget
+spent=() mark=$SECONDS
+section() { spent+=("$1 $((SECONDS - mark))s"); mark=$SECONDS; }
 row() { printf '| %-44s | %10s | %10s | %s\n' "$1" "$2" "$3" "$4"; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a - b}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
@@ -97,6 +100,7 @@ echo "|----------------------------------------------|------------|------------|
 start_jvm=$(median "$bin" --version)
 row "JVM start (bin/diskwarden --version)" "$start_jvm" "" ""
 
+section start
 if want scan || want remove; then
 tree="$work/tree"
 python3 "$here/make_tree.py" files "$tree" --files "$files" --dirs "$dirs" --seed "$seed"
@@ -112,6 +116,7 @@ row "scan: bin/diskwarden du" "$t_dw" "$(minus "$t_dw" "$start_jvm")" \
 row "scan: JMH FootprintWalk, 20,000 files (ms)" "$(jmh 'ScanBenchmark.measure')" "" "warm, in-process"
 fi
 
+section scan
 if want remove; then
 # remove: the tree as the one old candidate of a keep_latest 1 policy
 conf="$work/remove.yml"
@@ -138,6 +143,7 @@ row "remove: bin/diskwarden clean --force" "$t_clean" "$(minus "$t_clean" "$star
   "whole $(ratio "$t_clean" "$t_rm") of rm -rf; minus start $(ratio "$(minus "$t_clean" "$start_jvm")" "$t_rm")"
 fi
 
+section remove
 if want gc || want gc-aggressive; then
 # git gc on a generated repository, a fresh copy for each run: the shape of one that has seen gc before
 # (a history of source files, packed two hours ago, three 1 MB binaries and 100 commits loose since)
@@ -145,10 +151,10 @@ repo="$work/repo"
 (
   git init -q -b main "$repo" && cd "$repo"
   git config user.email b@example.com && git config user.name bench && git config gc.auto 0
-  commits=$((runs > 1 ? 3000 : 100))
+  commits=$((runs > 1 ? 3000 : 100)) loose=$((runs > 1 ? 100 : 10))
   python3 "$here/make_tree.py" history - --commits "$commits" --files 300 --seed "$seed" | git fast-import --quiet
   git reset -q --hard && git gc -q
-  for i in $(seq 1 100); do echo "line $i" >>file.txt; git add file.txt; git commit -q -m "c$i"; done
+  for i in $(seq 1 "$loose"); do echo "line $i" >>file.txt; git add file.txt; git commit -q -m "c$i"; done
   for i in 1 2 3; do
     python3 -c "import random, sys; sys.stdout.buffer.write(random.Random($seed + $i).randbytes(1 << 20))" >big.bin
     git add big.bin; git commit -q -m "big $i"
@@ -174,6 +180,7 @@ if want gc-aggressive; then
 fi
 fi
 
+section gc
 if want compress; then
 # compress: a backup of half training-log text, half float32 weights (the shape of a checkpoint folder)
 cdata="$work/cdata/b_20200101"
@@ -221,6 +228,7 @@ row "compress ${compress_mb} MB: bin/diskwarden clean" "$t_dwc" "$(minus "$t_dwc
   "$(mbps "$(minus "$t_dwc" "$start_jvm")") minus start, incl. fsync + read-back verify + removal; $(ratio "$(minus "$t_dwc" "$start_jvm")" "$t_tz") of tar | zstd -3"
 fi
 
+section compress
 if want plan; then
 # plan on an incident-shaped tree
 inc="$work/incident"
@@ -230,11 +238,13 @@ t_plan=$(median "$bin" plan --all --config "$work/plan.yml")
 row "plan --all: $versions versions, $logs logs" "$t_plan" "$(minus "$t_plan" "$start_jvm")" ""
 fi
 
+section plan
 if want check; then
 # one check (statvfs + state decision), warm
 row "check: JMH statvfs + decision (us)" "$(jmh 'CheckBenchmark.check')" "" "goal < 50 us"
 fi
 
+section check
 if want idle; then
 # idle cost of the agent with the default heap settings
 idleconf="$work/idle.yml"
@@ -254,3 +264,5 @@ cpu=$(awk -v a="$before" -v b="$after" -v hz="$hz" -v s="$idle" 'BEGIN {printf "
 row "idle: RSS after ${idle}s (MB)" "$((rss / 1024))" "" "VmRSS $rss kB"
 row "idle: CPU seconds per idle minute" "$cpu" "" "5 s check interval, 5 s sampling"
 fi
+section idle
+echo "sections (wall, with fixtures): ${spent[*]}; total $((SECONDS))s"
