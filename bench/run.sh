@@ -33,17 +33,17 @@ trap 'umount "$work/rm" 2>/dev/null; rm -rf "$work"' EXIT
 export DISKWARDEN_LOG_DIR="$work/logs" DISKWARDEN_RUN_DIR="$work/run"
 # a jar older than the sources would measure old code
 if [ ! -f "$home/target/diskwarden.jar" ] || [ -n "$(find "$home/src" -newer "$home/target/diskwarden.jar" -print -quit)" ]; then
-  (cd "$home" && mvn -q -B -DskipTests package)
+  (cd "$home" && mvn -q -B -DskipTests package) >&2
 fi
 # the JMH harness lives in the test classes and runs on the test classpath
 if [ ! -f "$home/target/test-classpath.txt" ] || [ "$home/pom.xml" -nt "$home/target/test-classpath.txt" ]; then
-  (cd "$home" && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt)
+  (cd "$home" && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt) >&2
 fi
 jmh_iterations="-wi 3 -w 2s -i 5 -r 2s"
 [ "$runs" -gt 1 ] || jmh_iterations="-wi 1 -w 1s -i 1 -r 1s"
 # Score of one JMH benchmark (its unit is the benchmark's own), one fork after warm-up iterations.
 jmh() {
-  java -cp "$home/target/test-classes:$home/target/classes:$(cat "$home/target/test-classpath.txt")" \
+  java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp "$home/target/test-classes:$home/target/classes:$(cat "$home/target/test-classpath.txt")" \
     org.openjdk.jmh.Main "$1" -f 1 $jmh_iterations -rf csv -rff "$work/jmh.csv" >"$work/jmh.log" 2>&1 \
     || { cat "$work/jmh.log" >&2; exit 1; }
   awk -F, 'NR == 2 {printf "%.3f", $5}' "$work/jmh.csv"
@@ -139,22 +139,27 @@ fixture_rm() {
   find "$work/rm/v/old" -exec touch -h -d '2 days ago' {} +
   touch -d '1 day ago' "$work/rm/v/new"
 }
-if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null; then
-  # As root each run gets the same fresh ext4 (a loop-mounted copy of one image, mounted with the
-  # options of the filesystem below it, e.g. discard): after a few hundred thousand deletions this
-  # machine's root ext4 took 70-100 s to create the next copy (it was 11 s on a fresh one) and the
-  # copies, not the removals, were most of the suite's time. Caches are warmed with du after mounting.
-  opts=$(findmnt -no OPTIONS --target "$work" | tr ',' '\n' | grep -x discard || true)
-  img="$work/rm-template.img"
-  truncate -s "$(( $(du -sm "$tree" | cut -f1) * 2 + 256 ))M" "$img"
-  mkfs.ext4 -q -F -N "$(( (files + dirs) * 11 / 10 + 1000 ))" -E lazy_itable_init=0,lazy_journal_init=0 "$img"
-  mkdir -p "$work/rm" && mount -o "loop${opts:+,$opts}" "$img" "$work/rm"
+# As root each run gets the same fresh ext4 (a loop-mounted copy of one image, mounted with the options
+# of the filesystem below it, e.g. discard): after a few hundred thousand deletions this machine's root
+# ext4 took 70-100 s to create the next copy (11 s on a fresh one), and the copies, not the removals,
+# were most of the suite's time. Caches are warmed with du after mounting. Without root or loop
+# devices the tree is copied into the work directory.
+opts=$(findmnt -no OPTIONS --target "$work" 2>/dev/null | tr ',' '\n' | grep -x discard || true)
+img="$work/rm-template.img"
+loop_template() {
+  [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null || return 1
+  truncate -s "$(( $(du -sm "$tree" | cut -f1) * 2 + 256 ))M" "$img" &&
+    mkfs.ext4 -q -F -N "$(( (files + dirs) * 11 / 10 + 1000 ))" -E lazy_itable_init=0,lazy_journal_init=0 "$img" &&
+    mkdir -p "$work/rm" && mount -o "loop${opts:+,$opts}" "$img" "$work/rm" || return 1
   fixture_rm
   umount "$work/rm"
+}
+if loop_template 2>"$work/loop.err"; then
   prep_rm="umount '$work/rm' 2>/dev/null || true; cp --sparse=always '$img' '$work/rm.img';
     mount -o 'loop${opts:+,$opts}' '$work/rm.img' '$work/rm'; du -s '$work/rm' >/dev/null; sync"
   rm_where="fresh loop-mounted ext4${opts:+ ($opts)} per run"
 else
+  umount "$work/rm" 2>/dev/null || true
   # (synced so that neither removal competes with the copy's writeback)
   prep_rm="rm -rf '$work/rm'; fixture_rm; sync"
   rm_where="copied into $work"

@@ -3,7 +3,6 @@ package org.diskwarden.policy;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -25,16 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * (like {@code du}), a hard-linked inode only when every one of its links is inside the entry, a link
  * as 0, and nothing behind a mount point (another filesystem frees nothing here).
  *
- * <p>One {@code lstat} per entry (type, links, size, time and device in one call) and directories
+ * <p>One {@code lstat} per entry ({@link Stat}: type, links, size, time and device in one call) and directories
  * sized in parallel on a small pool bounded to the cores: a 200,000-file checkpoint folder is sized
  * about as fast as {@code du} does it. Protect globs are matched per path only when one could match
  * inside the entry at all.
  */
 public final class FootprintWalk {
-  private static final String ATTRIBUTES = "unix:mode,nlink,size,lastModifiedTime,dev,ino";
-  private static final int TYPE = 0170000;
-  private static final int DIRECTORY = 0040000;
-  private static final int REGULAR = 0100000;
   private static final ForkJoinPool POOL = new ForkJoinPool(
       Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), pool -> {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
@@ -48,7 +43,7 @@ public final class FootprintWalk {
   private final long blockSize;
   private final boolean directoryTimes;
   private final Object rootDevice;
-  private final Map<String, long[]> linked = new ConcurrentHashMap<>();
+  private final Map<Object, long[]> linked = new ConcurrentHashMap<>();
   private final AtomicReference<String> problem = new AtomicReference<>();
 
   private FootprintWalk(Protection protection, boolean checkInside, long blockSize, boolean directoryTimes,
@@ -71,17 +66,17 @@ public final class FootprintWalk {
    * mtimes record our own unlinks, not a save.
    */
   public static Footprint measure(Path entry, Protection protection, long blockSize, boolean directoryTimes) {
-    Map<String, Object> root;
+    Stat root;
     try {
-      root = Files.readAttributes(entry, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+      root = Stat.of(entry);
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return new Footprint(0, Instant.EPOCH, 0, Optional.of("cannot read " + entry + ": " + e.getMessage()));
     }
     FootprintWalk walk = new FootprintWalk(protection, protection.mayProtectInside(entry), blockSize,
-        directoryTimes, root.get("dev"));
+        directoryTimes, root.device());
     walk.guarded(entry);
     Tally tally = new Tally();
-    if (type(root) == DIRECTORY) {
+    if (root.directory()) {
       Tally inside = POOL.invoke(walk.new Directory(entry, root, 0));
       tally.add(inside);
     } else {
@@ -104,9 +99,9 @@ public final class FootprintWalk {
     long entries;
     long newestNanos = Long.MIN_VALUE;
 
-    void seen(Map<String, Object> attrs) {
+    void seen(Stat stat) {
       entries++;
-      newestNanos = Math.max(newestNanos, ((FileTime) attrs.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS));
+      newestNanos = Math.max(newestNanos, stat.mtimeNanos());
     }
 
     void add(Tally other) {
@@ -125,10 +120,10 @@ public final class FootprintWalk {
     private static final long serialVersionUID = 1L;
     private static final int FORK_DEPTH = 4;
     private final transient Path dir;
-    private final transient Map<String, Object> attrs;
+    private final transient Stat attrs;
     private final int depth;
 
-    Directory(Path dir, Map<String, Object> attrs, int depth) {
+    Directory(Path dir, Stat attrs, int depth) {
       this.dir = dir;
       this.attrs = attrs;
       this.depth = depth;
@@ -158,7 +153,7 @@ public final class FootprintWalk {
     /** Counts this directory and its files into {@code tally}; returns its subdirectories. */
     private List<Directory> visit(Tally tally) {
       List<Directory> below = new ArrayList<>();
-      if (rootDevice != null && !rootDevice.equals(attrs.get("dev"))) {
+      if (rootDevice != null && !rootDevice.equals(attrs.device())) {
         fail("a mount point is inside: " + dir);
         return below;
       }
@@ -167,7 +162,7 @@ public final class FootprintWalk {
       } else {
         tally.entries++;
       }
-      tally.bytes += allocated((Long) attrs.get("size"));
+      tally.bytes += allocated(attrs.size());
       try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
         for (Path child : children) {
           if (checkInside) {
@@ -175,14 +170,14 @@ public final class FootprintWalk {
             // being written, and a young protected entry must not count as a settled one.
             guarded(child);
           }
-          Map<String, Object> a;
+          Stat a;
           try {
-            a = Files.readAttributes(child, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            a = Stat.of(child);
           } catch (IOException e) {
             fail("cannot read " + child + ": " + e.getMessage());
             continue;
           }
-          if (type(a) == DIRECTORY) {
+          if (a.directory()) {
             below.add(new Directory(child, a, depth + 1));
           } else {
             count(a, tally);
@@ -196,25 +191,21 @@ public final class FootprintWalk {
   }
 
   /** A file or link: its time always, its blocks when it is a regular file (hard links when all go). */
-  private void count(Map<String, Object> a, Tally tally) {
+  private void count(Stat a, Tally tally) {
     tally.seen(a);
-    if (type(a) != REGULAR) {
+    if (!a.regular()) {
       return;
     }
-    long size = allocated((Long) a.get("size"));
-    int links = (Integer) a.get("nlink");
+    long size = allocated(a.size());
+    int links = a.links();
     if (links > 1) {
-      long[] sizeSeenLinks = linked.computeIfAbsent(a.get("dev") + ":" + a.get("ino"), k -> new long[] {size, 0, links});
+      long[] sizeSeenLinks = linked.computeIfAbsent(a.identity(), k -> new long[] {size, 0, links});
       synchronized (sizeSeenLinks) {
         sizeSeenLinks[1]++;
       }
     } else {
       tally.bytes += size;
     }
-  }
-
-  private static int type(Map<String, Object> attrs) {
-    return (Integer) attrs.get("mode") & TYPE;
   }
 
   private void guarded(Path path) {

@@ -1,0 +1,44 @@
+package org.diskwarden.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The direct read of an lstat and the attribute-map read must agree on every path kind. */
+class StatTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void directRead_isActiveWhereTheModuleIsOpened_asInBinDiskwardenAndTheTests() {
+    assertThat(Stat.direct()).as("tests run with --add-opens java.base/sun.nio.fs, as bin/diskwarden does").isTrue();
+  }
+
+  @Test
+  void directAndMappedReads_agreeOnFilesDirectoriesLinksAndHardLinks() throws Exception {
+    Path file = Files.write(dir.resolve("weights.bin"), new byte[5000]);
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-02T03:04:05.123456789Z")));
+    Path hard = Files.createLink(dir.resolve("weights-link.bin"), file);
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    Path link = Files.createSymbolicLink(dir.resolve("to-sub"), sub);
+    Path empty = Files.createFile(dir.resolve("empty"));
+
+    for (Path p : List.of(file, hard, sub, link, empty)) {
+      Stat direct = Stat.direct(p);
+      Stat mapped = Stat.mapped(p);
+      assertThat(direct).as(p.toString()).usingRecursiveComparison().ignoringFields("identity").isEqualTo(mapped);
+    }
+    assertThat(Stat.direct(file).links()).isEqualTo(2);
+    assertThat(Stat.direct(file).identity()).isEqualTo(Stat.direct(hard).identity())
+        .isNotEqualTo(Stat.direct(empty).identity());
+    assertThat(Stat.direct(file).mtimeNanos() % 1_000_000_000L).isEqualTo(123_456_789L);
+    assertThat(Stat.direct(link).directory()).isFalse();
+    assertThat(Stat.direct(link).regular()).isFalse();
+  }
+}
