@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * (like {@code du}), a hard-linked inode only when every one of its links is inside the entry, a link
  * as 0, and nothing behind a mount point (another filesystem frees nothing here).
  *
- * <p>One {@code lstat} per entry ({@link Stat}: type, links, size, time and device in one call) and directories
- * sized in parallel on a small pool bounded to the cores: a 200,000-file checkpoint folder is sized
- * about as fast as {@code du} does it. Protect globs are matched per path only when one could match
- * inside the entry at all.
+ * <p>One {@code lstat} per entry ({@link Stat}: type, links, size, time and device in one call) and
+ * directories sized in parallel on a small pool bounded to the cores: a 200,000-file checkpoint folder
+ * is sized faster than {@code du} does it. Protect globs are matched per path only when one could
+ * match inside the entry at all.
  */
 public final class FootprintWalk {
   private static final ForkJoinPool POOL = new ForkJoinPool(
