@@ -138,6 +138,28 @@ final class Remover implements FileVisitor<Path> {
     }
   }
 
+  /**
+   * Reads one name in {@code dir}: a file or link is removed there (or left, with the reason
+   * recorded); a directory's attributes are returned for the caller to descend. Null when nothing is
+   * left to descend into, also when the name vanished or could not be read.
+   */
+  private BasicFileAttributes removeUnlessDirectory(SecureDirectoryStream<Path> dir, Path path, Path name) {
+    BasicFileAttributes a;
+    try {
+      a = attributes(dir, name);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      fail(path, e);
+      return null;
+    }
+    if (a.isDirectory()) {
+      return a;
+    }
+    removeLeaf(dir, path, name, a);
+    return null;
+  }
+
   /** Whether a directory may be entered at all: not protected, not a mount point of another filesystem. */
   private boolean mayEnter(Path full, BasicFileAttributes attrs) {
     if (checkInside && protection.protectedBy(full).isPresent()) {
@@ -236,18 +258,9 @@ final class Remover implements FileVisitor<Path> {
       try (child) {
         List<Subtree> below = new ArrayList<>();
         for (Path n : names(child, full)) {
-          Path path = full.resolve(n);
-          try {
-            BasicFileAttributes a = attributes(child, n);
-            if (a.isDirectory()) {
-              below.add(new Subtree(child, full, n, a, depth + 1));
-            } else {
-              removeLeaf(child, path, n, a);
-            }
-          } catch (NoSuchFileException e) {
-            // gone meanwhile
-          } catch (IOException e) {
-            fail(path, e);
+          BasicFileAttributes a = removeUnlessDirectory(child, full.resolve(n), n);
+          if (a != null) {
+            below.add(new Subtree(child, full, n, a, depth + 1));
           }
         }
         invokeAll(below);
@@ -287,17 +300,9 @@ final class Remover implements FileVisitor<Path> {
       }
       Path n = frame.names().next();
       Path path = frame.full().resolve(n);
-      try {
-        BasicFileAttributes a = attributes(frame.stream(), n);
-        if (a.isDirectory()) {
-          enter(stack, frame.stream(), path, n, a);
-        } else {
-          removeLeaf(frame.stream(), path, n, a);
-        }
-      } catch (NoSuchFileException e) {
-        // gone meanwhile
-      } catch (IOException e) {
-        fail(path, e);
+      BasicFileAttributes a = removeUnlessDirectory(frame.stream(), path, n);
+      if (a != null) {
+        enter(stack, frame.stream(), path, n, a);
       }
     }
   }
