@@ -4,6 +4,12 @@
 # JAVA_HOME: the JDK to run with (default: java on PATH).
 # JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 
+# umask: what the agent and this script create is readable by its owner and group only: the audit
+# log, diskwarden.log, diskwarden.out, watchdog.log and the run dir's files 0640, the log and run dirs
+# 0750 (the agent also asks for these modes itself). Archives and moved copies take their entry's own
+# modes and owner, never wider.
+umask 027
+
 # DISKWARDEN_HEAP: heap, GC and JIT flags, chosen for a small idle footprint (bench/README.md):
 # the agent holds a plan and a few records (about 7 MB live); the serial GC with low free ratios
 # gives memory back (-Xms4m saves ~2 MB idle but makes sizing 200,000 files ~30% slower); C1 only

@@ -152,11 +152,36 @@ public final class DiskWarden {
     update(c -> loaded);
     fileConfig.set(loaded);
     LOG.info("Config reloaded from {}{}", file, before.equals(loaded) ? " (unchanged)" : "");
+    logConfigWarnings();
     return loaded;
   }
 
   public WardenConfig config() {
     return config.get();
+  }
+
+  /**
+   * What in the config is valid but probably not meant: a protect pattern that matches nothing (a
+   * typo protects nothing), a trigger larger than the volume (volumes grow, so not an error, but the
+   * volume stays CRITICAL until then). Logged at start and on reload, printed by check, shown over JMX.
+   */
+  public List<String> configWarnings() {
+    WardenConfig c = config.get();
+    List<String> warnings = new java.util.ArrayList<>();
+    for (String pattern : new org.diskwarden.policy.Protection(c.baseDir(), c.protect()).unmatched()) {
+      warnings.add("protect pattern " + pattern + " matches nothing in " + c.baseDir());
+    }
+    Usage u = volume.read();
+    long trigger = c.thresholds().triggerBytes(u.total());
+    if (trigger > u.total()) {
+      warnings.add("the trigger (" + Size.human(trigger, 1) + ") is larger than the volume (" + Size.human(u.total(), 1)
+          + "): the volume counts as CRITICAL until it grows");
+    }
+    return warnings;
+  }
+
+  private void logConfigWarnings() {
+    configWarnings().forEach(w -> LOG.warn("Config: {}", w));
   }
 
   /**
@@ -362,8 +387,10 @@ public final class DiskWarden {
   }
 
   private List<GitGcReport> runGitGc(WardenConfig c) {
-    GuardedDelete deletion = GuardedDelete.of(c, java.util.Set.of(), audit, ages);
-    List<GitGcReport> reports = new GitMaintenance(c, volume, deletion, clock, () -> stopping).gcAll();
+    List<GitGcReport> reports;
+    try (GuardedDelete deletion = GuardedDelete.of(c, java.util.Set.of(), audit, ages)) {
+      reports = new GitMaintenance(c, volume, deletion, clock, () -> stopping).gcAll();
+    }
     lastGitGc.set(reports);
     reports.forEach(r -> lookout.credit(r.volumeFreed()));
     for (GitGcReport r : reports) {
@@ -418,7 +445,10 @@ public final class DiskWarden {
       WardenConfig c = config.get();
       Plan plan = plan();
       if (!force && plan.state() == State.OK) {
-        return Optional.empty();
+        if (!plan.hasResumed() || dryRun) {
+          return Optional.empty();
+        }
+        plan = plan.onlyResumed();
       }
       SweepReport report = new Sweeper(volume, audit, ages).execute(plan, c, dryRun, () -> stopping);
       stats.record(report);
@@ -459,6 +489,17 @@ public final class DiskWarden {
     }
   }
 
+  /** Takes base_dir's lock; whatever had to be unlinked at its name first goes into the audit log. */
+  BaseDirLock acquireLock() {
+    return BaseDirLock.acquire(config.get().baseDir(), (path, what) -> {
+      try {
+        audit.replaced(path, what);
+      } catch (java.io.UncheckedIOException e) {
+        LOG.error("Could not record in the audit log that {} ({}) was unlinked: {}", path, what, e.getMessage());
+      }
+    });
+  }
+
   /** Records the state a check or sweep found, and tells people when it turns critical or recovers. */
   public void enter(State next) {
     alerts.enter(next);
@@ -473,10 +514,11 @@ public final class DiskWarden {
     if (lock != null) {
       throw new IllegalStateException("the agent is already started");
     }
+    logConfigWarnings();
     // Templates are checked here, before anything else starts: a typo fails now, not at 3 am.
     alerts.startDispatcher(config.get().notifications());
     try {
-      lock = BaseDirLock.acquire(config.get().baseDir());
+      lock = acquireLock();
     } catch (RuntimeException e) {
       alerts.closeDispatcher();
       throw e;
@@ -486,6 +528,14 @@ public final class DiskWarden {
       new Sweeper(volume, audit, ages).discardLeftovers(config.get());
     } catch (RuntimeException e) {
       LOG.error("Could not clean up unfinished archives or copies: {}", e.toString());
+    }
+    if (!audit.unfinished().isEmpty() && !config.get().paused()) {
+      try {
+        // A removal a killed run began is finished now, whatever the free space.
+        clean(false, config.get().dryRun());
+      } catch (RuntimeException e) {
+        LOG.error("Could not finish the removals an earlier run began: {}", e.toString());
+      }
     }
     if (config.get().foresight().saveHeadroom() > 0) {
       plan();

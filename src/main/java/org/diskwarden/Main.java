@@ -196,6 +196,8 @@ public final class Main implements Runnable {
     int call(DiskWarden warden, PrintWriter out) {
       State state = warden.assess();
       out.println(statusLine(warden, state));
+      // Further lines are the plugin's long output: monitoring shows the first line, people read these.
+      warden.configWarnings().forEach(w -> out.println("WARNING: " + w));
       return state.exitCode();
     }
   }
@@ -237,7 +239,7 @@ public final class Main implements Runnable {
 
     @Override
     int call(DiskWarden warden, PrintWriter out) {
-      try (BaseDirLock lock = BaseDirLock.acquire(warden.config().baseDir())) {
+      try (BaseDirLock lock = warden.acquireLock()) {
         Optional<SweepReport> report = warden.clean(force, dryRun || warden.config().dryRun());
         if (report.isEmpty()) {
           out.println(statusLine(warden, State.OK));
@@ -299,7 +301,7 @@ public final class Main implements Runnable {
   static final class GitGc extends ConfiguredCommand {
     @Override
     int call(DiskWarden warden, PrintWriter out) {
-      try (BaseDirLock lock = BaseDirLock.acquire(warden.config().baseDir())) {
+      try (BaseDirLock lock = warden.acquireLock()) {
         List<org.diskwarden.git.GitGcReport> reports = warden.gitGc();
         reports.forEach(r -> out.println(r.summary()));
         return reports.stream().allMatch(org.diskwarden.git.GitGcReport::done) ? 0 : 1;

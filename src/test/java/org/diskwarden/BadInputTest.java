@@ -125,7 +125,41 @@ class BadInputTest {
         bad("save_headroom: lots", "save_headroom"),
         bad("sample_interval: 10ms", "sample_interval"),
         bad("sample_interval: often", "sample_interval"),
-        bad("predict_horizon: tomorrow", "predict_horizon"));
+        bad("predict_horizon: tomorrow", "predict_horizon"),
+        // a config that would silently mean something else
+        bad("protect: [current_model]\nprotect: []", "protect is given twice"),
+        bad("base_dir: /tmp", "base_dir is given twice"),
+        bad("policies:\n  - {name: v, path: v, keep_latest: 1, keep_latest: 5}", "policies[0].keep_latest is given twice"),
+        bad("policies:\n  - &p {name: v, path: v, keep_latest: 1}\n  - {<<: *p, name: w}", "merge key"),
+        bad("policies:\n  - {name: v, path: &p v, keep_latest: 1}\n  - {name: w, path: *p, keep_latest: 1}", "alias *p"),
+        bad("protect: ['models/../../etc']", "protect"),
+        bad("protect: ['./../x/']", "protect"),
+        bad("keep_versions: 0\npolicies:\n  - {name: v, path: v, keep_latest: 1}", "keep_versions"),
+        bad("versions_dir: models/v\npolicies:\n  - {name: v, path: v, keep_latest: 1}", "versions_dir"),
+        bad("policies:", "policies"),
+        bad("policies: []", "policies"),
+        bad("check_interval: 99999999999d", "check_interval"),
+        bad("check_interval: 2d", "check_interval"),
+        bad("min_free: 2000TB", "min_free"),
+        bad("min_free_gb: 9999999", "min_free_gb"),
+        bad("min_age: 400d", "min_age"),
+        bad("sample_interval: 10m", "sample_interval"),
+        bad("predict_horizon: 60d", "predict_horizon"),
+        bad("policies:\n  - {name: v, path: v, max_age: 99999999d}", "policies.v.max_age"),
+        bad("notify:\n  min_interval: 99999999999d", "notify.min_interval"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRelativeBaseDir_isRefused_notResolvedAgainstTheCallersDirectory() throws Exception {
+    Path conf = Files.writeString(dir.resolve("dot.yml"), Configs.incident(base, "1000TB", "1000TB", "full")
+        .replace("base_dir: " + base, "base_dir: ."));
+    List<Path> before = tree();
+
+    int status = Main.execute("clean", "--force", "--config", conf.toString());
+
+    assertThat(status).as(console.err()).isEqualTo(2);
+    assertThat(console.err()).contains("base_dir value was set to '.'", "absolute");
+    assertThat(tree()).isEqualTo(before);
   }
 
   private static Arguments bad(String yaml, String key) {

@@ -73,6 +73,52 @@ class BinScriptIT {
   }
 
   @Test
+  void everythingUnderTheLogAndRunDirs_isTheOwnersAndGroupsOnly() throws Exception {
+    Shell.Result started = shell.run(bin, "start", "--config", conf.toString());
+    assertThat(started.exit()).as(started.output()).isZero();
+    await().until(() -> Files.exists(runDir.resolve("diskwarden.state")));
+    assertThat(shell.run(bin, "stop").exit()).isZero();
+
+    List<Path> all = new java.util.ArrayList<>();
+    for (Path d : List.of(logDir, runDir)) {
+      try (var s = Files.walk(d)) {
+        s.forEach(all::add);
+      }
+    }
+    assertThat(all).extracting(p -> p.getFileName().toString()).contains("diskwarden.log", "diskwarden.out");
+    for (Path p : all) {
+      String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+      assertThat(mode).as(p.toString()).isEqualTo(Files.isDirectory(p) ? "rwxr-x---" : "rw-r-----");
+    }
+  }
+
+  @Test
+  void linksPlantedAtThePidReadyAndStateFiles_leaveTheirTargetsUntouched() throws Exception {
+    Files.createDirectories(runDir);
+    List<Path> victims = new java.util.ArrayList<>();
+    java.nio.file.attribute.FileTime stamp = java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(Duration.ofDays(3)));
+    for (String name : List.of("diskwarden.pid", "diskwarden.ready", "diskwarden.ready.tmp", "diskwarden.state",
+        "diskwarden.state.tmp")) {
+      Path victim = Files.writeString(dir.resolve("victim-" + name), "root's " + name);
+      Files.setLastModifiedTime(victim, stamp);
+      Files.createSymbolicLink(runDir.resolve(name), victim);
+      victims.add(victim);
+    }
+
+    Shell.Result started = shell.run(bin, "start", "--config", conf.toString());
+    assertThat(started.exit()).as(started.output()).isZero();
+    await().until(() -> Files.isRegularFile(runDir.resolve("diskwarden.state"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertThat(shell.run(bin, "stop").exit()).isZero();
+
+    for (Path victim : victims) {
+      assertThat(victim).hasContent("root's " + victim.getFileName().toString().substring("victim-".length()));
+      assertThat(Files.getLastModifiedTime(victim)).isEqualTo(stamp);
+    }
+  }
+
+  @Test
   void stalePidFile_isReportedByStatus_andReplacedByStart() throws Exception {
     Files.createDirectories(runDir);
     // a live pid that is not diskwarden: this test JVM

@@ -81,11 +81,16 @@ class InvariantTest {
       }
       built.add(new Built(v, "model-versions", "", age(rnd, minAge), finished));
     }
+    // Links in a policy folder are never entries: to outside, and to an entry they keep alive.
+    List<Path> links = new ArrayList<>();
     if (rnd.nextInt(4) == 0) {
       Path link = base.resolve("models/versions/v900-link");
       Files.createDirectories(link.getParent());
-      Files.createSymbolicLink(link, outside);
-      built.add(new Built(link, "model-versions", "", age(rnd, minAge), !marker));
+      links.add(Files.createSymbolicLink(link, outside));
+    }
+    if (versions > 0 && rnd.nextInt(3) == 0) {
+      Path target = base.resolve("models/versions/v" + String.format("%03d", 1 + rnd.nextInt(versions)));
+      links.add(Files.createSymbolicLink(base.resolve("models/versions/best"), target.getFileName()));
     }
     for (String type : List.of("db", "ckpt")) {
       int n = rnd.nextInt(4);
@@ -95,6 +100,13 @@ class InvariantTest {
         Files.write(b, new byte[rnd.nextInt(2) * 4096 + 1]);
         built.add(new Built(b, "backups", type, age(rnd, minAge), true));
       }
+    }
+    if (rnd.nextInt(3) == 0) {
+      // an archive a compress run left, as an entry of its type
+      Path a = base.resolve("models/backups/db_20251001.tar.zst");
+      Files.createDirectories(a.getParent());
+      Files.write(a, new byte[4096]);
+      built.add(new Built(a, "backups", "db", age(rnd, minAge), true));
     }
     int logCount = rnd.nextInt(6);
     for (int i = 0; i < logCount; i++) {
@@ -151,13 +163,27 @@ class InvariantTest {
         rnd.nextInt(3) == 0 ? "    action: compress\n    min_ratio_gain: 0\n" : "", logAge.toSeconds(),
         rnd.nextBoolean() ? "" : "    keep_latest: 1\n").replace("        %spolicies", "policies");
     Map<Path, String> outsideBefore = snapshot(outside);
+    Path decoyWeights = dir.resolve("decoy/weights.bin");
     Map<Path, String> before = snapshot(base);
 
     DiskWarden warden = new DiskWarden(Configs.parse(yaml), logs, Clock.systemUTC());
-    var report = warden.clean(true, false).orElseThrow();
+    boolean racing = rnd.nextInt(5) == 0 && Files.isDirectory(base.resolve("models/versions"));
+    Renamer renamer = racing ? new Renamer(base.resolve("models"), Files.createDirectories(dir.resolve("decoy"))) : null;
+    org.diskwarden.sweep.SweepReport report;
+    try {
+      report = warden.clean(true, false).orElseThrow();
+    } finally {
+      if (renamer != null) {
+        renamer.stop();
+        Files.delete(base.resolve("models/evil"));
+      }
+    }
 
     Map<Path, String> after = snapshot(base);
     assertThat(snapshot(outside)).as(seed + ": outside base_dir").isEqualTo(outsideBefore);
+    if (renamer != null) {
+      assertThat(decoyWeights).as(seed + ": the decoy a rename pointed at").hasContent("decoy");
+    }
     assertThat(base.resolve("current_model")).as(seed).exists();
     if (currentTarget != null) {
       assertThat(currentTarget.resolve("weights.bin")).as(seed + ": target of current_model").exists();
@@ -206,6 +232,46 @@ class InvariantTest {
     }
     if (report.dryRun()) {
       assertThat(after).as(seed + ": dry run").isEqualTo(before);
+    }
+    for (Path link : links) {
+      assertThat(link).as(seed + ": a link is no entry").isSymbolicLink();
+      if (!link.endsWith("v900-link")) {
+        assertThat(link.toRealPath().resolve("weights.bin")).as(seed + ": a link's target stays").exists();
+      }
+    }
+  }
+
+  /**
+   * Swaps {@code models/versions} for a link to a decoy outside base_dir and back, over and over,
+   * while a sweep runs (two renames each way: the JDK has no RENAME_EXCHANGE).
+   */
+  private static final class Renamer {
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    Renamer(Path models, Path decoy) throws IOException {
+      Path real = models.resolve("versions");
+      Path aside = models.resolve("versions.aside");
+      Path link = Files.createSymbolicLink(models.resolve("evil"), decoy);
+      Files.writeString(decoy.resolve("weights.bin"), "decoy");
+      thread = new Thread(() -> {
+        try {
+          while (running) {
+            Files.move(real, aside);
+            Files.move(link, real);
+            Files.move(real, link);
+            Files.move(aside, real);
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      thread.join();
     }
   }
 

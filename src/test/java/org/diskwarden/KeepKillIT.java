@@ -137,4 +137,56 @@ class KeepKillIT {
       }
     }
   }
+
+  @Test
+  void killNineMidRemoval_aboveTheTarget_thenClean_finishesIt_andRecordsTheOutcome() throws Exception {
+    Path big = Files.createDirectories(base.resolve("models/versions/v001"));
+    byte[] shard = new byte[16];
+    for (int i = 0; i < 60_000; i++) {
+      Files.write(Files.createDirectories(big.resolve("shards/" + i % 200)).resolve("s" + i), shard);
+    }
+    new Tree(base).age(big, Tree.days(9));
+    new Tree(base).version("models/versions/v002", 100, Tree.days(8));
+    new Tree(base).version("models/versions/v003", 100, Tree.days(7));
+    Path config = Files.writeString(dir.resolve("versions.yml"), """
+        base_dir: %s
+        min_free: 1MB
+        min_free_percent: 0
+        cleanup_mode: full
+        policies:
+          - name: versions
+            path: models/versions
+            keep_latest: 2
+        """.formatted(base));
+
+    running = shell.builder(bin, "clean", "--force", "--config", config.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Path audit = logDir.resolve("audit.jsonl");
+    // killed the moment the removal began (its audit line is forced before the first unlink)
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1)).until(() -> Files.exists(audit)
+        && Files.readString(audit).contains(big + "\""));
+    Shell.killTree(running);
+    running.waitFor();
+    assertThat(countFiles(big)).as("killed half-way").isPositive();
+    assertThat(Files.readString(audit)).doesNotContain("\"outcome\"");
+
+    // free space is far above the 1 MB trigger: only finishing the begun removal can take it now
+    Shell.Result clean = shell.run(bin, "clean", "--config", config.toString());
+
+    assertThat(clean.exit()).as(clean.output()).isZero();
+    assertThat(big).doesNotExist();
+    assertThat(base.resolve("models/versions/v002")).exists();
+    assertThat(Files.readString(logDir.resolve("audit.jsonl")).lines()
+        .filter(l -> l.contains("\"event\":\"outcome\"") && l.contains(big + "\""))
+        .filter(l -> l.contains("\"outcome\":\"removed\""))).hasSize(1);
+  }
+
+  private static long countFiles(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(Files::isRegularFile).count();
+    }
+  }
 }

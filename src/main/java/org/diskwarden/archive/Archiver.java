@@ -36,7 +36,12 @@ public final class Archiver {
    */
   public static Contents write(Path entry, Path target, ArchiveFormat format, int level, BooleanSupplier stopping)
       throws IOException {
-    try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    // The archive holds the entry's data: created no wider than the entry, and owned like it.
+    BasicFileAttributes own = Files.readAttributes(entry, PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    try (FileChannel channel = FileChannel.open(target, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(Modes.forArchiveOf(own)))) {
+      Modes.ids(entry).ifPresent(ids -> Modes.own(target, ids));
       Contents contents;
       try (OutputStream compressed = format.compress(
               new BufferedOutputStream(CloseShieldOutputStream.wrap(Channels.newOutputStream(channel)), 1 << 16), level);
@@ -60,12 +65,12 @@ public final class Archiver {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
         String name = e.getName().endsWith("/") ? e.getName().substring(0, e.getName().length() - 1) : e.getName();
         if (e.isDirectory()) {
-          items.add(new Contents.Item(name, 'd', 0, 0, ""));
+          items.add(new Contents.Item(name, 'd', 0, 0, "", e.getMode() & 0777));
         } else if (e.isSymbolicLink()) {
-          items.add(new Contents.Item(name, 'l', 0, 0, e.getLinkName()));
+          items.add(new Contents.Item(name, 'l', 0, 0, e.getLinkName(), 0));
         } else if (e.isFile()) {
           long crc = TreeWalk.copy(tar, null, e.getSize(), () -> false, archive + ":" + name);
-          items.add(new Contents.Item(name, 'f', e.getSize(), crc, ""));
+          items.add(new Contents.Item(name, 'f', e.getSize(), crc, "", e.getMode() & 0777));
         } else {
           throw new IOException(archive + " holds " + name + " of a type diskwarden does not write");
         }

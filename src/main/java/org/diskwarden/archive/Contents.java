@@ -23,8 +23,10 @@ public record Contents(List<Item> items) {
    * @param size bytes of a file; 0 otherwise
    * @param crc CRC-32C of a file's bytes; 0 otherwise
    * @param link a link's target; empty otherwise
+   * @param mode permission bits of a file or directory (a copy or archive that widens or narrows
+   *     them is not faithful); 0 for a link
    */
-  public record Item(String name, char type, long size, long crc, String link) {}
+  public record Item(String name, char type, long size, long crc, String link, int mode) {}
 
   /** Bytes of all files. */
   public long bytes() {
@@ -56,9 +58,10 @@ public record Contents(List<Item> items) {
 
   private static String describe(Item i) {
     return switch (i.type()) {
-      case 'f' -> i.name() + " (" + i.size() + " bytes, crc32c " + Long.toHexString(i.crc()) + ")";
+      case 'f' -> i.name() + " (" + i.size() + " bytes, crc32c " + Long.toHexString(i.crc()) + ", mode "
+          + Integer.toOctalString(i.mode()) + ")";
       case 'l' -> i.name() + " -> " + i.link();
-      default -> i.name() + "/";
+      default -> i.name() + "/ (mode " + Integer.toOctalString(i.mode()) + ")";
     };
   }
 }

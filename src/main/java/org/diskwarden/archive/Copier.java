@@ -51,7 +51,8 @@ public final class Copier {
       // The copy carries a temporary name until it is verified: read its items under the entry's name.
       String tmp = target.getFileName().toString();
       return expected.difference(new Contents(actual.items().stream()
-          .map(i -> new Contents.Item(top + i.name().substring(tmp.length()), i.type(), i.size(), i.crc(), i.link()))
+          .map(i -> new Contents.Item(top + i.name().substring(tmp.length()), i.type(), i.size(), i.crc(), i.link(),
+              i.mode()))
           .toList()));
     } catch (IOException | RuntimeException e) {
       return Optional.of("cannot read the copy back: " + e.getMessage());
@@ -81,12 +82,14 @@ public final class Copier {
 
     @Override
     public void directory(String name, Path dir, BasicFileAttributes attrs) throws IOException {
-      Files.createDirectory(to(dir));
+      // Owner-only until complete: a copy of a private folder is never readable on the way.
+      Files.createDirectory(to(dir), Modes.privateWhileWritten(true));
     }
 
     @Override
     public OutputStream file(String name, Path file, BasicFileAttributes attrs) throws IOException {
-      FileChannel out = FileChannel.open(to(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      FileChannel out = FileChannel.open(to(file), java.util.Set.of(StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS), Modes.privateWhileWritten(false));
       open.put(name, out);
       return Channels.newOutputStream(out);
     }
@@ -102,20 +105,20 @@ public final class Copier {
     @Override
     public void link(String name, Path link, String linkTarget, BasicFileAttributes attrs) throws IOException {
       Files.createSymbolicLink(to(link), Path.of(linkTarget));
-      Modes.ids(link).ifPresent(ids -> own(to(link), ids));
+      Modes.ids(link).ifPresent(ids -> Modes.own(to(link), ids));
     }
 
     @Override
     public void leaveDirectory(String name, Path dir, BasicFileAttributes attrs) throws IOException {
       keep(dir, to(dir), attrs);
-      try (FileChannel d = FileChannel.open(to(dir), StandardOpenOption.READ)) {
+      try (FileChannel d = FileChannel.open(to(dir), StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         d.force(true);
       }
     }
 
     private static void keep(Path source, Path copy, BasicFileAttributes attrs) throws IOException {
       if (attrs instanceof PosixFileAttributes posix) {
-        Modes.ids(source).ifPresent(ids -> own(copy, ids));
+        Modes.ids(source).ifPresent(ids -> Modes.own(copy, ids));
         Files.getFileAttributeView(copy, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
             .setPermissions(posix.permissions());
       }
@@ -123,14 +126,6 @@ public final class Copier {
           .setTimes(attrs.lastModifiedTime(), null, null);
     }
 
-    private static void own(Path copy, int[] ids) {
-      try {
-        Files.setAttribute(copy, "unix:uid", ids[0], LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(copy, "unix:gid", ids[1], LinkOption.NOFOLLOW_LINKS);
-      } catch (IOException | UnsupportedOperationException e) {
-        // not root: the copy belongs to the agent's user, which is what it can give
-      }
-    }
   }
 
   private static final class ReadVisitor implements TreeWalk.Visitor {

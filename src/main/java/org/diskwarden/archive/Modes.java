@@ -29,6 +29,18 @@ final class Modes {
     return mode;
   }
 
+  /** The permission bits of {@code attrs}; 0 where the platform has none (and for a link). */
+  static int of(java.nio.file.attribute.BasicFileAttributes attrs) {
+    return attrs instanceof java.nio.file.attribute.PosixFileAttributes posix && !attrs.isSymbolicLink()
+        ? of(posix.permissions()) : 0;
+  }
+
+  /** A file that holds an entry's data is no wider than the entry: its read/write bits, never execute. */
+  static Set<PosixFilePermission> forArchiveOf(java.nio.file.attribute.BasicFileAttributes entry) {
+    int bits = entry instanceof java.nio.file.attribute.PosixFileAttributes posix ? of(posix.permissions()) : 0600;
+    return permissions(bits & 0666);
+  }
+
   static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
     for (int bit = 0; bit < ORDER.length; bit++) {
@@ -37,6 +49,21 @@ final class Modes {
       }
     }
     return set;
+  }
+
+  /** Gives {@code p} (not following a link) these owner ids; as another user than root it cannot, and stays ours. */
+  static void own(Path p, int[] ids) {
+    try {
+      Files.setAttribute(p, "unix:uid", ids[0], LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(p, "unix:gid", ids[1], LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | UnsupportedOperationException e) {
+      // not root: the file belongs to the agent's user, which is what it can give
+    }
+  }
+
+  /** Owner-only bits for a file or directory while it is written; its own are set once it is complete. */
+  static java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> privateWhileWritten(boolean directory) {
+    return java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions(directory ? 0700 : 0600));
   }
 
   /** {uid, gid} of {@code p} (not following a link), or empty where the platform has none. */

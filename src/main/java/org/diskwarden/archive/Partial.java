@@ -26,7 +26,7 @@ public final class Partial {
 
   /** Forces a directory's entries (a rename into it) to disk. */
   public static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       d.force(true);
     }
   }

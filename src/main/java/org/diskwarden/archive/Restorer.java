@@ -65,14 +65,16 @@ public final class Restorer {
           }
         }
         if (e.isDirectory()) {
-          Files.createDirectory(to);
+          Files.createDirectory(to, Modes.privateWhileWritten(true));
           dirs.push(new Object[] {to, e});
           continue;
         } else if (e.isSymbolicLink()) {
           Files.createSymbolicLink(to, Path.of(e.getLinkName()));
           links.add(to);
         } else if (e.isFile()) {
-          try (OutputStream out = Files.newOutputStream(to, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+          try (OutputStream out = java.nio.channels.Channels.newOutputStream(Files.newByteChannel(to,
+              java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS), Modes.privateWhileWritten(false)))) {
             TreeWalk.copy(tar, out, e.getSize(), () -> false, archive + ":" + e.getName());
           }
         } else {

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -51,27 +52,29 @@ final class TreeWalk {
       private final List<BasicFileAttributes> dirs = new ArrayList<>();
 
       @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes basic) throws IOException {
         if (!Objects.equals(device, Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
           throw new IOException(dir + " is a mount point of another filesystem");
         }
+        BasicFileAttributes attrs = posix(dir, basic);
         String name = name(top, entry, dir);
         visitor.directory(name, dir, attrs);
-        items.add(new Contents.Item(name, 'd', 0, 0, ""));
+        items.add(new Contents.Item(name, 'd', 0, 0, "", Modes.of(attrs)));
         dirs.add(attrs);
         return FileVisitResult.CONTINUE;
       }
 
       @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+      public FileVisitResult visitFile(Path file, BasicFileAttributes basic) throws IOException {
         if (stopping.getAsBoolean()) {
           throw new Interrupted();
         }
+        BasicFileAttributes attrs = posix(file, basic);
         String name = name(top, entry, file);
         if (attrs.isSymbolicLink()) {
           String target = Files.readSymbolicLink(file).toString();
           visitor.link(name, file, target, attrs);
-          items.add(new Contents.Item(name, 'l', 0, 0, target));
+          items.add(new Contents.Item(name, 'l', 0, 0, target, 0));
         } else if (attrs.isRegularFile()) {
           OutputStream out = visitor.file(name, file, attrs);
           long crc;
@@ -82,7 +85,7 @@ final class TreeWalk {
             throw new IOException(file + " was modified while it was being kept");
           }
           visitor.fileDone(name, file, attrs);
-          items.add(new Contents.Item(name, 'f', attrs.size(), crc, ""));
+          items.add(new Contents.Item(name, 'f', attrs.size(), crc, "", Modes.of(attrs)));
         } else {
           throw new IOException(file + " is a special file (device, socket or pipe) that cannot be kept");
         }
@@ -104,6 +107,18 @@ final class TreeWalk {
       }
     });
     return new Contents(items);
+  }
+
+  /**
+   * The walk hands out basic attributes; modes and owners are what keeps a private entry private, so
+   * each item is read once more as POSIX attributes (without following a link).
+   */
+  private static BasicFileAttributes posix(Path p, BasicFileAttributes basic) throws IOException {
+    try {
+      return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException e) {
+      return basic;
+    }
   }
 
   /**

@@ -37,6 +37,10 @@ public final class ConfigLoader {
   private static final Set<String> EMAIL_KEYS = Set.of("host", "port", "transport", "username", "password_env",
       "from", "to", "timeout", "tls_verify");
   private static final Set<String> WEBHOOK_KEYS = Set.of("url", "format", "secret_env", "headers", "timeout");
+  /** The longest duration any key takes (ten years): larger ones overflow time arithmetic. */
+  static final Duration MAX_DURATION = Duration.ofDays(3650);
+  /** The largest size any key takes. */
+  static final long MAX_SIZE = 1024L * 1024 * Size.GB;
   private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   /** The first script's backup naming: {@code <type>_<yyyymmdd>...}. */
   static final String DEFAULT_BACKUP_GROUP = "^(.+?)_\\d{8}";
@@ -90,6 +94,11 @@ public final class ConfigLoader {
       problems.add("not valid YAML: " + e.getOriginalMessage());
       return null;
     }
+    List<String> strict = StrictYaml.problems(text);
+    if (!strict.isEmpty()) {
+      problems.addAll(strict);
+      return null;
+    }
     if (root == null || root.isMissingNode() || root.isNull()) {
       problems.add("the file is empty; base_dir is required");
       return null;
@@ -106,7 +115,7 @@ public final class ConfigLoader {
       problems.add("min_free and min_free_gb are both set; give only one");
     }
     if (root.has("min_free_gb")) {
-      double gb = number(root, "min_free_gb", 50, 0, Double.MAX_VALUE, "a number of GB >= 0");
+      double gb = number(root, "min_free_gb", 50, 0, 1024 * 1024, "a number of GB from 0 to 1048576 (1024TB)");
       minFree = Size.fromGb(gb);
     } else {
       minFree = size(root, "min_free", 50 * Size.GB);
@@ -124,18 +133,29 @@ public final class ConfigLoader {
     }
 
     Duration checkInterval = duration(root, "check_interval", Duration.ofMinutes(5));
-    if (checkInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+    if (checkInterval.compareTo(Duration.ofSeconds(1)) < 0 || checkInterval.compareTo(Duration.ofDays(1)) > 0) {
       problems.add("check_interval value was set to " + root.path("check_interval").asText()
-          + ", must be at least 1s");
+          + ", must be from 1s to 1d");
+      checkInterval = Duration.ofMinutes(5);
     }
-    Duration minAge = duration(root, "min_age", Duration.ofMinutes(30));
+    Duration minAge = bounded(root, "min_age", Duration.ofMinutes(30), Duration.ofDays(365));
     CleanupMode mode = parsed(root, "cleanup_mode", CleanupMode.UNTIL_TARGET, CleanupMode::fromKey);
     boolean dryRun = bool(root, "dry_run", false);
     boolean paused = bool(root, "paused", false);
-    List<String> protect = root.has("protect") ? strings(root, "protect") : List.of("current_model");
+    List<String> protect = (root.has("protect") ? strings(root, "protect") : List.of("current_model")).stream()
+        .map(ConfigLoader::normalGlob).toList();
     protect.forEach(glob -> relativeGlob("protect", glob));
+    if (root.has("policies")) {
+      COMPACT_KEYS.stream().sorted().filter(root::has).forEach(key -> problems.add(key + " is set beside policies:, "
+          + "which replaces the compact form (keep_versions, versions_dir, backups_dir, logs_dir) and would ignore "
+          + "it; move it into a policy or remove it"));
+    }
     List<PolicyConfig> policies = root.has("policies") ? policies(root) : compactPolicies(root);
     GitConfig git = git(root);
+    if (root.has("policies") && root.get("policies").isArray() && policies.isEmpty() && git.repos().isEmpty()) {
+      problems.add("policies is an empty list and no git repository is configured: there is nothing to do; "
+          + "list at least one policy (or configure git.repos)");
+    }
     Foresight defaults = Foresight.defaults();
     double headroom = number(root, "save_headroom", defaults.saveHeadroom(), 0, 100, "a factor from 0 (off) to 100");
     Duration sample = duration(root, "sample_interval", defaults.sampleInterval());
@@ -144,7 +164,11 @@ public final class ConfigLoader {
           + "', must be 0 (off) or at least 100ms");
       sample = defaults.sampleInterval();
     }
-    Duration horizon = duration(root, "predict_horizon", defaults.predictHorizon());
+    if (sample.compareTo(checkInterval) > 0) {
+      problems.add("sample_interval value was set to '" + root.path("sample_interval").asText()
+          + "', must be at most check_interval (" + Durations.format(checkInterval) + ")");
+    }
+    Duration horizon = bounded(root, "predict_horizon", defaults.predictHorizon(), Duration.ofDays(30));
     Foresight foresight = new Foresight(headroom, sample, horizon);
     NotifyConfig notifications = notify(root.has("notify") ? root.get("notify") : yaml.createObjectNode());
 
@@ -173,6 +197,11 @@ public final class ConfigLoader {
     } else {
       dir = Path.of(root.get("base_dir").asText());
       shown = "base_dir value " + dir;
+      if (!dir.isAbsolute()) {
+        // Resolved against whoever runs the command, '.' would be a different tree for each caller.
+        problems.add("base_dir value was set to '" + dir + "', must be an absolute path (such as /data/training)");
+        return null;
+      }
     }
     if (!dir.isAbsolute()) {
       dir = dir.toAbsolutePath();
@@ -195,6 +224,8 @@ public final class ConfigLoader {
     JsonNode list = root.get("policies");
     List<PolicyConfig> result = new ArrayList<>();
     if (list.isNull()) {
+      problems.add("policies is given with nothing under it; list at least one policy (name, path, keep_latest "
+          + "and/or max_age), or write policies: [] when only git repositories are maintained");
       return result;
     }
     if (!list.isArray()) {
@@ -444,7 +475,9 @@ public final class ConfigLoader {
         throw new java.net.URISyntaxException(url, "must be an http or https URL");
       }
     } catch (java.net.URISyntaxException ex) {
-      problems.add(at + "url value was set to '" + url + "', must be an http:// or https:// URL");
+      String shown = NotifyConfig.Webhook.shown(java.net.URI.create(url.replaceAll("[\\s\"<>{}|^`\\\\]", "")));
+      problems.add(at + "url value was set to '" + (url.contains("://") ? shown : "(not a URL)")
+          + "' (path and userinfo not shown), must be an http:// or https:// URL");
     }
     String format = text(w, "format", "json");
     if (!NotifyConfig.Webhook.FORMATS.contains(format)) {
@@ -486,8 +519,9 @@ public final class ConfigLoader {
   }
 
   private void relativeGlob(String key, String glob) {
-    if (glob.startsWith("/") || Path.of(glob.replace('*', 'x').replace('?', 'x')).normalize().startsWith("..")) {
-      problems.add(key + " value was set to '" + glob + "', must be a glob relative to base_dir");
+    if (glob.startsWith("/") || java.util.Arrays.asList(glob.split("/")).contains("..")) {
+      problems.add(key + " value was set to '" + glob + "', must be a glob relative to base_dir (no absolute "
+          + "path, no '..')");
       return;
     }
     nameGlob(key, glob);
@@ -521,7 +555,11 @@ public final class ConfigLoader {
       if (v.isNumber() && v.asLong() < 0) {
         throw new IllegalArgumentException("must be a non-negative size such as 50GB");
       }
-      return Size.parse(v.asText());
+      long bytes = Size.parse(v.asText());
+      if (bytes > MAX_SIZE) {
+        throw new IllegalArgumentException("must be at most 1024TB");
+      }
+      return bytes;
     } catch (IllegalArgumentException e) {
       problems.add(key + " value was set to '" + v.asText() + "', " + e.getMessage());
       return fallback;
@@ -549,7 +587,34 @@ public final class ConfigLoader {
   }
 
   Duration duration(JsonNode node, String key, Duration fallback, String prefix) {
-    return parsed(node, key, fallback, Durations::parse, prefix);
+    return bounded(node, key, fallback, MAX_DURATION, prefix);
+  }
+
+  private Duration bounded(JsonNode node, String key, Duration fallback, Duration max) {
+    return bounded(node, key, fallback, max, "");
+  }
+
+  /** A duration no longer than {@code max}: nothing a deleting daemon computes with may overflow. */
+  Duration bounded(JsonNode node, String key, Duration fallback, Duration max, String prefix) {
+    Duration d = parsed(node, key, fallback, Durations::parse, prefix);
+    if (d.compareTo(max) > 0) {
+      problems.add(prefix + key + " value was set to '" + node.get(key).asText() + "', must be at most "
+          + Durations.format(max));
+      return fallback;
+    }
+    return d;
+  }
+
+  /** {@code ./models/v1/} as {@code models/v1}: the same path, as people write it. */
+  static String normalGlob(String glob) {
+    String g = glob;
+    while (g.startsWith("./")) {
+      g = g.substring(2);
+    }
+    while (g.length() > 1 && g.endsWith("/")) {
+      g = g.substring(0, g.length() - 1);
+    }
+    return g;
   }
 
   private <T> T parsed(JsonNode node, String key, T fallback, Function<String, T> parser) {

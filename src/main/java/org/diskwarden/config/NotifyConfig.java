@@ -75,5 +75,28 @@ public record NotifyConfig(List<String> events, Duration criticalReminder, Durat
     public Webhook {
       headers = Map.copyOf(headers);
     }
+
+    /**
+     * The URL as it may be shown anywhere (logs, notify-test, status, JMX, events): scheme, host and
+     * port only. Slack's path ({@code /services/T.../B.../X...}) and userinfo are secrets.
+     */
+    public String shown() {
+      return shown(url);
+    }
+
+    /** {@code https://hooks.slack.com/…} for any URL. */
+    public static String shown(URI url) {
+      if (url == null || url.getScheme() == null || url.getHost() == null) {
+        return "(an unparsable URL)";
+      }
+      return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + "/…";
+    }
+
+    /** Never the URL's path or userinfo, nor header values: they carry tokens. */
+    @Override
+    public String toString() {
+      return "Webhook[url=" + shown() + ", format=" + format + ", secretEnv=" + secretEnv + ", headers="
+          + headers.keySet() + ", timeout=" + timeout + "]";
+    }
   }
 }

@@ -291,6 +291,11 @@ final class AgentControl implements DiskWardenMXBean {
   }
 
   @Override
+  public String[] getConfigWarnings() {
+    return warden.configWarnings().toArray(String[]::new);
+  }
+
+  @Override
   public String checkNow() {
     State state = warden.assess();
     return StatusLine.format(state, warden.lastUsage().orElseThrow(), warden.thresholds(), warden.forecast());

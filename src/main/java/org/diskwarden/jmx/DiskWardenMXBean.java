@@ -120,6 +120,10 @@ public interface DiskWardenMXBean {
   @Description("true once a runtime write made the settings differ from the config file")
   boolean isConfigDiffersFromFile();
 
+  @Description("What in the settings is valid but probably not meant: a protect pattern that matches nothing, "
+      + "a trigger larger than the volume")
+  String[] getConfigWarnings();
+
   @Description("Reads the volume now; returns the one-line status of bin/diskwarden check. Removes nothing")
   String checkNow();
 

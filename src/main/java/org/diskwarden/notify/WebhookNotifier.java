@@ -21,6 +21,7 @@ import org.diskwarden.config.NotifyConfig;
 /** POSTs the event to a webhook: Slack's shape or the full JSON document, signed when a secret is set. */
 final class WebhookNotifier implements Outlet {
   private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(WebhookNotifier.class);
   private final NotifyConfig.Webhook config;
   private final HttpClient client;
   private final UnaryOperator<String> env;
@@ -35,8 +36,7 @@ final class WebhookNotifier implements Outlet {
 
   @Override
   public String name() {
-    return "webhook " + config.format() + " " + config.url().getScheme() + "://" + config.url().getAuthority()
-        + config.url().getPath();
+    return "webhook " + config.format() + " " + config.shown();
   }
 
   @Override
@@ -68,7 +68,9 @@ final class WebhookNotifier implements Outlet {
       throw new DeliveryException(name() + ": " + cause, true, cause);
     }
     int status = response.statusCode();
-    String answer = status + " " + abbreviate(response.body());
+    // A receiver may echo what it was sent (a token in a header, say): its body only at DEBUG, truncated.
+    LOG.debug("{} answered {}: {}", name(), status, abbreviate(response.body()));
+    String answer = "HTTP " + status;
     if (status >= 200 && status < 300) {
       return answer;
     }

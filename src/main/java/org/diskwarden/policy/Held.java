@@ -3,7 +3,35 @@ package org.diskwarden.policy;
 import java.nio.file.Path;
 
 /**
- * An entry a policy looked at and did not release, with the reason: kept by its rule, protected, too
- * young, in use, or unmeasurable.
+ * An entry a policy looked at and did not release: why, as a type the guard reads ({@link #why()}),
+ * and as text for people ({@link #reason()}).
  */
-public record Held(Path path, String policy, String reason) {}
+public record Held(Path path, String policy, Why why, String reason) {
+
+  /** Why an entry is held. Decisions read this, never the text. */
+  public enum Why {
+    /** Its retention rule keeps it (among the newest N, younger than max_age). */
+    KEPT_BY_RULE,
+    /** A symlink in the policy's folder points at it or into it (Lightning's {@code last.ckpt}). */
+    LINK_TARGET,
+    /** Newer than the newest entry holding the complete_marker: a save in progress, however long it pauses. */
+    IN_PROGRESS,
+    /** Matched by a protect glob, under one, or holding one. */
+    PROTECTED,
+    /** Modified within min_age. */
+    YOUNG,
+    /** A process holds a file inside it open. */
+    IN_USE,
+    /** Something inside could not be read or measured; the answer is "skip". */
+    UNREADABLE,
+    /** Its name does not match group_by. */
+    UNGROUPED,
+    /** The policy's folder itself cannot be used. */
+    FOLDER;
+
+    /** Whether a retention rule keeps the entry: the guard refuses it at removal time whatever a plan says. */
+    public boolean keptByRule() {
+      return this == KEPT_BY_RULE || this == LINK_TARGET || this == IN_PROGRESS;
+    }
+  }
+}

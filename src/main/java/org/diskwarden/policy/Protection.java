@@ -2,22 +2,36 @@ package org.diskwarden.policy;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What may never be removed: anything outside base_dir, and anything matched by a {@code protect}
  * glob, everything under it, and (for a protected symlink such as {@code current_model -> versions/v5})
- * the directory it points at.
+ * what it points at. Links are found once (literal patterns, and links a glob matches); their targets
+ * are resolved again by {@link #targets()} each time a removal asks, so a link re-pointed during a
+ * sweep protects its new target.
  */
 public final class Protection {
+  private static final int GLOB_DEPTH_LIMIT = 32;
+
   private final Path baseDir;
   private final List<PathMatcher> globs = new ArrayList<>();
   private final List<String> patterns;
+  private final Set<Path> links = new LinkedHashSet<>();
   private final List<Path> protectedTargets = new ArrayList<>();
 
   /**
@@ -25,29 +39,107 @@ public final class Protection {
    * @param patterns globs relative to base_dir
    */
   public Protection(Path baseDir, List<String> patterns) {
+    this(baseDir, patterns, List.of());
+  }
+
+  /**
+   * @param keepingLinks further links whose targets are as alive as a protected link's (a link in a
+   *     policy folder pointing at one of its entries, such as Lightning's {@code last.ckpt})
+   */
+  public Protection(Path baseDir, List<String> patterns, Collection<Path> keepingLinks) {
     this.baseDir = baseDir;
     // The agent's own lock is as alive as the agent.
     this.patterns = new ArrayList<>(patterns);
     this.patterns.add(".diskwarden.lock");
     for (String pattern : this.patterns) {
       globs.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
-      Path literal = baseDir.resolve(pattern);
-      if (Files.isSymbolicLink(literal)) {
-        try {
-          // The active model is often a link to a version folder: that folder is just as alive.
-          Path target = literal.toRealPath();
-          if (target.startsWith(baseDir)) {
-            protectedTargets.add(target);
-          }
-        } catch (IOException e) {
-          // a dangling link protects nothing beyond itself
+      collectLinks(pattern);
+    }
+    links.addAll(keepingLinks);
+    for (Path link : links) {
+      try {
+        // The active model is often a link to a version folder: that folder is just as alive.
+        Path target = link.toRealPath();
+        if (target.startsWith(baseDir)) {
+          protectedTargets.add(target);
         }
+      } catch (IOException e) {
+        // a dangling link protects nothing beyond itself
       }
     }
   }
 
+  /** The same rules, with {@code keepingLinks} protecting their targets too. */
+  public Protection with(Collection<Path> keepingLinks) {
+    List<String> own = patterns.subList(0, patterns.size() - 1);
+    Set<Path> all = new LinkedHashSet<>(keepingLinks);
+    return new Protection(baseDir, own, all);
+  }
+
   public Path baseDir() {
     return baseDir;
+  }
+
+  /** Links matched by a pattern: a literal one directly, a glob by walking as deep as it reaches. */
+  private void collectLinks(String pattern) {
+    if (!isGlob(pattern)) {
+      Path literal = baseDir.resolve(pattern).normalize();
+      if (Files.isSymbolicLink(literal)) {
+        links.add(literal);
+      }
+      return;
+    }
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+    int depth = pattern.contains("**") ? GLOB_DEPTH_LIMIT : Path.of(pattern).getNameCount();
+    try {
+      Files.walkFileTree(baseDir, EnumSet.noneOf(java.nio.file.FileVisitOption.class), depth,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (attrs.isSymbolicLink() && matcher.matches(baseDir.relativize(file))) {
+                links.add(file);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      // base_dir unreadable: nothing is planned in it either
+    }
+  }
+
+  /**
+   * The configured patterns that match nothing in base_dir now (a typo protects nothing, and says so):
+   * a literal one names no existing path, a glob matches no path as deep as it reaches.
+   */
+  public List<String> unmatched() {
+    List<String> none = new ArrayList<>();
+    for (String pattern : patterns.subList(0, patterns.size() - 1)) {
+      if (!isGlob(pattern)) {
+        if (!Files.exists(baseDir.resolve(pattern), LinkOption.NOFOLLOW_LINKS)) {
+          none.add(pattern);
+        }
+        continue;
+      }
+      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+      int depth = pattern.contains("**") ? GLOB_DEPTH_LIMIT : Path.of(pattern).getNameCount();
+      try (java.util.stream.Stream<Path> all = Files.walk(baseDir, depth)) {
+        if (all.noneMatch(p -> !p.equals(baseDir) && matcher.matches(baseDir.relativize(p)))) {
+          none.add(pattern);
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // unreadable somewhere: do not claim it matches nothing
+      }
+    }
+    return none;
+  }
+
+  private static boolean isGlob(String pattern) {
+    return pattern.chars().anyMatch(ch -> "*?[]{}\\".indexOf(ch) >= 0);
   }
 
   /** True when {@code path} is base_dir itself or lies strictly inside it, compared without following links. */
@@ -76,10 +168,7 @@ public final class Protection {
       return true;
     }
     for (String pattern : patterns) {
-      if (pattern.chars().anyMatch(ch -> "*?[]{}\\".indexOf(ch) >= 0)) {
-        return true;
-      }
-      if (Path.of(pattern).normalize().startsWith(rel)) {
+      if (isGlob(pattern) || Path.of(pattern).normalize().startsWith(rel)) {
         return true;
       }
     }
@@ -87,8 +176,9 @@ public final class Protection {
   }
 
   /**
-   * The protect rule that covers {@code path} (the path, an ancestor, or a protected link target),
-   * or empty when none does.
+   * The protect rule that covers {@code path} (the path, an ancestor, or a protected link target as
+   * it was when this was made), or empty when none does. By name only: the removal also asks
+   * {@link #targets()}.
    */
   public Optional<String> protectedBy(Path path) {
     Path normal = path.toAbsolutePath().normalize();
@@ -108,5 +198,41 @@ public final class Protection {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * What the protected links point at now: the identity of each target and of every directory
+   * between base_dir and it. An entry (or a directory inside one) with one of these identities is,
+   * or holds, a protected target. Resolved anew on each call.
+   */
+  public Targets targets() {
+    Set<Object> held = new HashSet<>();
+    for (Path link : links) {
+      Path target;
+      try {
+        target = link.toRealPath();
+      } catch (IOException e) {
+        continue;
+      }
+      for (Path p = target; p != null && p.startsWith(baseDir) && !p.equals(baseDir); p = p.getParent()) {
+        try {
+          Object key = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+          if (key != null) {
+            held.add(key);
+          }
+        } catch (IOException e) {
+          // gone meanwhile: what is gone needs no protection
+        }
+      }
+    }
+    return new Targets(Set.copyOf(held));
+  }
+
+  /** Identities of protected link targets and the folders that hold them, as resolved at one moment. */
+  public record Targets(Set<Object> held) {
+    /** Whether the file or directory with this identity is, or holds, a protected target. */
+    public boolean holds(Object identity) {
+      return identity != null && held.contains(identity);
+    }
   }
 }

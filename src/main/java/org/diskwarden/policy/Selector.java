@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class Selector {
     this.minAge = minAge;
   }
 
-  private record Entry(Path path, String name, Footprint footprint, boolean complete) {
+  private record Entry(Path path, String name, Footprint footprint, boolean complete, Object key) {
     Instant newest() {
       return footprint.newest();
     }
@@ -66,7 +67,13 @@ public final class Selector {
     if (folder.isEmpty()) {
       return new Selection(config.name(), List.of(), held);
     }
+    Optional<List<Object>> chain = Sighting.folders(protection.baseDir(), folder.get());
+    if (chain.isEmpty()) {
+      held.add(new Held(folder.get(), config.name(), Held.Why.FOLDER, "the folder changed while it was read"));
+      return new Selection(config.name(), List.of(), held);
+    }
     Map<String, List<Entry>> groups = new LinkedHashMap<>();
+    List<Path> links = new ArrayList<>();
     Optional<PathMatcher> match = config.match().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
     Optional<Pattern> groupBy = config.groupBy().map(Pattern::compile);
     boolean compress = config.action().action() == Action.COMPRESS;
@@ -77,6 +84,17 @@ public final class Selector {
         if (Partial.is(child) || (compress && ArchiveFormat.of(child).isPresent())) {
           continue;
         }
+        BasicFileAttributes attrs;
+        try {
+          attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+          continue; // gone since it was listed
+        }
+        if (attrs.isSymbolicLink()) {
+          // A link is never an entry (it would take a kept place, then dangle); it keeps its target.
+          links.add(child);
+          continue;
+        }
         if (match.isPresent() && !match.get().matches(child.getFileName())) {
           continue;
         }
@@ -85,19 +103,21 @@ public final class Selector {
         if (groupBy.isPresent()) {
           Matcher m = groupBy.get().matcher(name);
           if (!m.find() || m.group(1) == null) {
-            held.add(new Held(child, config.name(), "name does not match group_by"));
+            held.add(new Held(child, config.name(), Held.Why.UNGROUPED, "name does not match group_by"));
             continue;
           }
           group = m.group(1);
         }
         Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child));
         boolean complete = config.completeMarker().map(marker -> holds(child, marker)).orElse(true);
-        groups.computeIfAbsent(group, g -> new ArrayList<>()).add(new Entry(child, name, footprint, complete));
+        groups.computeIfAbsent(group, g -> new ArrayList<>())
+            .add(new Entry(child, name, footprint, complete, attrs.fileKey()));
       }
     } catch (IOException e) {
-      held.add(new Held(folder.get(), config.name(), "cannot list the folder: " + e.getMessage()));
+      held.add(new Held(folder.get(), config.name(), Held.Why.FOLDER, "cannot list the folder: " + e.getMessage()));
       return new Selection(config.name(), List.of(), held);
     }
+    Map<Path, Path> linkedBy = linkTargets(folder.get(), links);
 
     Policy rule = Policy.of(config);
     Comparator<Entry> oldestFirst = order(config.orderBy());
@@ -107,13 +127,19 @@ public final class Selector {
     long nextSave = 0;
     for (List<Entry> group : groups.values()) {
       List<Entry> settled = new ArrayList<>();
+      Optional<Entry> newestFinished = group.stream().filter(Entry::complete).max(oldestFirst);
       for (Entry e : group) {
         if (e.newest().isAfter(now.minus(minAge))) {
-          held.add(new Held(e.path(), config.name(), "modified within min_age " + Durations.format(minAge)
-              + " (being written?)"));
+          held.add(new Held(e.path(), config.name(), Held.Why.YOUNG, "modified within min_age "
+              + Durations.format(minAge) + " (being written?)"));
+        } else if (!e.complete() && (newestFinished.isEmpty() || oldestFirst.compare(e, newestFinished.get()) > 0)) {
+          // Newer than every finished save: a save in progress whose writer paused, not an abandoned one.
+          held.add(new Held(e.path(), config.name(), Held.Why.IN_PROGRESS, "save in progress (no "
+              + config.completeMarker().orElseThrow() + " yet, and no newer entry has one)"));
         } else if (!e.complete()) {
           partial.add(e);
-          reasons.put(e.path(), "abandoned partial save (no " + config.completeMarker().orElseThrow() + ")");
+          reasons.put(e.path(), "abandoned partial save (no " + config.completeMarker().orElseThrow()
+              + ", and a newer entry has one)");
         } else {
           settled.add(e);
         }
@@ -125,7 +151,8 @@ public final class Selector {
       for (int rank = 0; rank < settled.size(); rank++) {
         Entry e = settled.get(rank);
         if (rule.keeps(rank, e.newest(), now)) {
-          held.add(new Held(e.path(), config.name(), "kept by rule (" + keptBecause(config, rank) + ")"));
+          held.add(new Held(e.path(), config.name(), Held.Why.KEPT_BY_RULE,
+              "kept by rule (" + keptBecause(config, rank) + ")"));
         } else {
           released.add(e);
           reasons.put(e.path(), rule.reason());
@@ -137,19 +164,39 @@ public final class Selector {
     List<Candidate> candidates = new ArrayList<>();
     for (List<Entry> list : List.of(partial, released)) {
       for (Entry e : list) {
-        Optional<String> stop = stopper(e);
+        Optional<Held> stop = stopper(e, config.name(), linkedBy);
         if (stop.isPresent()) {
-          held.add(new Held(e.path(), config.name(), stop.get()));
+          held.add(stop.get());
         } else {
-          candidates.add(disposed(new Candidate(e.path(), config.name(), config.noun(), e.footprint().bytes(),
-              e.newest(), reasons.get(e.path())), config.action()));
+          Candidate c = new Candidate(e.path(), config.name(), config.noun(), e.footprint().bytes(), e.newest(),
+              reasons.get(e.path()));
+          candidates.add(disposed(c.seen(new Sighting(chain.get(), e.key())), config.action()));
         }
       }
     }
     if (compress && config.action().archivesExpire()) {
       candidates.addAll(expiredArchives(config, folder.get(), held));
     }
-    return new Selection(config.name(), candidates, held, nextSave);
+    return new Selection(config.name(), candidates, held, nextSave, links);
+  }
+
+  /**
+   * The entry each link in the folder points at or into, mapped to the link (the first one found);
+   * links to elsewhere are still kept by the removal, which resolves them again.
+   */
+  private static Map<Path, Path> linkTargets(Path folder, List<Path> links) {
+    Map<Path, Path> linkedBy = new LinkedHashMap<>();
+    for (Path link : links) {
+      try {
+        Path target = link.toRealPath();
+        if (target.startsWith(folder) && !target.equals(folder)) {
+          linkedBy.putIfAbsent(folder.resolve(folder.relativize(target).getName(0)), link);
+        }
+      } catch (IOException e) {
+        // a dangling link keeps nothing
+      }
+    }
+    return linkedBy;
   }
 
   /** The candidate under its policy's action, with what that action is expected to free here. */
@@ -169,26 +216,32 @@ public final class Selector {
     Path archives = config.action().compressTo().map(protection.baseDir()::resolve).orElse(folder).normalize();
     Duration maxAge = config.action().archivesMaxAge();
     List<Candidate> expired = new ArrayList<>();
-    if (!Files.isDirectory(archives, LinkOption.NOFOLLOW_LINKS)) {
+    Optional<List<Object>> chain = Sighting.folders(protection.baseDir(), archives);
+    if (!Files.isDirectory(archives, LinkOption.NOFOLLOW_LINKS) || chain.isEmpty()) {
       return expired;
     }
     try (DirectoryStream<Path> children = Files.newDirectoryStream(archives)) {
       for (Path archive : children) {
-        if (ArchiveFormat.of(archive).isEmpty() || Partial.is(archive)
-            || !Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
+        BasicFileAttributes attrs;
+        try {
+          attrs = Files.readAttributes(archive, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+          continue;
+        }
+        if (ArchiveFormat.of(archive).isEmpty() || Partial.is(archive) || !attrs.isRegularFile()) {
           continue;
         }
         Footprint footprint = FootprintWalk.measure(archive, protection, blockSize, true);
         Optional<String> stop = protection.protectedBy(archive);
         if (stop.isPresent()) {
-          held.add(new Held(archive, config.name(), stop.get()));
+          held.add(new Held(archive, config.name(), Held.Why.PROTECTED, stop.get()));
         } else if (footprint.newest().isBefore(now.minus(maxAge)) && footprint.newest().isBefore(now.minus(minAge))) {
           expired.add(new Candidate(archive, config.name(), "archive", footprint.bytes(), footprint.newest(),
-              "archive older than " + Durations.format(maxAge)));
+              "archive older than " + Durations.format(maxAge)).seen(new Sighting(chain.get(), attrs.fileKey())));
         }
       }
     } catch (IOException e) {
-      held.add(new Held(archives, config.name(), "cannot list the archives: " + e.getMessage()));
+      held.add(new Held(archives, config.name(), Held.Why.FOLDER, "cannot list the archives: " + e.getMessage()));
     }
     expired.sort(Comparator.comparing(Candidate::newest));
     return expired;
@@ -204,25 +257,31 @@ public final class Selector {
       // A policy folder that is a link leading out of base_dir is not ours: refuse it whole.
       if (!protection.isInside(real)) {
         LOG.warn("Policy {}: {} leads outside base_dir to {}; the policy is skipped", config.name(), folder, real);
-        held.add(new Held(folder, config.name(), "the policy's folder leads outside base_dir to " + real));
+        held.add(new Held(folder, config.name(), Held.Why.FOLDER, "the policy's folder leads outside base_dir to " + real));
         return Optional.empty();
       }
       return Optional.of(real);
     } catch (IOException e) {
-      held.add(new Held(folder, config.name(), "cannot resolve the folder: " + e.getMessage()));
+      held.add(new Held(folder, config.name(), Held.Why.FOLDER, "cannot resolve the folder: " + e.getMessage()));
       return Optional.empty();
     }
   }
 
-  private Optional<String> stopper(Entry e) {
+  private Optional<Held> stopper(Entry e, String policy, Map<Path, Path> linkedBy) {
+    Path link = linkedBy.get(e.path());
+    if (link != null) {
+      return Optional.of(new Held(e.path(), policy, Held.Why.LINK_TARGET,
+          "kept: the link " + link.getFileName() + " points at it"));
+    }
     Optional<String> rule = protection.protectedBy(e.path());
     if (rule.isPresent()) {
-      return rule;
+      return Optional.of(new Held(e.path(), policy, Held.Why.PROTECTED, rule.get()));
     }
     if (e.footprint().problem().isPresent()) {
-      return Optional.of("skipped: " + e.footprint().problem().get());
+      return Optional.of(new Held(e.path(), policy, Held.Why.UNREADABLE, "skipped: " + e.footprint().problem().get()));
     }
-    return openFiles.openUnder(e.path()).map(file -> "in use: " + file + " is open");
+    return openFiles.openUnder(e.path()).map(file -> new Held(e.path(), policy, Held.Why.IN_USE,
+        "in use: " + file + " is open"));
   }
 
   private static String keptBecause(PolicyConfig config, int rank) {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * device are read from the attributes object the JDK already made; otherwise the map is used. Both
  * give the same values (StatTest).
  */
-record Stat(boolean directory, boolean regular, long size, long mtimeNanos, int links, Object device,
+public record Stat(boolean directory, boolean regular, long size, long mtimeNanos, int links, Object device,
     Object identity) {
   private static final String ATTRIBUTES = "unix:mode,nlink,size,lastModifiedTime,dev,ino";
   private static final int TYPE = 0170000;
@@ -51,6 +51,22 @@ record Stat(boolean directory, boolean regular, long size, long mtimeNanos, int 
     UNIX_ATTRIBUTES = type;
     LINKS = links;
     DEVICE = device;
+  }
+
+  /**
+   * The device of attributes read through a {@code SecureDirectoryStream} view (an {@code fstatat} or
+   * {@code fstat} on a held descriptor: the JDK's Unix attributes object); empty when it cannot be
+   * read, and then a caller that needs it must not go ahead.
+   */
+  public static java.util.OptionalLong device(java.nio.file.attribute.BasicFileAttributes a) {
+    if (DEVICE == null || !UNIX_ATTRIBUTES.isInstance(a)) {
+      return java.util.OptionalLong.empty();
+    }
+    try {
+      return java.util.OptionalLong.of((long) DEVICE.invokeExact((Object) a));
+    } catch (Throwable e) {
+      throw new IllegalStateException("reading the device of " + a.fileKey(), e);
+    }
   }
 
   /** Reads {@code path} without following a link. */

@@ -26,6 +26,9 @@ public final class AuditLog {
   private final ObjectMapper json = new ObjectMapper();
   private final java.util.List<String> pending = new java.util.ArrayList<>();
   private static final int PENDING_LIMIT = 100_000;
+  private static final java.nio.file.attribute.FileAttribute<?> PRIVATE =
+      java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
 
   public AuditLog(Path file, Clock clock) {
     this.file = file;
@@ -92,6 +95,18 @@ public final class AuditLog {
         .put("outcome", outcome));
   }
 
+  /**
+   * Records that something planted where the agent keeps a file of its own (a link at the lock's
+   * name, say) was unlinked as a name, its target untouched.
+   */
+  public void replaced(Path path, String what) {
+    append(json.createObjectNode()
+        .put("time", clock.instant().toString())
+        .put("event", "replaced")
+        .put("path", path.toString())
+        .put("was", what));
+  }
+
   /** Records how a removal ended: removed, failed or refused (with the error). */
   public void outcome(Removal removal, String outcome) {
     ObjectNode line = json.createObjectNode()
@@ -138,10 +153,13 @@ public final class AuditLog {
 
   private synchronized java.util.Set<Path> unfinished(String event) {
     java.util.Map<String, Boolean> open = new java.util.LinkedHashMap<>();
-    if (!Files.exists(file)) {
+    if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return java.util.Set.of();
     }
-    try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+    try (java.io.BufferedReader reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(
+        Files.newByteChannel(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        StandardCharsets.UTF_8));
+        java.util.stream.Stream<String> lines = reader.lines()) {
       lines.forEach(line -> {
         try {
           var node = json.readTree(line);
@@ -175,9 +193,12 @@ public final class AuditLog {
       return;
     }
     byte[] bytes = String.join("", pending).getBytes(StandardCharsets.UTF_8);
-    Files.createDirectories(file.getParent());
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
+    Files.createDirectories(file.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
+    // No-follow: a link planted at the audit log's name is refused, never written through. 0640: it
+    // names every path removed, and its timing is what someone racing a sweep would watch.
+    try (FileChannel out = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS), PRIVATE)) {
       long start = out.size();
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       try {

@@ -4,8 +4,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.archive.Partial;
@@ -16,17 +19,22 @@ import org.diskwarden.policy.Candidate;
 import org.diskwarden.policy.Protection;
 
 /**
- * The one way anything is deleted: the {@link Guard}, then the audit line (no line, no removal), then
- * the no-follow {@link Remover}, then the outcome line. Sweeps and git maintenance both come through here.
+ * The one way anything is deleted: base_dir held open ({@link Anchor}), the entry reached from it
+ * one no-follow name at a time, the {@link Guard} on what was reached, then the audit line (no line,
+ * no removal), then the {@link Remover} on the same held descriptors, then the outcome line. Sweeps
+ * and git maintenance both come through here. Close it when the sweep ends.
  */
-public final class GuardedDelete {
+public final class GuardedDelete implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(GuardedDelete.class);
+  /** How long a resolution of protected links is trusted while one removal walks a large tree. */
+  private static final long TARGETS_FRESH_NANOS = 50_000_000L;
 
   private final Guard guard;
   private final Protection protection;
   private final AuditLog audit;
   private final Duration minAge;
   private final Clock clock;
+  private final Anchor anchor;
 
   private GuardedDelete(Guard guard, Protection protection, AuditLog audit, Duration minAge, Clock clock) {
     this.guard = guard;
@@ -34,21 +42,23 @@ public final class GuardedDelete {
     this.audit = audit;
     this.minAge = minAge;
     this.clock = clock;
+    this.anchor = new Anchor(protection.baseDir());
   }
 
   /**
    * @param keptByRule entries a retention rule keeps: refused whatever a caller asks
    */
   public static GuardedDelete of(WardenConfig config, Set<Path> keptByRule, AuditLog audit, Clock clock) {
-    return of(config, keptByRule, Set.of(), audit, clock);
+    return of(config, keptByRule, Set.of(), List.of(), audit, clock);
   }
 
   /**
    * @param resumed removals a crashed run began, whose directory mtimes are our own unlinks
+   * @param keepingLinks links in policy folders whose targets stay while the link exists
    */
-  public static GuardedDelete of(WardenConfig config, Set<Path> keptByRule, Set<Path> resumed, AuditLog audit,
-      Clock clock) {
-    Protection protection = new Protection(config.baseDir(), config.protect());
+  public static GuardedDelete of(WardenConfig config, Set<Path> keptByRule, Set<Path> resumed,
+      List<Path> keepingLinks, AuditLog audit, Clock clock) {
+    Protection protection = new Protection(config.baseDir(), config.protect(), keepingLinks);
     return new GuardedDelete(new Guard(protection, keptByRule, config.minAge(), resumed), protection, audit,
         config.minAge(), clock);
   }
@@ -60,7 +70,11 @@ public final class GuardedDelete {
 
   /** Why the guard would refuse {@code c} now, or empty when it may go. */
   public Optional<String> refusal(Candidate c) {
-    return guard.refusal(c, clock.instant());
+    try (Anchor.Reached reached = anchor.reach(c.path(), c.seen())) {
+      return guard.refusal(c, reached, protection.targets(), clock.instant());
+    } catch (Anchor.Refused e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   /**
@@ -68,14 +82,17 @@ public final class GuardedDelete {
    * in the audit line); the guard and audit log apply as to any deletion.
    */
   public Removal delete(Candidate c, CleanupMode mode, boolean dryRun, Optional<Path> keptAt) {
-    Optional<String> refusal = guard.refusal(c, clock.instant());
-    if (refusal.isPresent()) {
-      LOG.warn("Refused to remove {} ({}): {}", c.path(), c.policy(), refusal.get());
-      return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), refusal);
-    }
     Optional<String> error;
-    try {
-      error = audited(c, mode, dryRun, keptAt, protection, clock.instant().minus(minAge));
+    try (Anchor.Reached reached = anchor.reach(c.path(), c.seen())) {
+      Optional<String> refusal = guard.refusal(c, reached, protection.targets(), clock.instant());
+      if (refusal.isPresent()) {
+        LOG.warn("Refused to remove {} ({}): {}", c.path(), c.policy(), refusal.get());
+        return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), refusal);
+      }
+      error = audited(c, reached, mode, dryRun, keptAt, protection, clock.instant().minus(minAge));
+    } catch (Anchor.Refused e) {
+      LOG.warn("Refused to remove {} ({}): {}", c.path(), c.policy(), e.getMessage());
+      return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
     } catch (UncheckedIOException e) {
       LOG.error("Not removing {}: {}", c.path(), e.getMessage());
       return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
@@ -105,19 +122,25 @@ public final class GuardedDelete {
     if (!Partial.is(partial) || !partial.isAbsolute() || !folder.equals(partial.getParent())) {
       return Optional.of(partial + " is not a partial archive or copy of " + folder);
     }
-    Protection scope = protection;
+    Candidate c = new Candidate(partial, policy, "partial", 0, clock.instant(), "unfinished archive or copy");
     if (protection.isInside(partial)) {
       Optional<String> rule = protection.protectedBy(partial);
       if (rule.isPresent()) {
         return rule;
       }
-    } else {
-      // A move target outside base_dir: the partial copy is the only thing there we may touch.
-      scope = new Protection(folder, java.util.List.of());
+      return discard(c, anchor, protection);
     }
-    Candidate c = new Candidate(partial, policy, "partial", 0, clock.instant(), "unfinished archive or copy");
-    try {
-      return audited(c, CleanupMode.FULL, false, Optional.empty(), scope, java.time.Instant.MAX);
+    // A move target outside base_dir: the partial copy is the only thing there we may touch.
+    try (Anchor outside = new Anchor(folder)) {
+      return discard(c, outside, new Protection(folder, List.of()));
+    }
+  }
+
+  private Optional<String> discard(Candidate c, Anchor from, Protection scope) {
+    try (Anchor.Reached reached = from.reach(c.path(), Optional.empty())) {
+      return audited(c, reached, CleanupMode.FULL, false, Optional.empty(), scope, Instant.MAX);
+    } catch (Anchor.Refused e) {
+      return Optional.of(e.getMessage());
     } catch (UncheckedIOException e) {
       return Optional.of(e.getMessage());
     }
@@ -125,15 +148,16 @@ public final class GuardedDelete {
 
   /**
    * The sequence every removal follows once the checks passed: the intent line (forced to disk), the
-   * no-follow removal, the outcome line.
+   * no-follow removal on the held descriptors, the outcome line.
    *
    * @return the removal's error, or empty when the entry is gone (or would be, in dry run)
    * @throws UncheckedIOException when the intent line cannot be written: then nothing was removed
    */
-  private Optional<String> audited(Candidate c, CleanupMode mode, boolean dryRun, Optional<Path> keptAt,
-      Protection scope, java.time.Instant youngerIsAlive) {
+  private Optional<String> audited(Candidate c, Anchor.Reached reached, CleanupMode mode, boolean dryRun,
+      Optional<Path> keptAt, Protection scope, Instant youngerIsAlive) {
     audit.intent(c, mode, dryRun, keptAt);
-    Optional<String> error = dryRun ? Optional.empty() : Remover.remove(c.path(), scope, youngerIsAlive);
+    Optional<String> error = dryRun ? Optional.empty()
+        : Remover.remove(reached, scope, fresh(scope), youngerIsAlive);
     audit.flush();
     try {
       audit.outcome(new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error),
@@ -142,5 +166,28 @@ public final class GuardedDelete {
       LOG.error("Removed {} but could not record the outcome: {}", c.path(), e.getMessage());
     }
     return error;
+  }
+
+  /** Protected link targets, resolved again at most every 50 ms while one removal runs. */
+  private static Supplier<Protection.Targets> fresh(Protection scope) {
+    return new Supplier<>() {
+      private volatile Protection.Targets last = scope.targets();
+      private volatile long at = System.nanoTime();
+
+      @Override
+      public Protection.Targets get() {
+        long now = System.nanoTime();
+        if (now - at > TARGETS_FRESH_NANOS) {
+          last = scope.targets();
+          at = now;
+        }
+        return last;
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    anchor.close();
   }
 }

@@ -134,6 +134,12 @@ final class Keeper {
       // No replace: a same-named archive or copy that appeared meanwhile is not ours to overwrite
       // (ATOMIC_MOVE would be a bare rename(2), which replaces). Same folder, so still a rename.
       Files.move(partial, target);
+      if (c.action() == Action.COMPRESS) {
+        // The archive carries its data's time, not the time it was made: a policy ranking by mtime
+        // must not take it for the newest backup of the folder.
+        Files.getFileAttributeView(target, java.nio.file.attribute.BasicFileAttributeView.class,
+            LinkOption.NOFOLLOW_LINKS).setTimes(java.nio.file.attribute.FileTime.from(c.newest()), null, null);
+      }
       Partial.syncDirectory(folder);
       audit.written(partial, c.policy(), "renamed");
     } catch (Interrupted e) {

@@ -20,19 +20,34 @@ import org.diskwarden.volume.Usage;
  * @param keptByRule entries a retention rule keeps: the guard refuses them whatever a plan says
  * @param resumed removals a crashed run began: their directory mtimes are our own unlinks
  * @param nextSave the largest newest finished entry of a keep_latest policy: the size of the next save
+ * @param keepingLinks links in policy folders pointing at entries: their targets stay while they exist
+ * @param unmatchedProtect protect patterns that match nothing in base_dir (a typo protects nothing)
  */
 public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held,
-    Set<Path> keptByRule, Set<Path> resumed, long nextSave) {
+    Set<Path> keptByRule, Set<Path> resumed, long nextSave, List<Path> keepingLinks, List<String> unmatchedProtect) {
 
   public Plan {
     candidates = List.copyOf(candidates);
     held = List.copyOf(held);
     keptByRule = Set.copyOf(keptByRule);
     resumed = Set.copyOf(resumed);
+    keepingLinks = List.copyOf(keepingLinks);
+    unmatchedProtect = List.copyOf(unmatchedProtect);
   }
 
   public Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held, Set<Path> keptByRule) {
-    this(usage, thresholds, candidates, held, keptByRule, Set.of(), 0);
+    this(usage, thresholds, candidates, held, keptByRule, Set.of(), 0, List.of(), List.of());
+  }
+
+  /** The same plan with only the removals a killed run began: they are finished whatever the trigger. */
+  public Plan onlyResumed() {
+    return new Plan(usage, thresholds, candidates.stream().filter(c -> resumed.contains(c.path())).toList(), held,
+        keptByRule, resumed, nextSave, keepingLinks, unmatchedProtect);
+  }
+
+  /** Whether a removal a killed run began is among the candidates, or has vanished and needs its outcome. */
+  public boolean hasResumed() {
+    return !resumed.isEmpty();
   }
 
   /** Bytes every candidate together is expected to free (an archive's estimated size taken off). */

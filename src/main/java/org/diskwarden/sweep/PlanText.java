@@ -46,6 +46,9 @@ public final class PlanText {
         out.append(String.format(Locale.ROOT, "      %-16s  %s: %s%n", h.policy(), relative(baseDir, h.path()), h.reason()));
       }
     }
+    for (String pattern : plan.unmatchedProtect()) {
+      out.append("protect pattern ").append(pattern).append(" matches nothing\n");
+    }
     out.append(String.format(Locale.ROOT, "%d candidate(s), %s reclaimable; state %s%n", plan.candidates().size(),
         Size.human(plan.reclaimable(), 1), plan.state()));
     return out.toString();

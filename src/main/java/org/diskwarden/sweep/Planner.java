@@ -36,6 +36,7 @@ public final class Planner {
     List<Candidate> candidates = new ArrayList<>();
     List<Held> held = new ArrayList<>();
     Set<Path> kept = new HashSet<>();
+    List<Path> links = new ArrayList<>();
     long nextSave = 0;
     for (PolicyConfig policy : config.policies()) {
       if (!policy.enabled()) {
@@ -45,10 +46,12 @@ public final class Planner {
       candidates.addAll(selection.candidates());
       nextSave = Math.max(nextSave, selection.nextSave());
       held.addAll(selection.held());
+      links.addAll(selection.keepingLinks());
       selection.held().stream()
-          .filter(h -> h.reason().startsWith("kept by rule"))
+          .filter(h -> h.why().keptByRule())
           .forEach(h -> kept.add(h.path()));
     }
-    return new Plan(usage, config.thresholds(), candidates, held, kept, unfinished, nextSave);
+    return new Plan(usage, config.thresholds(), candidates, held, kept, unfinished, nextSave, links,
+        protection.unmatched());
   }
 }

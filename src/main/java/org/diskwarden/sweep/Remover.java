@@ -2,50 +2,48 @@ package org.diskwarden.sweep;
 
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
-import java.nio.file.FileVisitor;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 import org.diskwarden.policy.Protection;
+import org.diskwarden.policy.Stat;
 
 /**
- * Removes one entry without ever following a link (a link goes as a link, its target stays), never
- * crossing into another filesystem, leaving anything protected or freshly written in place, and going
- * on past a failure instead of stopping half-way with no account of what is left.
+ * Removes one entry, reached by {@link Anchor}, without ever following a link (a link goes as a link,
+ * its target stays), never crossing into another filesystem, leaving anything protected or freshly
+ * written in place, and going on past a failure instead of stopping half-way with no account of
+ * what is left.
  *
- * <p>Where the platform gives a {@link SecureDirectoryStream} (Linux), every step is relative to an
- * open directory and opens subdirectories with O_NOFOLLOW: a directory swapped for a symlink between
- * planning and removal (or during it) is refused, not followed. Elsewhere a no-follow file walk is used.
+ * <p>Every step is relative to an open directory ({@link SecureDirectoryStream}: {@code openat} with
+ * O_NOFOLLOW, {@code unlinkat}); each directory opened is checked by {@code fstat} to be the one whose
+ * attributes were judged a moment before, so a directory swapped for another (or for a link) is never
+ * entered. When an attribute a decision needs (type, device, identity) cannot be read, the directory
+ * is not entered and the failure is reported.
  *
  * <p>Directories of the first {@value #FORK_DEPTH} levels are removed in parallel: unlinking is bound
  * by the filesystem's journal (and on a discard-mounted disk by the device), not by one core, and four
  * removals in different directories finish a 200,000-file tree in well under the time of one
  * {@code rm -rf}. Deeper levels go from an explicit stack, so no depth can overflow a thread's stack.
  */
-final class Remover implements FileVisitor<Path> {
-  private static final Pattern DEV = Pattern.compile("dev=([0-9a-fx]+)");
+final class Remover {
   private static final int FORK_DEPTH = 4;
   private static final ForkJoinPool POOL = new ForkJoinPool(4, pool -> {
     ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
@@ -55,48 +53,47 @@ final class Remover implements FileVisitor<Path> {
   }, null, false);
 
   private final Protection protection;
+  private final Supplier<Protection.Targets> targets;
   private final Instant youngerIsAlive;
   private final boolean checkInside;
-  private Object rootDevice;
+  private final long rootDevice;
   private final AtomicLong failures = new AtomicLong();
   private final AtomicReference<String> firstError = new AtomicReference<>();
 
-  private Remover(Protection protection, Instant youngerIsAlive, boolean checkInside) {
+  private Remover(Protection protection, Supplier<Protection.Targets> targets, Instant youngerIsAlive,
+      boolean checkInside, long rootDevice) {
     this.protection = protection;
+    this.targets = targets;
     this.youngerIsAlive = youngerIsAlive;
     this.checkInside = checkInside;
+    this.rootDevice = rootDevice;
   }
 
   /**
-   * Removes {@code entry}.
+   * Removes the reached entry.
    *
+   * @param targets protected link targets as they are now (asked again as the removal goes on)
    * @param youngerIsAlive anything modified after this is being written and stays
    * @return the first error when anything is left behind, empty when the entry is gone
    */
-  static Optional<String> remove(Path entry, Protection protection, Instant youngerIsAlive) {
+  static Optional<String> remove(Anchor.Reached entry, Protection protection, Supplier<Protection.Targets> targets,
+      Instant youngerIsAlive) {
+    Path full = entry.path();
     // The entry itself is always matched against the protect globs; what is inside it only when a
     // glob could match there at all (matching every path of a 200,000-file folder is not free).
-    if (protection.protectedBy(entry).isPresent()) {
-      return Optional.of("1 item(s) left, first: " + entry + ": protected");
+    if (protection.protectedBy(full).isPresent() || targets.get().holds(entry.attrs().fileKey())) {
+      return Optional.of("1 item(s) left, first: " + full + ": protected");
     }
-    Remover remover = new Remover(protection, youngerIsAlive, protection.mayProtectInside(entry));
-    try (DirectoryStream<Path> parent = Files.newDirectoryStream(entry.getParent())) {
-      if (parent instanceof SecureDirectoryStream<Path> secure) {
-        BasicFileAttributes attrs = attributes(secure, entry.getFileName());
-        remover.rootDevice = device(attrs);
-        if (attrs.isDirectory()) {
-          POOL.invoke(remover.new Subtree(secure, entry.getParent(), entry.getFileName(), attrs, 0));
-        } else {
-          remover.removeLeaf(secure, entry, entry.getFileName(), attrs);
-        }
-      } else {
-        remover.rootDevice = Files.getAttribute(entry, "unix:dev", LinkOption.NOFOLLOW_LINKS);
-        Files.walkFileTree(entry, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, remover);
-      }
-    } catch (NoSuchFileException e) {
-      return Optional.of("vanished before removal");
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      remover.fail(entry, e);
+    OptionalLong device = Stat.device(entry.attrs());
+    if (entry.attrs().isDirectory() && device.isEmpty()) {
+      return Optional.of("1 item(s) left, first: " + full + ": its device cannot be read, so it is not entered");
+    }
+    Remover remover = new Remover(protection, targets, youngerIsAlive, protection.mayProtectInside(full),
+        device.orElse(-1));
+    if (entry.attrs().isDirectory()) {
+      POOL.invoke(remover.new Subtree(entry.folder(), full.getParent(), entry.name(), entry.attrs(), 0));
+    } else {
+      remover.removeLeaf(entry.folder(), full, entry.name(), entry.attrs());
     }
     if (remover.failures.get() == 0) {
       return Optional.empty();
@@ -105,17 +102,7 @@ final class Remover implements FileVisitor<Path> {
   }
 
   private static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-    return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
-  }
-
-  /** The device of a file from its key, {@code (dev=803,ino=12)} on Linux; null when unknown. */
-  private static Object device(BasicFileAttributes attrs) {
-    Object key = attrs.fileKey();
-    if (key == null) {
-      return null;
-    }
-    Matcher m = DEV.matcher(key.toString());
-    return m.find() ? m.group(1) : null;
+    return dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
   }
 
   /** A file or link: unlinked unless protected or being written. */
@@ -126,6 +113,10 @@ final class Remover implements FileVisitor<Path> {
     }
     if (!attrs.isSymbolicLink() && attrs.lastModifiedTime().toInstant().isAfter(youngerIsAlive)) {
       fail(full, "modified during the sweep (being written)");
+      return;
+    }
+    if (!attrs.isSymbolicLink() && targets.get().holds(attrs.fileKey())) {
+      fail(full, "the target of a protected link");
       return;
     }
     try {
@@ -160,24 +151,29 @@ final class Remover implements FileVisitor<Path> {
     return null;
   }
 
-  /** Whether a directory may be entered at all: not protected, not a mount point of another filesystem. */
-  private boolean mayEnter(Path full, BasicFileAttributes attrs) {
+  /**
+   * Opens a directory below {@code dir} for removal: not protected, not a protected link's target (or
+   * its folder), on the same filesystem, and (by {@code fstat} of what was opened, O_NOFOLLOW) the
+   * very directory {@code judged} describes. Null, with the reason recorded, when it may not.
+   */
+  private SecureDirectoryStream<Path> enter(SecureDirectoryStream<Path> dir, Path full, Path name,
+      BasicFileAttributes judged) {
     if (checkInside && protection.protectedBy(full).isPresent()) {
       fail(full, "protected");
-      return false;
+      return null;
     }
-    Object device = device(attrs);
-    if (rootDevice != null && device != null && !rootDevice.equals(device)) {
-      fail(full, "a mount point of another filesystem");
-      return false;
+    OptionalLong device = Stat.device(judged);
+    if (device.isEmpty() || device.getAsLong() != rootDevice) {
+      fail(full, device.isEmpty() ? "its device cannot be read" : "a mount point of another filesystem");
+      return null;
     }
-    return true;
-  }
-
-  /** Opens a directory below {@code dir} with O_NOFOLLOW; null (and the reason recorded) when it cannot. */
-  private SecureDirectoryStream<Path> open(SecureDirectoryStream<Path> dir, Path full, Path name) {
+    if (targets.get().holds(judged.fileKey())) {
+      fail(full, "holds the target of a protected link");
+      return null;
+    }
+    SecureDirectoryStream<Path> opened;
     try {
-      return dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+      opened = Anchor.open(dir, name);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
@@ -185,6 +181,17 @@ final class Remover implements FileVisitor<Path> {
       fail(full, e);
       return null;
     }
+    try {
+      Object key = Anchor.self(opened).fileKey();
+      if (key != null && Objects.equals(key, judged.fileKey())) {
+        return opened;
+      }
+      fail(full, "replaced by another directory while it was being removed");
+    } catch (IOException e) {
+      fail(full, e);
+    }
+    close(opened, full);
+    return null;
   }
 
   /** The names in a directory; those that could not be read are recorded as left behind. */
@@ -248,10 +255,7 @@ final class Remover implements FileVisitor<Path> {
         removeDeep(parent, full, name, attrs);
         return;
       }
-      if (!mayEnter(full, attrs)) {
-        return;
-      }
-      SecureDirectoryStream<Path> child = open(parent, full, name);
+      SecureDirectoryStream<Path> child = enter(parent, full, name, attrs);
       if (child == null) {
         return;
       }
@@ -280,114 +284,46 @@ final class Remover implements FileVisitor<Path> {
   private void removeDeep(SecureDirectoryStream<Path> top, Path topFull, Path topName, BasicFileAttributes topAttrs) {
     Deque<Frame> stack = new ArrayDeque<>();
     try {
-      walkDeep(stack, top, topFull, topName, topAttrs);
+      push(stack, top, topFull, topName, topAttrs);
+      while (!stack.isEmpty()) {
+        Frame frame = stack.peek();
+        if (!frame.names().hasNext()) {
+          stack.pop();
+          close(frame.stream(), frame.full());
+          removeEmptied(frame.parent(), frame.full(), frame.name());
+          continue;
+        }
+        Path n = frame.names().next();
+        Path path = frame.full().resolve(n);
+        BasicFileAttributes a = removeUnlessDirectory(frame.stream(), path, n);
+        if (a != null) {
+          push(stack, frame.stream(), path, n, a);
+        }
+      }
     } finally {
       // only after a failure are frames left open
-      stack.forEach(this::close);
+      stack.forEach(f -> close(f.stream(), f.full()));
     }
   }
 
-  private void walkDeep(Deque<Frame> stack, SecureDirectoryStream<Path> top, Path topFull, Path topName,
-      BasicFileAttributes topAttrs) {
-    enter(stack, top, topFull, topName, topAttrs);
-    while (!stack.isEmpty()) {
-      Frame frame = stack.peek();
-      if (!frame.names().hasNext()) {
-        stack.pop();
-        close(frame);
-        removeEmptied(frame.parent(), frame.full(), frame.name());
-        continue;
-      }
-      Path n = frame.names().next();
-      Path path = frame.full().resolve(n);
-      BasicFileAttributes a = removeUnlessDirectory(frame.stream(), path, n);
-      if (a != null) {
-        enter(stack, frame.stream(), path, n, a);
-      }
-    }
-  }
-
-  private void enter(Deque<Frame> stack, SecureDirectoryStream<Path> parent, Path full, Path name,
+  private void push(Deque<Frame> stack, SecureDirectoryStream<Path> parent, Path full, Path name,
       BasicFileAttributes attrs) {
-    if (!mayEnter(full, attrs)) {
-      return;
-    }
-    SecureDirectoryStream<Path> stream = open(parent, full, name);
+    SecureDirectoryStream<Path> stream = enter(parent, full, name, attrs);
     if (stream != null) {
       stack.push(new Frame(parent, full, name, stream, names(stream, full).iterator()));
     }
   }
 
-  private void close(Frame frame) {
+  private void close(SecureDirectoryStream<Path> stream, Path full) {
     try {
-      frame.stream().close();
+      stream.close();
     } catch (IOException e) {
-      fail(frame.full(), e);
-    }
-  }
-
-  @Override
-  public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-    if (protection.protectedBy(dir).isPresent()) {
-      fail(dir, "protected");
-      return FileVisitResult.SKIP_SUBTREE;
-    }
-    if (rootDevice != null && !rootDevice.equals(unixDevice(dir))) {
-      fail(dir, "a mount point of another filesystem");
-      return FileVisitResult.SKIP_SUBTREE;
-    }
-    return FileVisitResult.CONTINUE;
-  }
-
-  @Override
-  public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-    if (protection.protectedBy(file).isPresent()) {
-      fail(file, "protected");
-    } else if (!attrs.isSymbolicLink() && attrs.lastModifiedTime().toInstant().isAfter(youngerIsAlive)) {
-      fail(file, "modified during the sweep (being written)");
-    } else {
-      delete(file);
-    }
-    return FileVisitResult.CONTINUE;
-  }
-
-  @Override
-  public FileVisitResult visitFileFailed(Path file, IOException exc) {
-    if (!(exc instanceof NoSuchFileException)) {
-      fail(file, exc);
-    }
-    return FileVisitResult.CONTINUE;
-  }
-
-  @Override
-  public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
-    if (exc != null) {
-      fail(dir, exc);
-    }
-    delete(dir);
-    return FileVisitResult.CONTINUE;
-  }
-
-  private void delete(Path path) {
-    try {
-      Files.delete(path);
-    } catch (NoSuchFileException e) {
-      // someone else removed it: the space is free all the same
-    } catch (IOException e) {
-      fail(path, e);
+      fail(full, e);
     }
   }
 
   private void fail(Path path, Object why) {
     failures.incrementAndGet();
     firstError.compareAndSet(null, path + ": " + (why instanceof IOException e ? e.toString() : why));
-  }
-
-  private static Object unixDevice(Path dir) {
-    try {
-      return Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      return null;
-    }
   }
 }

@@ -62,7 +62,12 @@ public final class Sweeper {
     if (leftovers.isEmpty()) {
       return;
     }
-    GuardedDelete deletion = GuardedDelete.of(config, java.util.Set.of(), audit, clock);
+    try (GuardedDelete deletion = GuardedDelete.of(config, java.util.Set.of(), audit, clock)) {
+      discard(config, leftovers, deletion);
+    }
+  }
+
+  private void discard(WardenConfig config, java.util.Set<Path> leftovers, GuardedDelete deletion) {
     for (Path partial : leftovers) {
       Optional<String> policy = writer(config, partial.getParent());
       if (policy.isEmpty()) {
@@ -79,6 +84,22 @@ public final class Sweeper {
         LOG.info("Removed {}, left unfinished by an earlier run; its original was never touched", partial);
       }
       audit.written(partial, policy.get(), "discarded");
+    }
+  }
+
+  /**
+   * Removals a killed run began whose entries are gone by now (it got that far, or someone else
+   * finished): their outcome goes into the audit log, so no later run reports them unfinished again.
+   */
+  private void recordVanished(Plan plan) {
+    for (Path path : plan.resumed()) {
+      if (!java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          audit.outcome(new Removal(path, "(resumed)", 0, "finished before this run", Optional.empty()), "removed");
+        } catch (java.io.UncheckedIOException e) {
+          LOG.error("Could not record that {} is gone: {}", path, e.getMessage());
+        }
+      }
     }
   }
 
@@ -105,10 +126,17 @@ public final class Sweeper {
    * @param stopping polled between removals: true once the agent shuts down (the current removal finishes)
    */
   public SweepReport execute(Plan plan, WardenConfig config, boolean dryRun, BooleanSupplier stopping) {
+    try (GuardedDelete deletion = GuardedDelete.of(config, plan.keptByRule(), plan.resumed(), plan.keepingLinks(),
+        audit, clock)) {
+      return execute(plan, config, dryRun, stopping, deletion);
+    }
+  }
+
+  private SweepReport execute(Plan plan, WardenConfig config, boolean dryRun, BooleanSupplier stopping,
+      GuardedDelete deletion) {
     Instant start = clock.instant();
     CleanupMode mode = config.cleanupMode();
     Thresholds thresholds = plan.thresholds();
-    GuardedDelete deletion = GuardedDelete.of(config, plan.keptByRule(), plan.resumed(), audit, clock);
     Keeper keeper = new Keeper(deletion, audit, volume, config.baseDir(), plan.resumed(), stopping, beforeVerify);
     Map<String, ActionConfig> actions = new HashMap<>();
     config.policies().forEach(p -> actions.put(p.name(), p.action()));
@@ -117,7 +145,8 @@ public final class Sweeper {
     List<Removal> skipped = new ArrayList<>();
     List<Candidate> notReached = new ArrayList<>();
     if (!dryRun) {
-      discardLeftovers(config);
+      discard(config, audit.unfinishedWrites(), deletion);
+      recordVanished(plan);
     }
     Usage before = volume.read();
     Usage now = before;
@@ -126,7 +155,9 @@ public final class Sweeper {
     LOG.info("Plan: {} candidate(s), {} reclaimable, {} mode", plan.candidates().size(),
         Size.human(plan.reclaimable(), 1), mode.key());
     for (Candidate c : plan.candidates()) {
-      boolean targetMet = mode == CleanupMode.UNTIL_TARGET && thresholds.meetsTarget(now.free(), now.total());
+      // A removal a killed run began is finished whatever the target: half a version helps no one.
+      boolean targetMet = mode == CleanupMode.UNTIL_TARGET && thresholds.meetsTarget(now.free(), now.total())
+          && !plan.resumed().contains(c.path());
       if (targetMet || stopping.getAsBoolean()) {
         notReached.add(c);
         continue;

@@ -36,6 +36,8 @@ final class Receiver implements AutoCloseable {
     server.createContext("/flaky", ex -> answer(ex,
         flakySeen.add(ex.getRequestHeaders().getFirst("X-Diskwarden-Delivery")) ? 500 : 200, "maybe"));
     server.createContext("/gone", ex -> answer(ex, 404, "no such hook"));
+    // a receiver that echoes what it was sent, tokens included
+    server.createContext("/services", ex -> answer(ex, 200, "echo " + ex.getRequestHeaders()));
     server.createContext("/sleepy", ex -> {
       record(ex);
       try {

@@ -74,16 +74,21 @@ class GuardTest {
   }
 
   @Test
-  void versionEntryThatIsALinkOut_isRemovedAsALink_targetUntouched() throws Exception {
+  void versionEntryThatIsALinkOut_isNoEntry_linkAndTargetStay() throws Exception {
     Path target = Files.createDirectory(outside.resolve("v000"));
     Files.writeString(target.resolve("weights.bin"), "data");
     Files.writeString(target.resolve("config.json"), "{}");
     Path link = Files.createSymbolicLink(base.resolve("models/versions/v000"), target);
     Tree.setNoFollow(link, java.nio.file.attribute.FileTime.from(Instant.now().minus(days(20))));
 
-    new DiskWarden(config(), logs, Clock.systemUTC()).clean(false, false).orElseThrow();
+    DiskWarden warden = new DiskWarden(config(), logs, Clock.systemUTC());
+    Plan plan = warden.plan();
+    warden.clean(false, false).orElseThrow();
 
-    assertThat(link).doesNotExist();
+    // A link is never an entry: it takes no kept place and is not removed in place of a version.
+    assertThat(plan.candidates()).extracting(Candidate::path).doesNotContain(link);
+    assertThat(plan.held()).extracting(org.diskwarden.policy.Held::path).doesNotContain(link);
+    assertThat(link).isSymbolicLink();
     assertThat(target.resolve("weights.bin")).hasContent("data");
   }
 

@@ -66,11 +66,20 @@ class RemoverTest {
     }
   }
 
+  /** Reaches the entry from base as the guard does, then removes it. */
+  private Optional<String> remove(Path entry, Protection protection, java.time.Instant youngerIsAlive) {
+    try (Anchor anchor = new Anchor(base); Anchor.Reached reached = anchor.reach(entry, Optional.empty())) {
+      return Remover.remove(reached, protection, protection::targets, youngerIsAlive);
+    } catch (Anchor.Refused e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
   @Test
   void wideAndDeepTree_isRemovedWhole_andLinksGoAsLinks() throws IOException {
     Path entry = hostileTree(40);
 
-    Optional<String> error = Remover.remove(entry, new Protection(base, List.of()), CUT);
+    Optional<String> error = remove(entry, new Protection(base, List.of()), CUT);
 
     assertThat(error).isEmpty();
     assertThat(entry).doesNotExist();
@@ -89,7 +98,7 @@ class RemoverTest {
       }
     }
 
-    Optional<String> error = Remover.remove(entry, new Protection(base, List.of()), CUT);
+    Optional<String> error = remove(entry, new Protection(base, List.of()), CUT);
 
     assertThat(remaining(entry)).containsExactlyInAnyOrderElementsOf(young);
     // each young file leaves its own folder and every folder above it in place: all are reported
@@ -105,7 +114,7 @@ class RemoverTest {
     Files.writeString(entry.resolve("b3/d1/d2/d3/d4/d5/d6/keep.me"), "kept");
     new Tree(base).age(entry, Duration.ofDays(9));
 
-    Optional<String> error = Remover.remove(entry, new Protection(base, globs), CUT);
+    Optional<String> error = remove(entry, new Protection(base, globs), CUT);
 
     assertThat(error).isPresent();
     assertThat(entry.resolve("b1/shard.bin")).hasContent("old 1");
@@ -123,8 +132,8 @@ class RemoverTest {
     Files.setLastModifiedTime(old, FileTime.from(CUT.minus(Duration.ofDays(1))));
     Path fresh = Files.writeString(base.resolve("fresh.log"), "fresh");
 
-    assertThat(Remover.remove(old, new Protection(base, List.of()), CUT)).isEmpty();
-    assertThat(Remover.remove(fresh, new Protection(base, List.of()), CUT)).isPresent();
+    assertThat(remove(old, new Protection(base, List.of()), CUT)).isEmpty();
+    assertThat(remove(fresh, new Protection(base, List.of()), CUT)).isPresent();
 
     assertThat(old).doesNotExist();
     assertThat(fresh).hasContent("fresh");
