@@ -35,9 +35,24 @@ DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHea
 # DISKWARDEN_STOP_TIMEOUT: seconds bin/diskwarden stop waits for a clean shutdown before SIGKILL (default 30).
 # DISKWARDEN_STOP_TIMEOUT=30
 
-# Remote JMX (off unless the port is set). Bound to 127.0.0.1 unless DISKWARDEN_JMX_HOST says
-# otherwise; password authentication from conf/jmxremote.password + conf/jmxremote.access (copy the
-# templates, chmod 600 the password file). DISKWARDEN_JMX_AUTH=false only for local testing.
+# Remote JMX (off unless the port is set). The agent serves its own connector (registry and server on
+# this one port) bound to DISKWARDEN_JMX_HOST (default 127.0.0.1), with password authentication from
+# conf/jmxremote.password + conf/jmxremote.access (copy the templates, set the passwords, chmod 600 the
+# password file) and per-role authorization: monitorRole reads, controlRole writes only in the
+# org.diskwarden domain, no role reaches the JVM's file-writing diagnostics unless an adminRole is
+# configured. DISKWARDEN_JMX_AUTH=false only for local testing.
 # DISKWARDEN_JMX_PORT=9010
 # DISKWARDEN_JMX_HOST=127.0.0.1
 # DISKWARDEN_JMX_AUTH=true
+
+# TLS for remote JMX, required when DISKWARDEN_JMX_HOST is not a loopback address: a keystore and a
+# file (chmod 600) holding its password. Make them once:
+#   keytool -genkeypair -alias jmx -keyalg RSA -keysize 3072 -validity 825 -dname CN=trainbox-1 \
+#     -ext SAN=dns:trainbox-1 -keystore conf/jmx.p12 -storetype PKCS12
+#   keytool -exportcert -alias jmx -keystore conf/jmx.p12 -file jmx.crt        # give jmx.crt to clients
+#   keytool -importcert -alias trainbox-1 -file jmx.crt -keystore ~/jmx-trust.p12   # on each client
+#   jconsole -J-Djavax.net.ssl.trustStore=$HOME/jmx-trust.p12 -J-Djavax.net.ssl.trustStorePassword=... \
+#     service:jmx:rmi:///jndi/rmi://trainbox-1:9010/jmxrmi
+# DISKWARDEN_JMX_KEYSTORE=/opt/diskwarden/conf/jmx.p12
+# DISKWARDEN_JMX_KEYSTORE_PASSWORD_FILE=/opt/diskwarden/conf/jmx.p12.pass
+# DISKWARDEN_JMX_INSECURE=false     # true: a plain connector on a non-loopback address (passwords in the clear)

@@ -13,6 +13,7 @@ import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;
 import java.util.List;
 import org.diskwarden.jmx.JmxExporter;
+import org.diskwarden.jmx.RemoteJmx;
 import org.diskwarden.metrics.MetricsExporter;
 import org.diskwarden.notify.Dispatcher;
 import org.diskwarden.notify.Event;
@@ -140,6 +141,15 @@ public final class Main implements Runnable {
     @Override
     int call(DiskWarden warden, PrintWriter out) throws InterruptedException {
       RunDir runDir = RunDir.fromSystemProperty();
+      Optional<RemoteJmx.Checked> remote;
+      try {
+        // Checked before anything starts: an unsafe remote JMX setup is a bad config, not a warning.
+        remote = RemoteJmx.fromSystemProperties().map(RemoteJmx::check);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("diskwarden: remote JMX: " + e.getMessage());
+        spec.commandLine().getErr().println("diskwarden: nothing was touched; fix it and start again");
+        return CONFIG_ERROR;
+      }
       warden.onStatus(runDir::writeState);
       try {
         warden.start();
@@ -159,6 +169,15 @@ public final class Main implements Runnable {
         LOG.warn("JMX management is not available: {}", e.getMessage());
       }
       JmxExporter registered = jmx;
+      RemoteJmx connector = null;
+      if (jmx != null && remote.isPresent()) {
+        try {
+          connector = remote.get().start(ManagementFactory.getPlatformMBeanServer());
+        } catch (java.io.IOException | RuntimeException e) {
+          LOG.warn("Remote JMX is not available: {}", e.toString());
+        }
+      }
+      RemoteJmx remoteServed = connector;
       MetricsExporter metrics = null;
       if (warden.config().metrics().enabled()) {
         try {
@@ -176,6 +195,9 @@ public final class Main implements Runnable {
           warden.stop();
         } finally {
           runDir.clear();
+          if (remoteServed != null) {
+            remoteServed.close();
+          }
           if (registered != null) {
             registered.close();
           }

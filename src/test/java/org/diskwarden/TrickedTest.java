@@ -87,17 +87,18 @@ class TrickedTest {
     Path audit = logs.resolve("audit.jsonl");
 
     CompletableFuture<SweepReport> sweep = CompletableFuture.supplyAsync(() -> warden.clean(true, false).orElseThrow());
-    // A rollback while v001 is being removed: current_model now names v003, which the plan released.
-    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(audit)
+    // A rollback while v001 is being removed: current_model now names v006, which the plan released
+    // (the last candidate, so the sweep is still five versions away from it).
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1)).until(() -> Files.exists(audit)
         && Files.readString(audit).contains("models/versions/v001\""));
-    repoint(current, base.resolve("models/versions/v003"));
+    repoint(current, base.resolve("models/versions/v006"));
     SweepReport report = sweep.get();
 
     Path pointed = current.toRealPath();
-    assertThat(pointed).isEqualTo(base.resolve("models/versions/v003"));
+    assertThat(pointed).isEqualTo(base.resolve("models/versions/v006"));
     assertThat(files(pointed)).isEqualTo(2002);
     assertThat(base.resolve("models/versions/v001")).doesNotExist();
-    assertThat(report.failed()).extracting(m -> m.path().getFileName().toString()).contains("v003");
+    assertThat(report.failed()).extracting(m -> m.path().getFileName().toString()).contains("v006");
   }
 
   @Test
@@ -325,5 +326,27 @@ class TrickedTest {
     assertThat(new org.diskwarden.sweep.AuditLog(logs.resolve("audit.jsonl"), Clock.systemUTC()).unfinished())
         .isEmpty();
     assertThat(List.of(base.resolve("models/versions/v001"))).allMatch(Files::exists);
+  }
+
+  @Test
+  void protectPatternsAsPeopleWriteThem_protectWhatTheyName_andATypoIsReported() throws Exception {
+    Incident.build(base);
+    String yaml = Configs.incident(base, "1000TB", "1000TB", "full").replace("  - current_model",
+        "  - current_model\n  - models/versions/v002/\n  - ./models/versions/v003\n  - models/versins/v001");
+    Path conf = Files.writeString(dir.resolve("protect.yml"), yaml);
+
+    try (Console console = new Console(logs)) {
+      assertThat(Main.execute("plan", "--config", conf.toString())).as(console.err()).isZero();
+      assertThat(console.out()).contains("protect pattern models/versins/v001 matches nothing")
+          .doesNotContain("protect pattern models/versions/v002");
+      console.reset();
+      Main.execute("check", "--config", conf.toString());
+      assertThat(console.out()).contains("WARNING: protect pattern models/versins/v001 matches nothing");
+      Main.execute("clean", "--force", "--config", conf.toString());
+    }
+
+    assertThat(base.resolve("models/versions/v002/weights.bin")).exists();
+    assertThat(base.resolve("models/versions/v003/weights.bin")).exists();
+    assertThat(base.resolve("models/versions/v001")).doesNotExist();
   }
 }

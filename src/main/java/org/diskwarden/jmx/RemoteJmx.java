@@ -27,9 +27,9 @@ import java.util.Optional;
 import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.remote.JMXConnectorServer;
-import javax.management.remote.JMXConnectorServerFactory;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
+import javax.management.remote.rmi.RMIJRMPServerImpl;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.rmi.ssl.SslRMIClientSocketFactory;
@@ -212,26 +212,24 @@ public final class RemoteJmx implements AutoCloseable {
     }
     Registry registry = LocateRegistry.createRegistry(s.port(), client, serverSockets);
     Map<String, Object> env = new HashMap<>();
-    env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, serverSockets);
-    if (client != null) {
-      env.put(RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, client);
-      env.put("com.sun.jndi.rmi.factory.socket", client);
-    }
     if (s.auth()) {
       // The JDK's own file authenticator: plain or hashed lines, as the jmxremote agent reads them.
       env.put("jmx.remote.x.password.file", s.passwordFile().toAbsolutePath().toString());
     }
-    JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://" + s.host() + ":" + s.port() + "/jndi/rmi://"
-        + s.host() + ":" + s.port() + "/jmxrmi");
+    // As the JDK's own agent does: the connector exported on the registry's port with the same socket
+    // factories, its stub bound into the registry object here (no JNDI round trip over TLS to ourselves).
+    RMIJRMPServerImpl exported = new RMIJRMPServerImpl(s.port(), client, serverSockets, env);
     JMXConnectorServer server;
     try {
-      server = JMXConnectorServerFactory.newJMXConnectorServer(url, env, mbeans);
+      server = new RMIConnectorServer(new JMXServiceURL("service:jmx:rmi://" + s.host() + ":" + s.port()), env,
+          exported, mbeans);
       server.setMBeanServerForwarder(RoleForwarder.of(roles,
           s.auth() ? RoleForwarder.Access.READONLY : RoleForwarder.Access.READWRITE));
       server.start();
-    } catch (IOException | RuntimeException e) {
+      registry.bind("jmxrmi", exported.toStub());
+    } catch (IOException | RuntimeException | java.rmi.AlreadyBoundException e) {
       UnicastRemoteObject.unexportObject(registry, true);
-      throw e;
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
     LOG.info("Remote JMX on {}:{} ({}{})", s.host(), s.port(), s.keystore().isPresent() ? "TLS" : "no TLS",
         s.auth() ? ", password authentication, roles " + roles : ", NO authentication (testing only)");

@@ -26,7 +26,7 @@ import javax.security.auth.Subject;
  *       ({@code dumpHeap}, {@code setVMOption}) nor {@code jdk.management.jfr} can be used.
  *   <li>{@link Access#ADMIN} (an {@code adminRole} configured on purpose): everything.
  * </ul>
- * Creating, registering and unregistering MBeans, class loaders and deserialization are for ADMIN only.
+ * Creating, registering and unregistering MBeans, instantiation and deserialization are for ADMIN only.
  */
 final class RoleForwarder implements InvocationHandler {
   /** What a role may do. */
@@ -46,7 +46,9 @@ final class RoleForwarder implements InvocationHandler {
   static final String DOMAIN = "org.diskwarden";
   private static final Set<String> READS = Set.of("getAttribute", "getAttributes", "getMBeanInfo", "queryNames",
       "queryMBeans", "isRegistered", "getMBeanCount", "getDefaultDomain", "getDomains", "isInstanceOf",
-      "getObjectInstance", "addNotificationListener", "removeNotificationListener");
+      "getObjectInstance", "addNotificationListener", "removeNotificationListener",
+      // the connector itself asks for these to read a call's parameters (as the JDK's access controller allows)
+      "getClassLoaderRepository", "getClassLoader", "getClassLoaderFor");
   private static final Set<String> WRITES = Set.of("setAttribute", "setAttributes", "invoke");
 
   private final Map<String, Access> roles;

@@ -53,6 +53,8 @@ class RemoteAuthTest {
     }
   }
 
+  private final Map<String, String> extraEnv = new java.util.HashMap<>();
+
   private ProcessBuilder bin(String... args) {
     String[] command = new String[args.length + 1];
     command[0] = Path.of("bin/diskwarden").toAbsolutePath().toString();
@@ -63,6 +65,7 @@ class RemoteAuthTest {
     pb.environment().put("DISKWARDEN_JMX_PORT", Integer.toString(port));
     pb.environment().put("DISKWARDEN_CLASSPATH", System.getProperty("java.class.path"));
     pb.environment().put("DISKWARDEN_LOG_DIR", dir.resolve("logs").toString());
+    pb.environment().putAll(extraEnv);
     return pb;
   }
 
@@ -97,7 +100,112 @@ class RemoteAuthTest {
       assertThat(jmx.getAttribute(agentName, "MinFreePercent")).isEqualTo(0.0);
       jmx.setAttribute(agentName, new Attribute("DryRun", true));
       assertThat(jmx.getAttribute(agentName, "DryRun")).isEqualTo(true);
+      jmx.setAttribute(agentName, new Attribute("TargetFreeGb", 1.0));
+      jmx.setAttribute(agentName, new Attribute("MinFreeGb", 0.5));
+      assertThat(jmx.getAttribute(agentName, "MinFreeGb")).isEqualTo(0.5);
+      assertThat((String) jmx.invoke(agentName, "runCleanupNow", null, null)).isNotBlank();
     }
+  }
+
+  @Test
+  void controlRole_cannotReachTheJvmsFileWritingOrVmChangingOperations() throws Exception {
+    agent = bin("run", "--config", config.toString()).start();
+    ObjectName agentName = new ObjectName(JmxExporter.AGENT);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+      try (JMXConnector c = connect("controlRole", "cpw")) {
+        return c.getMBeanServerConnection().isRegistered(agentName);
+      }
+    });
+    Path victim = Files.writeString(dir.resolve("root-owned.conf"), "do not truncate");
+    java.nio.file.attribute.FileTime stamp = Files.getLastModifiedTime(victim);
+    Path dump = dir.resolve("heap.hprof");
+    ObjectName dcmd = new ObjectName("com.sun.management:type=DiagnosticCommand");
+    ObjectName hotspot = new ObjectName("com.sun.management:type=HotSpotDiagnostic");
+
+    for (String[] user : new String[][] {{"controlRole", "cpw"}, {"monitorRole", "mpw"}}) {
+      try (JMXConnector c = connect(user[0], user[1])) {
+        MBeanServerConnection jmx = c.getMBeanServerConnection();
+        // reading the platform MBeans stays allowed
+        assertThat(jmx.getAttribute(new ObjectName("java.lang:type=Runtime"), "Uptime")).isNotNull();
+        assertThatThrownBy(() -> jmx.invoke(dcmd, "vmLog", new Object[] {new String[] {"output=" + victim}},
+            new String[] {String[].class.getName()})).isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> jmx.invoke(hotspot, "dumpHeap", new Object[] {dump.toString(), true},
+            new String[] {String.class.getName(), boolean.class.getName()})).isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> jmx.invoke(hotspot, "setVMOption", new Object[] {"HeapDumpOnOutOfMemoryError",
+            "true"}, new String[] {String.class.getName(), String.class.getName()}))
+            .isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> jmx.setAttribute(new ObjectName("java.lang:type=Memory"),
+            new Attribute("Verbose", true))).isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> jmx.unregisterMBean(agentName)).isInstanceOf(SecurityException.class);
+      }
+    }
+    assertThat(victim).hasContent("do not truncate");
+    assertThat(Files.getLastModifiedTime(victim)).isEqualTo(stamp);
+    assertThat(dump).doesNotExist();
+  }
+
+  @Test
+  void templatePasswords_areRefusedAtStart() throws Exception {
+    Files.writeString(confDir.resolve("jmxremote.password"), "monitorRole change-me-monitor\ncontrolRole cpw\n");
+
+    Process p = bin("run", "--config", config.toString()).start();
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("agent.out"))).contains("monitorRole", "template");
+  }
+
+  @Test
+  void aNonLoopbackAddressWithoutTls_isRefusedAtStart() throws Exception {
+    extraEnv.put("DISKWARDEN_JMX_HOST", "0.0.0.0");
+
+    Process p = bin("run", "--config", config.toString()).start();
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("agent.out"))).contains("0.0.0.0", "TLS", "DISKWARDEN_JMX_KEYSTORE");
+  }
+
+  @Test
+  void aNonLoopbackAddressWithTls_servesAClientThatTrustsTheCertificate() throws Exception {
+    Path keystore = dir.resolve("jmx.p12");
+    Path truststore = dir.resolve("trust.p12");
+    Path cert = dir.resolve("jmx.crt");
+    keytool("-genkeypair", "-alias", "jmx", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", keystore.toString(),
+        "-storetype", "PKCS12", "-storepass", "s3cret-store");
+    keytool("-exportcert", "-alias", "jmx", "-keystore", keystore.toString(), "-storepass", "s3cret-store",
+        "-file", cert.toString());
+    keytool("-importcert", "-noprompt", "-alias", "jmx", "-file", cert.toString(), "-keystore",
+        truststore.toString(), "-storetype", "PKCS12", "-storepass", "trust-pass");
+    Path pass = Files.writeString(confDir.resolve("keystore.pass"), "s3cret-store\n");
+    Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-------"));
+    extraEnv.put("DISKWARDEN_JMX_HOST", "0.0.0.0");
+    extraEnv.put("DISKWARDEN_JMX_KEYSTORE", keystore.toString());
+    extraEnv.put("DISKWARDEN_JMX_KEYSTORE_PASSWORD_FILE", pass.toString());
+
+    agent = bin("run", "--config", config.toString()).start();
+
+    // a separate JVM: the TLS trust store is read once per JVM
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Djavax.net.ssl.trustStore=" + truststore, "-Djavax.net.ssl.trustStorePassword=trust-pass",
+          "-cp", System.getProperty("java.class.path"), TlsClient.class.getName(), Integer.toString(port),
+          "monitorRole", "mpw").redirectErrorStream(true).start();
+      String out = new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return client.waitFor() == 0 && out.contains("State=OK");
+    });
+    // without TLS the same port answers nothing a plain client can use
+    assertThatThrownBy(() -> connect("monitorRole", "mpw").close()).isInstanceOf(IOException.class);
+  }
+
+  private void keytool(String... args) throws Exception {
+    String[] command = new String[args.length + 1];
+    command[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    System.arraycopy(args, 0, command, 1, args.length);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
   }
 
   @Test

@@ -53,7 +53,7 @@ class NotifyCommandTest {
     assertThat(status).isEqualTo(1);
     // scheme, host and port only: a webhook's path is often its token
     String shown = hooks.url("/…");
-    assertThat(printed).contains("webhook slack " + shown + ": OK HTTP 200").contains("FAILED").contains("404")
+    assertThat(printed).contains("webhook json " + shown + ": OK HTTP 200").contains("FAILED").contains("404")
         .doesNotContain("/slack").doesNotContain("/gone");
     assertThat(hooks.at("/slack")).singleElement().satisfies(r -> assertThat(r.header("X-Diskwarden-Event"))
         .isEqualTo("critical"));

@@ -72,8 +72,13 @@ class SecretsIT {
         """.formatted(Path.of("notifications").toAbsolutePath(), closed, hook));
     Path logs = dir.resolve("logs");
     Path run = dir.resolve("run");
+    int jmxPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      jmxPort = s.getLocalPort();
+    }
     shell = new Shell().env("DISKWARDEN_RUN_DIR", run.toString()).env("DISKWARDEN_LOG_DIR", logs.toString())
-        .env("SMTP_PW", "s3cr3t-smtp").env("HOOK_TOKEN", "s3cr3t-env").cwd(dir);
+        .env("SMTP_PW", "s3cr3t-smtp").env("HOOK_TOKEN", "s3cr3t-env").cwd(dir)
+        .env("DISKWARDEN_JMX_PORT", Integer.toString(jmxPort)).env("DISKWARDEN_JMX_AUTH", "false");
     List<Shell.Result> results = new ArrayList<>();
     results.add(shell.run(bin, "notify-test", "--config", conf.toString()));
     results.add(shell.run(bin, "check", "--config", conf.toString()));
@@ -81,6 +86,21 @@ class SecretsIT {
     results.add(shell.run(bin, "clean", "--force", "--config", conf.toString()));
     results.add(shell.run(bin, "start", "--config", conf.toString()));
     results.add(shell.run(bin, "status"));
+    StringBuilder jmx = new StringBuilder();
+    try (javax.management.remote.JMXConnector c = javax.management.remote.JMXConnectorFactory.connect(
+        new javax.management.remote.JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
+      javax.management.MBeanServerConnection server = c.getMBeanServerConnection();
+      for (javax.management.ObjectName name : server.queryNames(new javax.management.ObjectName("org.diskwarden:*"),
+          null)) {
+        for (javax.management.MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
+          Object value = server.getAttribute(name, a.getName());
+          jmx.append(name).append(' ').append(a.getName()).append('=')
+              .append(value instanceof Object[] array ? java.util.Arrays.deepToString(array) : value).append('\n');
+        }
+      }
+    }
+    assertThat(jmx).contains("State=");
+    assertThat(jmx.toString()).doesNotContain("s3cr3t");
     results.add(shell.run(bin, "stop"));
 
     // the secrets did travel: otherwise the test proves nothing

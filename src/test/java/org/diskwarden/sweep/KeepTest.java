@@ -398,4 +398,124 @@ class KeepTest {
       assertThat(names(base.resolve("models/backups"))).containsExactly("h_20251101", "h_20251103");
     }
   }
+
+  private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+  /** A 0700 backup holding a 0600 credentials file, owned by nobody when the test runs as root. */
+  private Path privateBackup(String name, int days) throws Exception {
+    Path b = textBackup(name, days);
+    Path secret = Files.writeString(b.resolve("credentials.txt"), "aws_secret_access_key = hunter2");
+    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(b, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    if (ROOT) {
+      try (var s = Files.walk(b)) {
+        for (Path p : s.toList()) {
+          Files.setAttribute(p, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(p, "unix:gid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+      }
+    }
+    tree.age(b, Tree.days(days));
+    return b;
+  }
+
+  private static String mode(Path p) throws IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static Object owner(Path p) throws IOException {
+    return Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
+  @Test
+  void aPrivateBackup_staysPrivate_compressedAndRestored_withModesAndOwner() throws Exception {
+    setUpBase(Files.createDirectory(dir.resolve("base")));
+    Path oldest = privateBackup("db_20251101", 9);
+    textBackup("db_20251103", 7);
+    List<String> before = TreeSnapshot.of(oldest);
+
+    sweep(config("action: compress\nmin_ratio_gain: 0"), false, p -> { });
+
+    Path archive = base.resolve("models/backups/db_20251101" + org.diskwarden.archive.ArchiveFormat.best().suffix());
+    assertThat(mode(archive)).isEqualTo("rw-------");
+    if (ROOT) {
+      assertThat(owner(archive)).isEqualTo(65534);
+    }
+    try (Console console = new Console(dir.resolve("logs"))) {
+      assertThat(Main.execute("restore", archive.toString())).as(console.err()).isZero();
+    }
+    assertThat(mode(oldest)).isEqualTo("rwx------");
+    assertThat(mode(oldest.resolve("credentials.txt"))).isEqualTo("rw-------");
+    if (ROOT) {
+      assertThat(owner(oldest)).isEqualTo(65534);
+      assertThat(owner(oldest.resolve("credentials.txt"))).isEqualTo(65534);
+    }
+    assertThat(TreeSnapshot.of(oldest)).isEqualTo(before);
+  }
+
+  @Test
+  void aModeChangedInTheArchiveBeforeVerification_failsIt_andKeepsTheOriginal() throws Exception {
+    setUpBase(Files.createDirectory(dir.resolve("base")));
+    Path oldest = privateBackup("db_20251101", 9);
+    textBackup("db_20251103", 7);
+    List<String> before = TreeSnapshot.of(oldest);
+
+    SweepReport report = sweep(config("action: compress\nmin_ratio_gain: 0"), false, partial -> {
+      try {
+        widen(partial, "credentials.txt");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    assertThat(report.failed()).singleElement().satisfies(f ->
+        assertThat(f.error()).get().asString().contains("failed verification").contains("credentials.txt"));
+    assertThat(TreeSnapshot.of(oldest)).isEqualTo(before);
+    assertThat(mode(oldest.resolve("credentials.txt"))).isEqualTo("rw-------");
+  }
+
+  /** Rewrites the archive with {@code name}'s mode widened to 0644, everything else as it was. */
+  private static void widen(Path archive, String name) throws IOException {
+    boolean zstd = archive.getFileName().toString().contains(".tar.zst");
+    java.io.ByteArrayOutputStream rewritten = new java.io.ByteArrayOutputStream();
+    try (java.io.InputStream raw = Files.newInputStream(archive);
+        java.io.InputStream in = zstd ? new com.github.luben.zstd.ZstdInputStream(raw)
+            : new java.util.zip.GZIPInputStream(raw);
+        org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
+            new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in);
+        java.io.OutputStream out = zstd ? new com.github.luben.zstd.ZstdOutputStream(rewritten)
+            : new java.util.zip.GZIPOutputStream(rewritten);
+        org.apache.commons.compress.archivers.tar.TarArchiveOutputStream copy =
+            new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+      copy.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        if (e.getName().endsWith(name)) {
+          e.setMode(0100644);
+        }
+        copy.putArchiveEntry(e);
+        tar.transferTo(copy);
+        copy.closeArchiveEntry();
+      }
+      copy.finish();
+    }
+    Files.write(archive, rewritten.toByteArray());
+  }
+
+  @Test
+  void aPrivateBackupMovedToAnotherFilesystem_keepsItsModesAndOwner() throws Exception {
+    try (Tmpfs first = Tmpfs.mount(dir.resolve("first"), 64); Tmpfs second = Tmpfs.mount(dir.resolve("second"), 64)) {
+      setUpBase(first.root());
+      privateBackup("db_20251101", 9);
+      textBackup("db_20251103", 7);
+
+      sweep(config("action: move\nmove_to: " + second.root()), false, p -> { });
+
+      Path moved = second.root().resolve("db_20251101");
+      assertThat(mode(moved)).isEqualTo("rwx------");
+      assertThat(mode(moved.resolve("credentials.txt"))).isEqualTo("rw-------");
+      assertThat(owner(moved)).isEqualTo(65534);
+      assertThat(owner(moved.resolve("credentials.txt"))).isEqualTo(65534);
+    }
+  }
 }
