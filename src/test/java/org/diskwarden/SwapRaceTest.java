@@ -113,6 +113,10 @@ class SwapRaceTest {
 
   /** A fresh base_dir owned by nobody: four versions (two go), the link out planted beside the target. */
   private Path round(int n, Swapped swapped, int filesPerVersion) throws Exception {
+    return round(n, swapped, filesPerVersion, "");
+  }
+
+  private Path round(int n, Swapped swapped, int filesPerVersion, String policyLines) throws Exception {
     Path base = Files.createDirectories(dir.resolve("round-" + n + "/base"));
     Tree tree = new Tree(base);
     for (int v = 1; v <= 4; v++) {
@@ -136,7 +140,7 @@ class SwapRaceTest {
           - name: model-versions
             path: models/versions
             keep_latest: 2
-        """.formatted(base));
+        %s""".formatted(base, policyLines.indent(4)));
     exec("chown", "-hR", "65534:65534", base.getParent().toString());
     Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
     return base;
@@ -221,8 +225,20 @@ class SwapRaceTest {
   @ParameterizedTest
   @EnumSource(Swapped.class)
   void blindSwapLoop_neverReachesOutside(Swapped swapped) throws Exception {
-    for (int n = 0; n < ROUNDS; n++) {
-      Path base = round(n, swapped, 20);
+    blindRounds(swapped, ROUNDS, "");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Swapped.class, names = {"TWO_UP", "POLICY_FOLDER"})
+  void blindSwapLoop_duringCompress_neverWritesOutside(Swapped swapped) throws Exception {
+    // no archive, partial or anything else may appear in the victim, and nothing there may change
+    blindRounds(swapped, ROUNDS / 2, "action: compress\nmin_ratio_gain: 0\n");
+  }
+
+  /** Rounds of clean --force while the attacker swaps {@code swapped} in a tight loop. */
+  private void blindRounds(Swapped swapped, int rounds, String policyLines) throws Exception {
+    for (int n = 0; n < rounds; n++) {
+      Path base = round(n, swapped, 20, policyLines);
       Process attacker = attacker("loop", base, swapped);
       try {
         clean(base);

@@ -36,25 +36,62 @@ public final class Archiver {
    */
   public static Contents write(Path entry, Path target, ArchiveFormat format, int level, BooleanSupplier stopping)
       throws IOException {
-    // The archive holds the entry's data: created no wider than the entry, and owned like it.
-    BasicFileAttributes own = Files.readAttributes(entry, PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    try (FileChannel channel = FileChannel.open(target, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(Modes.forArchiveOf(own)))) {
-      Modes.ids(entry).ifPresent(ids -> Modes.own(target, ids));
-      Contents contents;
-      try (OutputStream compressed = format.compress(
-              new BufferedOutputStream(CloseShieldOutputStream.wrap(Channels.newOutputStream(channel)), 1 << 16), level);
-          TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed, 1 << 16)) {
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        tar.setAddPaxHeadersForNonAsciiNames(true);
-        contents = TreeWalk.walk(entry, new TarVisitor(tar), stopping);
-        tar.finish();
+    try (java.nio.file.DirectoryStream<Path> dir = Files.newDirectoryStream(target.getParent())) {
+      if (!(dir instanceof java.nio.file.SecureDirectoryStream<Path> secure)) {
+        throw new IOException("this platform cannot create files relative to an open directory");
       }
-      channel.force(true);
-      return contents;
+      try (FileChannel channel = create(secure, target.getFileName(), entry)) {
+        return write(entry, channel, format, level, stopping);
+      }
     }
+  }
+
+  /**
+   * Creates {@code name} in the open directory {@code dir} for an archive of {@code entry}: no-follow and
+   * create-new, with the entry's read/write bits (never wider) and its owner and group.
+   */
+  public static FileChannel create(java.nio.file.SecureDirectoryStream<Path> dir, Path name, Path entry)
+      throws IOException {
+    PosixFileAttributes own = Files.readAttributes(entry, PosixFileAttributes.class,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    java.nio.channels.SeekableByteChannel opened = dir.newByteChannel(name, java.util.Set.of(
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(Modes.forArchiveOf(own)));
+    if (!(opened instanceof FileChannel channel)) {
+      opened.close();
+      throw new IOException("this platform gives no file channel to force an archive to disk");
+    }
+    try {
+      java.nio.file.attribute.PosixFileAttributeView view = dir.getFileAttributeView(name,
+          java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      view.setOwner(own.owner());
+      view.setGroup(own.group());
+    } catch (IOException e) {
+      // not root: the archive belongs to the agent's user, and its mode is the entry's at most
+    }
+    return channel;
+  }
+
+  /**
+   * Writes {@code entry} as an archive into {@code channel} (a new, empty file) and forces it to disk.
+   *
+   * @return what was written, with a checksum of every file
+   * @throws Interrupted when {@code stopping} turns true; the file is then incomplete
+   */
+  public static Contents write(Path entry, FileChannel channel, ArchiveFormat format, int level,
+      BooleanSupplier stopping) throws IOException {
+    Contents contents;
+    try (OutputStream compressed = format.compress(
+            new BufferedOutputStream(CloseShieldOutputStream.wrap(Channels.newOutputStream(channel)), 1 << 16), level);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed, 1 << 16)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      tar.setAddPaxHeadersForNonAsciiNames(true);
+      contents = TreeWalk.walk(entry, new TarVisitor(tar), stopping);
+      tar.finish();
+    }
+    channel.force(true);
+    return contents;
   }
 
   /** What {@code archive} holds, every file read through and checksummed. */

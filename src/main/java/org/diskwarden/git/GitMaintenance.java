@@ -103,6 +103,8 @@ public final class GitMaintenance {
             + Size.human(usageBefore.free(), 1) + " (a repack on a full disk fails half-way)");
       }
       GitConfig g = config.git();
+      Path packDir = gitDir.get().resolve("objects").resolve("pack");
+      java.util.Set<String> packsBefore = SupersededPacks.names(packDir);
       gc.setAggressive(g.aggressive())
           .setExpire(g.expireBefore(clock.instant()))
           // Old packs go now, as C git's repack -d does: preserving them (for NFS readers) would keep a
@@ -112,12 +114,21 @@ public final class GitMaintenance {
           .setPrunePreserved(true)
           .setProgressMonitor(new GcProgress(name, clock, cancelled))
           .call();
+      // The repository's own objects are closed first: a pack about to go must not stay mapped here.
+      git.getRepository().getObjectDatabase().close();
+      SupersededPacks.Outcome superseded = SupersededPacks.remove(packDir, packsBefore, deletion, clock.instant());
       Properties after = git.gc().getStatistics();
       Usage usageAfter = volume.read();
-      report = new GitGcReport(name, "done", "", start, Duration.between(start, clock.instant()),
+      long freed = usageAfter.free() - usageBefore.free() + temps;
+      String why = superseded.kept().isEmpty() ? ""
+          : "old pack(s) kept: " + String.join("; ", superseded.kept());
+      if (freed < 0) {
+        why = (why.isEmpty() ? "" : why + "; ") + "the volume has " + Size.human(-freed, 1) + " less free than "
+            + "before: the new pack sits beside what was kept, or another writer filled the disk meanwhile";
+      }
+      report = new GitGcReport(name, "done", why, start, Duration.between(start, clock.instant()),
           stat(before, "sizeOfLooseObjects"), stat(after, "sizeOfLooseObjects"), stat(before, "sizeOfPackedObjects"),
-          stat(after, "sizeOfPackedObjects"), dirBefore, sizeOf(gitDir.get()), temps,
-          usageAfter.free() - usageBefore.free() + temps);
+          stat(after, "sizeOfPackedObjects"), dirBefore, sizeOf(gitDir.get()), temps, freed);
     } catch (RepositoryNotFoundException e) {
       report = GitGcReport.refused(name, start, "not a git repository: " + e.getMessage());
     } catch (GitAPIException | IOException | RuntimeException e) {

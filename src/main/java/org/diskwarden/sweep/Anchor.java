@@ -110,6 +110,26 @@ final class Anchor implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens the directory {@code dir} (strictly inside the root) the same way: every component no-follow,
+   * the last one checked by {@code fstat} to be the directory its name showed. The caller closes it.
+   */
+  SecureDirectoryStream<Path> openDirectory(Path dir) throws Refused {
+    try (Reached reached = reach(dir, Optional.empty())) {
+      if (!reached.attrs().isDirectory()) {
+        throw new Refused(dir + " is not a directory");
+      }
+      SecureDirectoryStream<Path> opened = open(reached.folder(), reached.name());
+      if (!Objects.equals(self(opened).fileKey(), reached.attrs().fileKey())) {
+        closeQuietly(opened);
+        throw new Refused(dir + " was replaced while it was opened");
+      }
+      return opened;
+    } catch (IOException e) {
+      throw new Refused("cannot open " + dir + " without following a link: " + e);
+    }
+  }
+
   private SecureDirectoryStream<Path> rootStream() throws Refused {
     if (stream == null) {
       try {

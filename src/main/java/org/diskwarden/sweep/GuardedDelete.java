@@ -68,6 +68,27 @@ public final class GuardedDelete implements AutoCloseable {
     return delete(c, mode, dryRun, Optional.empty());
   }
 
+  /**
+   * Deletes a file the agent proved redundant (a pack whose every object is in the pack a gc just
+   * wrote): every rule of the guard holds except min_age, since such a file is young because a fetch
+   * or an auto-gc just wrote it, and its content lives on.
+   */
+  public Removal deleteRedundant(Candidate c, CleanupMode mode) {
+    Optional<String> error;
+    try (Anchor.Reached reached = anchor.reach(c.path(), c.seen())) {
+      Optional<String> refusal = guard.refusal(c, reached, protection.targets(), Instant.MAX);
+      if (refusal.isPresent()) {
+        return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), refusal);
+      }
+      error = audited(c, reached, mode, false, Optional.empty(), protection, Instant.MAX);
+    } catch (Anchor.Refused e) {
+      return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
+    } catch (UncheckedIOException e) {
+      return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
+    }
+    return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error);
+  }
+
   /** Why the guard would refuse {@code c} now, or empty when it may go. */
   public Optional<String> refusal(Candidate c) {
     try (Anchor.Reached reached = anchor.reach(c.path(), c.seen())) {
@@ -108,6 +129,20 @@ public final class GuardedDelete implements AutoCloseable {
       LOG.warn("Failed to remove {} ({}): {}", c.path(), c.policy(), error.get());
     }
     return r;
+  }
+
+  /**
+   * Opens a directory inside base_dir from the held base_dir descriptor, one no-follow name at a time:
+   * what is written there (an archive) cannot be redirected outside by a rename or a link.
+   *
+   * @throws IOException when it cannot be reached that way
+   */
+  public java.nio.file.SecureDirectoryStream<Path> openDirectory(Path dir) throws java.io.IOException {
+    try {
+      return anchor.openDirectory(dir);
+    } catch (Anchor.Refused e) {
+      throw new java.io.IOException(e.getMessage());
+    }
   }
 
   /**

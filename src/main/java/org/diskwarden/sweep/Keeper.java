@@ -109,10 +109,20 @@ final class Keeper {
     } catch (UncheckedIOException e) {
       return failed(c, "cannot record the " + where(c) + " in the audit log: " + e.getMessage());
     }
+    // An archive is written and renamed through a descriptor of its folder held from base_dir down:
+    // a rename or link swapped in on the way cannot make it land outside. A copy goes to move_to,
+    // a configured folder outside base_dir.
+    java.nio.file.SecureDirectoryStream<Path> dir = null;
     try {
-      Contents written = c.action() == Action.COMPRESS
-          ? Archiver.write(c.path(), partial, ArchiveFormat.best(), action.compressLevel(), stopping)
-          : Copier.copy(c.path(), partial, stopping);
+      Contents written;
+      if (c.action() == Action.COMPRESS) {
+        dir = deletion.openDirectory(folder);
+        try (java.nio.channels.FileChannel channel = Archiver.create(dir, partial.getFileName(), c.path())) {
+          written = Archiver.write(c.path(), channel, ArchiveFormat.best(), action.compressLevel(), stopping);
+        }
+      } else {
+        written = Copier.copy(c.path(), partial, stopping);
+      }
       beforeVerify.accept(partial);
       Optional<String> difference = c.action() == Action.COMPRESS
           ? Archiver.verify(partial, ArchiveFormat.best(), written)
@@ -131,14 +141,12 @@ final class Keeper {
           return poorRatio(c, action, mode, String.format(java.util.Locale.ROOT, "the archive saved %.0f%%", saving));
         }
       }
-      // No replace: a same-named archive or copy that appeared meanwhile is not ours to overwrite
-      // (ATOMIC_MOVE would be a bare rename(2), which replaces). Same folder, so still a rename.
-      Files.move(partial, target);
-      if (c.action() == Action.COMPRESS) {
-        // The archive carries its data's time, not the time it was made: a policy ranking by mtime
-        // must not take it for the newest backup of the folder.
-        Files.getFileAttributeView(target, java.nio.file.attribute.BasicFileAttributeView.class,
-            LinkOption.NOFOLLOW_LINKS).setTimes(java.nio.file.attribute.FileTime.from(c.newest()), null, null);
+      if (dir != null) {
+        renameArchive(dir, partial.getFileName(), target.getFileName(), c);
+      } else {
+        // No replace: a same-named copy that appeared meanwhile is not ours to overwrite
+        // (ATOMIC_MOVE would be a bare rename(2), which replaces). Same folder, so still a rename.
+        Files.move(partial, target);
       }
       Partial.syncDirectory(folder);
       audit.written(partial, c.policy(), "renamed");
@@ -149,8 +157,34 @@ final class Keeper {
       discard(c, partial, folder);
       String why = e instanceof FileAlreadyExistsException ? "appeared meanwhile" : e.toString();
       return failed(c, "cannot write the " + where(c) + ", original kept: " + why);
+    } finally {
+      if (dir != null) {
+        try {
+          dir.close();
+        } catch (IOException e) {
+          LOG.debug("Closing {}: {}", folder, e.toString());
+        }
+      }
     }
     return removeOriginal(c, target, mode);
+  }
+
+  /**
+   * Renames the verified archive into place in its held folder, never over anything there, and gives it
+   * its data's time (not the time it was made: a policy ranking by mtime must not take it for the newest).
+   */
+  private static void renameArchive(java.nio.file.SecureDirectoryStream<Path> dir, Path partial, Path target,
+      Candidate c) throws IOException {
+    try {
+      dir.getFileAttributeView(target, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes();
+      throw new FileAlreadyExistsException(target.toString());
+    } catch (java.nio.file.NoSuchFileException e) {
+      // free: the name is ours to take
+    }
+    dir.move(partial, dir, target);
+    dir.getFileAttributeView(target, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .setTimes(java.nio.file.attribute.FileTime.from(c.newest()), null, null);
   }
 
   /**

@@ -194,4 +194,50 @@ class GitMaintenanceTest {
     assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
     assertThat(packFiles(base.resolve("served.git"))).anyMatch(p -> p.endsWith(".bitmap"));
   }
+
+  @Test
+  void freshlyPackedRepository_gcNeverGrowsIt_theOldPackGoes_andTheVolumeGainsSpace() throws Exception {
+    // As users have it: history written by fast-import, binaries packed by a repack minutes ago (as a
+    // fetch, a push or an auto-gc leaves them), then loose commits. Nothing is dated back.
+    Path fresh = base.resolve("fresh");
+    GitFixture.sh(base, """
+        set -e
+        git init -q fresh
+        cd fresh
+        python3 - <<'PY' | git fast-import --quiet
+        import random, sys
+        out = sys.stdout
+        random.seed(1)
+        for c in range(1500):
+            out.write("commit refs/heads/main\\ncommitter A <a@b> %d +0000\\ndata 3\\nc%02d\\n" % (1600000000 + c, c % 100))
+            for k in range(3):
+                i = random.randrange(400)
+                content = ("line %d %d\\n" % (i, c)) * 50
+                out.write("M 644 inline f%d.txt\\ndata %d\\n%s\\n" % (i, len(content), content))
+            out.write("\\n")
+        PY
+        git reset -q --hard main
+        for i in $(seq 1 15); do head -c 2000000 /dev/urandom > bin$i.dat; done
+        git add . && git commit -q -m bins
+        git repack -q -d
+        for i in $(seq 1 60); do echo $i >> f1.txt; git commit -q -a -m "loose $i"; done
+        """);
+    GitFixture.sh(base, "cp -a fresh twin && git -C twin gc -q");
+    List<String> refsBefore = GitFixture.refs(fresh);
+    WardenConfig c = Configs.parse(Configs.incident(base, "0B", "0B", "full") + "git:\n  repos: [fresh]\n");
+
+    GitGcReport r = maintenance(c).gc("fresh");
+
+    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    assertThat(r.reason()).isEmpty();
+    assertThat(packFiles(fresh.resolve(".git"))).filteredOn(p -> p.endsWith(".pack")).hasSize(1);
+    long jgit = Long.parseLong(GitFixture.sh(base, "du -sb fresh/.git | cut -f1").trim());
+    long cgit = Long.parseLong(GitFixture.sh(base, "du -sb twin/.git | cut -f1").trim());
+    assertThat(jgit).isLessThanOrEqualTo(cgit * 11 / 10);
+    assertThat(r.gitDirAfter()).isLessThan(r.gitDirBefore());
+    assertThat(r.volumeFreed()).isPositive();
+    assertThat(GitFixture.refs(fresh)).isEqualTo(refsBefore);
+    assertThat(GitFixture.sh(fresh, "git fsck --full 2>&1; echo exit=$?")).contains("exit=0")
+        .doesNotContainIgnoringCase("error").doesNotContainIgnoringCase("missing");
+  }
 }

@@ -74,15 +74,21 @@ class RemoteAuthTest {
     return JMXConnectorFactory.connect(RmiConnector.url(port), env);
   }
 
-  @Test
-  void credentialsAreChecked_andReadonlyCannotWriteOrClean() throws Exception {
-    agent = bin("run", "--config", config.toString()).start();
+  /** Waits until the agent answers over remote JMX; returns its ObjectName. */
+  private ObjectName awaitAgent() throws Exception {
     ObjectName agentName = new ObjectName(JmxExporter.AGENT);
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
       try (JMXConnector c = connect("controlRole", "cpw")) {
         return c.getMBeanServerConnection().isRegistered(agentName);
       }
     });
+    return agentName;
+  }
+
+  @Test
+  void credentialsAreChecked_andReadonlyCannotWriteOrClean() throws Exception {
+    agent = bin("run", "--config", config.toString()).start();
+    ObjectName agentName = awaitAgent();
 
     assertThatThrownBy(() -> connect(null, null).close()).isInstanceOf(SecurityException.class);
     assertThatThrownBy(() -> connect("controlRole", "wrong").close()).isInstanceOf(SecurityException.class);
@@ -110,12 +116,7 @@ class RemoteAuthTest {
   @Test
   void controlRole_cannotReachTheJvmsFileWritingOrVmChangingOperations() throws Exception {
     agent = bin("run", "--config", config.toString()).start();
-    ObjectName agentName = new ObjectName(JmxExporter.AGENT);
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-      try (JMXConnector c = connect("controlRole", "cpw")) {
-        return c.getMBeanServerConnection().isRegistered(agentName);
-      }
-    });
+    ObjectName agentName = awaitAgent();
     Path victim = Files.writeString(dir.resolve("root-owned.conf"), "do not truncate");
     java.nio.file.attribute.FileTime stamp = Files.getLastModifiedTime(victim);
     Path dump = dir.resolve("heap.hprof");
