@@ -39,6 +39,27 @@ public final class Configs {
         """.formatted(baseDir, minFree, targetFree, mode);
   }
 
+  /**
+   * A config always below its trigger (1000TB), in full mode: every sweep applies every policy.
+   *
+   * @param extra further top-level lines (min_age, ...)
+   * @param policies the list items under {@code policies:}
+   */
+  public static String alwaysLow(Path baseDir, String extra, String policies) {
+    return """
+        base_dir: %s
+        min_free: 1000TB
+        min_free_percent: 0
+        target_free: 1000TB
+        target_free_percent: 0
+        cleanup_mode: full
+        protect: [current_model]
+        %s
+        policies:
+        %s
+        """.formatted(baseDir, extra.strip(), policies.indent(2).stripTrailing());
+  }
+
   public static WardenConfig parse(String yaml) throws ConfigException {
     return ConfigLoader.parse(yaml, "test.yml", Optional.empty());
   }

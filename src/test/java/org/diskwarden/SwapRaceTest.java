@@ -127,20 +127,13 @@ class SwapRaceTest {
     }
     tree.age(base.resolve("models"), Tree.days(10));
     Files.createSymbolicLink(base.resolve(swapped.link), Path.of(victim + swapped.victimPart));
-    Files.writeString(dir.resolve("round-" + n + "/config.yml"), """
-        base_dir: %s
-        min_free: 1000TB
-        min_free_percent: 0
-        target_free: 1000TB
-        target_free_percent: 0
-        min_age: 30m
-        cleanup_mode: full
-        protect: [current_model]
-        policies:
-          - name: model-versions
-            path: models/versions
-            keep_latest: 2
-        %s""".formatted(base, policyLines.indent(4)));
+    String yaml = Configs.alwaysLow(base, "min_age: 30m", """
+        - name: model-versions
+          path: models/versions
+          keep_latest: 2
+        %s""".formatted(policyLines.indent(2)));
+    Configs.parse(yaml); // a config error would make every round pass without a sweep
+    Files.writeString(dir.resolve("round-" + n + "/config.yml"), yaml);
     exec("chown", "-hR", "65534:65534", base.getParent().toString());
     Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
     return base;

@@ -44,18 +44,7 @@ class TrickedTest {
   }
 
   private DiskWarden warden(String policies, String extra) throws Exception {
-    return new DiskWarden(Configs.parse("""
-        base_dir: %s
-        min_free: 1000TB
-        min_free_percent: 0
-        target_free: 1000TB
-        target_free_percent: 0
-        cleanup_mode: full
-        protect: [current_model]
-        %s
-        policies:
-        %s
-        """.formatted(base, extra, policies.indent(2).stripTrailing())), logs, Clock.systemUTC());
+    return new DiskWarden(Configs.parse(Configs.alwaysLow(base, extra, policies)), logs, Clock.systemUTC());
   }
 
   private static void repoint(Path link, Path target) throws Exception {

@@ -29,7 +29,8 @@ public final class ConfigLoader {
       "keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> COMPACT_KEYS = Set.of("keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> POLICY_KEYS = union(Set.of(
-      "name", "path", "keep_latest", "max_age", "order_by", "complete_marker", "group_by", "match", "enabled"),
+      "name", "path", "keep_latest", "max_age", "order_by", "complete_marker", "group_by", "match", "enabled",
+      "layout", "keep_best"),
       ActionReader.KEYS);
   private static final Set<String> GIT_KEYS = Set.of("repo", "repos", "gc", "aggressive", "prune_expire", "schedule");
   private static final Set<String> NOTIFY_KEYS = Set.of("events", "critical_reminder", "min_interval", "retries",
@@ -278,8 +279,21 @@ public final class ConfigLoader {
     if (!p.has("keep_latest") && !p.has("max_age")) {
       problems.add(at + " needs keep_latest, max_age or both");
     }
-    OrderBy order = parsed(p, "order_by", OrderBy.MTIME, OrderBy::fromKey, at + ".");
-    Optional<String> marker = optionalText(p, "complete_marker");
+    Layout layout = parsed(p, "layout", Layout.PLAIN, Layout::fromKey, at + ".");
+    if (layout == Layout.HF_CACHE) {
+      // The hub cache's revisions, links and blobs have one shape: nothing here may reshape it.
+      for (String key : List.of("order_by", "complete_marker", "group_by", "match", "keep_best", "action")) {
+        if (p.has(key)) {
+          problems.add(at + "." + key + " is set with layout: hf_cache, which ranks revisions by last use and "
+              + "removes them with their unshared blobs; remove " + key + " or use another layout");
+        }
+      }
+    } else if (layout != Layout.PLAIN && p.has("group_by")) {
+      problems.add(at + ".group_by is set with layout: " + layout.key() + ", whose entries are one series; "
+          + "remove group_by or use layout: plain");
+    }
+    OrderBy order = parsed(p, "order_by", layout.defaultOrder(), OrderBy::fromKey, at + ".");
+    Optional<String> marker = optionalText(p, "complete_marker").or(layout::defaultMarker);
     marker.ifPresent(g -> nameGlob(at + ".complete_marker", g));
     Optional<String> groupBy = optionalText(p, "group_by");
     groupBy.ifPresent(r -> regex(at + ".group_by", r));
@@ -290,7 +304,45 @@ public final class ConfigLoader {
     if (problems.size() > before || (keep == 0 && maxAge.isZero()) || action.isEmpty()) {
       return null;
     }
-    return new PolicyConfig(name, path, keep, maxAge, order, marker, groupBy, match, enabled, action.get());
+    Optional<KeepBest> best = keepBest(p, at);
+    if (problems.size() > before) {
+      return null;
+    }
+    return new PolicyConfig(name, path, keep, maxAge, order, marker, groupBy, match, enabled, action.get(), layout,
+        best);
+  }
+
+  /** {@code keep_best: {metric: val_loss, mode: min, count: 1}}. */
+  private Optional<KeepBest> keepBest(JsonNode p, String at) {
+    if (!p.has("keep_best")) {
+      return Optional.empty();
+    }
+    JsonNode b = p.get("keep_best");
+    String where = at + ".keep_best";
+    if (!b.isObject()) {
+      problems.add(where + " must be a mapping {metric: NAME, mode: min|max, count: N}");
+      return Optional.empty();
+    }
+    unknownKeys(b, Set.of("metric", "mode", "count"), where + ".");
+    String metric = b.path("metric").asText("");
+    if (!metric.matches("[A-Za-z0-9_.-]+")) {
+      problems.add(where + ".metric value was set to '" + metric + "', must be the name written before '=' in "
+          + "entry names, such as val_loss");
+    }
+    String mode = b.path("mode").asText("min");
+    if (!mode.equals("min") && !mode.equals("max")) {
+      problems.add(where + ".mode value was set to '" + mode + "', must be min or max");
+    }
+    JsonNode count = b.path("count");
+    int n = 1;
+    if (!count.isMissingNode()) {
+      if (!count.isIntegralNumber() || !count.canConvertToInt() || count.asInt() < 1 || count.asInt() > 1000) {
+        problems.add(where + ".count value was set to " + count + ", must be a whole number from 1 to 1000");
+      } else {
+        n = count.asInt();
+      }
+    }
+    return Optional.of(new KeepBest(metric, !mode.equals("max"), n));
   }
 
   private List<PolicyConfig> compactPolicies(JsonNode root) {

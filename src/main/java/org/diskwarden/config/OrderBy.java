@@ -7,14 +7,19 @@ public enum OrderBy {
   /** By the newest modification time anywhere inside the entry. */
   MTIME,
   /** By name in natural order, so that v2 sorts before v10. */
-  NAME;
+  NAME,
+  /**
+   * By the training step in the name ({@code checkpoint-N}, {@code step=N}, {@code global_stepN}), then
+   * by modification time: a layout's default.
+   */
+  STEP;
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);
   }
 
   /**
-   * @throws IllegalArgumentException when {@code key} is not mtime or name
+   * @throws IllegalArgumentException when {@code key} is not mtime, name or step
    */
   public static OrderBy fromKey(String key) {
     for (OrderBy order : values()) {
@@ -22,6 +27,6 @@ public enum OrderBy {
         return order;
       }
     }
-    throw new IllegalArgumentException("must be mtime or name");
+    throw new IllegalArgumentException("must be mtime, name or step");
   }
 }

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param match glob on entry names; empty means every entry
  * @param enabled whether sweeps apply the policy
  * @param action what a sweep does with an entry the policy lets go (delete, compress, move)
+ * @param layout what the folder holds (a framework's layout), plain by default
+ * @param keepBest the best entries by a metric in their names, kept besides keep_latest; empty when not set
  */
 public record PolicyConfig(
     String name,
@@ -27,9 +29,19 @@ public record PolicyConfig(
     Optional<String> groupBy,
     Optional<String> match,
     boolean enabled,
-    ActionConfig action) {
+    ActionConfig action,
+    Layout layout,
+    Optional<KeepBest> keepBest) {
 
-  /** A policy whose entries are deleted. */
+  /** A plain policy. */
+  public PolicyConfig(String name, String path, int keepLatest, Duration maxAge, OrderBy orderBy,
+      Optional<String> completeMarker, Optional<String> groupBy, Optional<String> match, boolean enabled,
+      ActionConfig action) {
+    this(name, path, keepLatest, maxAge, orderBy, completeMarker, groupBy, match, enabled, action, Layout.PLAIN,
+        Optional.empty());
+  }
+
+  /** A plain policy whose entries are deleted. */
   public PolicyConfig(String name, String path, int keepLatest, Duration maxAge, OrderBy orderBy,
       Optional<String> completeMarker, Optional<String> groupBy, Optional<String> match, boolean enabled) {
     this(name, path, keepLatest, maxAge, orderBy, completeMarker, groupBy, match, enabled, ActionConfig.delete());
@@ -59,15 +71,18 @@ public record PolicyConfig(
     if (n < 1) {
       throw new IllegalArgumentException("keep_latest value was set to " + n + ", must be >= 1");
     }
-    return new PolicyConfig(name, path, n, maxAge, orderBy, completeMarker, groupBy, match, enabled, action);
+    return new PolicyConfig(name, path, n, maxAge, orderBy, completeMarker, groupBy, match, enabled, action, layout,
+        keepBest);
   }
 
   public PolicyConfig withMaxAge(Duration d) {
-    return new PolicyConfig(name, path, keepLatest, d, orderBy, completeMarker, groupBy, match, enabled, action);
+    return new PolicyConfig(name, path, keepLatest, d, orderBy, completeMarker, groupBy, match, enabled, action, layout,
+        keepBest);
   }
 
   public PolicyConfig withEnabled(boolean on) {
-    return new PolicyConfig(name, path, keepLatest, maxAge, orderBy, completeMarker, groupBy, match, on, action);
+    return new PolicyConfig(name, path, keepLatest, maxAge, orderBy, completeMarker, groupBy, match, on, action, layout,
+        keepBest);
   }
 
   /** The noun of the log line {@code Deleted old version: ...}: "model-versions" gives "version". */

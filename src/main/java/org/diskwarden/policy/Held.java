@@ -16,6 +16,12 @@ public record Held(Path path, String policy, Why why, String reason) {
     LINK_TARGET,
     /** Newer than the newest entry holding the complete_marker: a save in progress, however long it pauses. */
     IN_PROGRESS,
+    /** Among the best by a metric (keep_best), or the Trainer's best_model_checkpoint. */
+    BEST,
+    /** The tag DeepSpeed's latest file names. */
+    NAMED_BY_LATEST,
+    /** A hub-cache blob a kept revision still links to. */
+    SHARED,
     /** Matched by a protect glob, under one, or holding one. */
     PROTECTED,
     /** Modified within min_age. */
@@ -31,7 +37,8 @@ public record Held(Path path, String policy, Why why, String reason) {
 
     /** Whether a retention rule keeps the entry: the guard refuses it at removal time whatever a plan says. */
     public boolean keptByRule() {
-      return this == KEPT_BY_RULE || this == LINK_TARGET || this == IN_PROGRESS;
+      return this == KEPT_BY_RULE || this == LINK_TARGET || this == IN_PROGRESS || this == BEST
+          || this == NAMED_BY_LATEST || this == SHARED;
     }
   }
 }

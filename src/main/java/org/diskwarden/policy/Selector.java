@@ -60,12 +60,18 @@ public final class Selector {
     }
   }
 
+  /** What a layout with its own selection (the hub cache) needs of this selector. */
+  record Context(Protection protection, OpenFiles openFiles, long blockSize, Instant now, Duration minAge) {}
+
   /** Lists the policy's entries, measures each once, and sorts them into candidates and held. */
   public Selection select(PolicyConfig config) {
     List<Held> held = new ArrayList<>();
     Optional<Path> folder = folder(config, held);
     if (folder.isEmpty()) {
       return new Selection(config.name(), List.of(), held);
+    }
+    if (config.layout() == org.diskwarden.config.Layout.HF_CACHE) {
+      return HubCache.select(new Context(protection, openFiles, blockSize, now, minAge), config, folder.get());
     }
     Optional<List<Object>> chain = Sighting.folders(protection.baseDir(), folder.get());
     if (chain.isEmpty()) {
@@ -93,6 +99,9 @@ public final class Selector {
         if (attrs.isSymbolicLink()) {
           // A link is never an entry (it would take a kept place, then dangle); it keeps its target.
           links.add(child);
+          continue;
+        }
+        if (!Frameworks.isEntry(config.layout(), child.getFileName().toString(), attrs)) {
           continue;
         }
         if (match.isPresent() && !match.get().matches(child.getFileName())) {
@@ -125,13 +134,21 @@ public final class Selector {
     List<Entry> released = new ArrayList<>();
     Map<Path, String> reasons = new LinkedHashMap<>();
     long nextSave = 0;
+    // what a layout or keep_best keeps, over all groups: abandoned saves among them stay too
+    Map<Path, Held> keptPartial = new LinkedHashMap<>();
     for (List<Entry> group : groups.values()) {
       List<Entry> settled = new ArrayList<>();
       Optional<Entry> newestFinished = group.stream().filter(Entry::complete).max(oldestFirst);
+      Map<Path, Held> framework = frameworkKeeps(config, folder.get(), group, newestFinished, oldestFirst);
+      linkedBy.keySet().forEach(framework::remove);
+      keptPartial.putAll(framework);
       for (Entry e : group) {
+        Held kept = framework.get(e.path());
         if (e.newest().isAfter(now.minus(minAge))) {
           held.add(new Held(e.path(), config.name(), Held.Why.YOUNG, "modified within min_age "
               + Durations.format(minAge) + " (being written?)"));
+        } else if (kept != null && kept.why() == Held.Why.IN_PROGRESS) {
+          held.add(kept);
         } else if (!e.complete() && (newestFinished.isEmpty() || oldestFirst.compare(e, newestFinished.get()) > 0)) {
           // Newer than every finished save: a save in progress whose writer paused, not an abandoned one.
           held.add(new Held(e.path(), config.name(), Held.Why.IN_PROGRESS, "save in progress (no "
@@ -153,6 +170,9 @@ public final class Selector {
         if (rule.keeps(rank, e.newest(), now)) {
           held.add(new Held(e.path(), config.name(), Held.Why.KEPT_BY_RULE,
               "kept by rule (" + keptBecause(config, rank) + ")"));
+        } else if (framework.containsKey(e.path())) {
+          // kept besides keep_latest: it still took its rank above
+          held.add(framework.get(e.path()));
         } else {
           released.add(e);
           reasons.put(e.path(), rule.reason());
@@ -161,6 +181,14 @@ public final class Selector {
     }
     partial.sort(oldestFirst);
     released.sort(oldestFirst);
+    partial.removeIf(e -> {
+      Held h = keptPartial.get(e.path());
+      if (h != null && !linkedBy.containsKey(e.path())) {
+        held.add(h);
+        return true;
+      }
+      return false;
+    });
     List<Candidate> candidates = new ArrayList<>();
     for (List<Entry> list : List.of(partial, released)) {
       for (Entry e : list) {
@@ -178,6 +206,38 @@ public final class Selector {
       candidates.addAll(expiredArchives(config, folder.get(), held));
     }
     return new Selection(config.name(), candidates, held, nextSave, links);
+  }
+
+  /**
+   * What the layout and keep_best keep in one group: the Trainer's best checkpoint, DeepSpeed's latest
+   * tag and the tags newer than it (saves in progress), the best N by a metric.
+   */
+  private static Map<Path, Held> frameworkKeeps(PolicyConfig config, Path folder, List<Entry> group,
+      Optional<Entry> newestFinished, Comparator<Entry> oldestFirst) {
+    Map<Path, Held> kept = new LinkedHashMap<>();
+    Map<String, Entry> byName = new LinkedHashMap<>();
+    group.forEach(e -> byName.put(e.name(), e));
+    if (config.keepBest().isPresent()) {
+      Frameworks.best(new ArrayList<>(byName.keySet()), config.keepBest().get()).forEach((name, why) ->
+          kept.put(byName.get(name).path(), new Held(byName.get(name).path(), config.name(), Held.Why.BEST, why)));
+    } else if (config.layout() == org.diskwarden.config.Layout.HUGGINGFACE && newestFinished.isPresent()) {
+      Frameworks.huggingFaceBest(folder, newestFinished.get().path()).map(byName::get).ifPresent(e ->
+          kept.put(e.path(), new Held(e.path(), config.name(), Held.Why.BEST,
+              "kept: best (best_model_checkpoint in trainer_state.json)")));
+    }
+    if (config.layout() == org.diskwarden.config.Layout.DEEPSPEED) {
+      Optional<Entry> latest = Frameworks.deepSpeedLatest(folder).map(byName::get);
+      latest.ifPresent(l -> {
+        kept.put(l.path(), new Held(l.path(), config.name(), Held.Why.NAMED_BY_LATEST, "kept: named by latest"));
+        for (Entry e : group) {
+          if (oldestFirst.compare(e, l) > 0) {
+            kept.put(e.path(), new Held(e.path(), config.name(), Held.Why.IN_PROGRESS,
+                "held: save in progress (newer than " + l.name() + ", the tag in latest)"));
+          }
+        }
+      });
+    }
+    return kept;
   }
 
   /**
@@ -310,6 +370,12 @@ public final class Selector {
 
   private static Comparator<Entry> order(OrderBy by) {
     Comparator<Entry> byName = Comparator.comparing(Entry::name, NaturalOrder.INSTANCE);
-    return by == OrderBy.NAME ? byName : Comparator.comparing(Entry::newest).thenComparing(byName);
+    return switch (by) {
+      case NAME -> byName;
+      case MTIME -> Comparator.comparing(Entry::newest).thenComparing(byName);
+      // entries without a step in their name first, each part by time: a total order TimSort accepts
+      case STEP -> Comparator.comparingLong((Entry e) -> Frameworks.step(e.name()).orElse(Long.MIN_VALUE))
+          .thenComparing(Entry::newest).thenComparing(byName);
+    };
   }
 }
