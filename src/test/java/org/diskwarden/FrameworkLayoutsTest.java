@@ -128,6 +128,14 @@ class FrameworkLayoutsTest {
         "epoch=5-step=600-val_loss=0.4400.ckpt");
     assertThat(plan.held()).filteredOn(h -> h.why() == Held.Why.BEST).singleElement()
         .satisfies(h -> assertThat(h.reason()).isEqualTo("kept: best (val_loss=0.0734)"));
+    javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
+    try (org.diskwarden.jmx.JmxExporter jmx = org.diskwarden.jmx.JmxExporter.register(warden, mbeans)) {
+      javax.management.ObjectName policy = org.diskwarden.jmx.JmxExporter.policyName("ckpts");
+      assertThat(mbeans.getAttribute(policy, "Layout")).isEqualTo("lightning");
+      warden.plan();
+      assertThat((String[]) mbeans.getAttribute(policy, "KeptBest"))
+          .containsExactly("epoch=2-step=300-val_loss=0.0734.ckpt: kept: best (val_loss=0.0734)");
+    }
     assertThat(plan.candidates()).extracting(c -> c.path().getFileName().toString()).doesNotContain("last.ckpt")
         .contains("epoch=0-step=100-val_loss=0.9100.ckpt");
   }

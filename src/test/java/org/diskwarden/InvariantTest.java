@@ -275,6 +275,205 @@ class InvariantTest {
     }
   }
 
+  /**
+   * The framework layouts under random trees: no entry a rule, the Trainer's best, a keep_best metric,
+   * DeepSpeed's latest, a save in progress or a link keeps is ever removed.
+   */
+  @Test
+  void layoutKeepsHold_afterEverySweep() throws Exception {
+    long first = Long.getLong("invariant.seed", 20261129L);
+    int cases = Integer.getInteger("invariant.layoutCases", 150);
+    for (long seed = first; seed < first + cases; seed++) {
+      Path dir = Files.createDirectory(root.resolve("layout-" + seed));
+      try {
+        layoutCase(new Random(seed), dir, "seed " + seed + " (replay: -Dinvariant.seed=" + seed
+            + " -Dinvariant.layoutCases=1)");
+      } finally {
+        PathUtils.deleteDirectory(dir);
+      }
+    }
+  }
+
+  private void layoutCase(Random rnd, Path dir, String seed) throws Exception {
+    Path base = Files.createDirectory(dir.resolve("base"));
+    Path out = Files.createDirectories(base.resolve("out"));
+    Instant now = Instant.now();
+    int keep = 1 + rnd.nextInt(3);
+    int n = 1 + rnd.nextInt(12);
+    String layout = List.of("huggingface", "lightning", "deepspeed").get(rnd.nextInt(3));
+    List<Integer> steps = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      steps.add((i + 1) * 100);
+    }
+    java.util.Set<String> mustStay = new java.util.HashSet<>();
+    List<String> names = new ArrayList<>();
+    Map<String, Boolean> finished = new LinkedHashMap<>();
+    for (int step : steps) {
+      boolean young = rnd.nextInt(8) == 0;
+      Duration age = young ? Duration.ofMinutes(5) : Duration.ofDays(30).minusHours(step / 100);
+      String name = switch (layout) {
+        case "huggingface" -> "checkpoint-" + step;
+        case "lightning" -> String.format(java.util.Locale.ROOT, "epoch=%d-step=%d-val_loss=%.3f.ckpt", step / 100,
+            step, rnd.nextDouble());
+        default -> "global_step" + step;
+      };
+      Path entry = out.resolve(name);
+      if (layout.equals("lightning") && rnd.nextBoolean()) {
+        Files.write(entry, new byte[64]);
+      } else {
+        Files.createDirectories(entry);
+        Files.write(entry.resolve("weights.bin"), new byte[64]);
+      }
+      boolean done = !layout.equals("huggingface") || rnd.nextInt(4) > 0;
+      finished.put(name, done);
+      names.add(name);
+      if (young) {
+        mustStay.add(name);
+      }
+      if (layout.equals("huggingface") && done) {
+        String best = names.get(rnd.nextInt(names.size()));
+        Files.writeString(entry.resolve("trainer_state.json"), "{\"best_model_checkpoint\": \"" + out.resolve(best)
+            + "\"}");
+      }
+      setAge(entry, now.minus(age));
+    }
+    String extra = "";
+    if (layout.equals("lightning")) {
+      String target = names.get(rnd.nextInt(n));
+      Files.createSymbolicLink(out.resolve("last.ckpt"), Path.of(target));
+      mustStay.add(target);
+      int best = 1 + rnd.nextInt(2);
+      extra = "keep_best: {metric: val_loss, mode: min, count: " + best + "}\n";
+      names.stream().sorted(java.util.Comparator.comparingDouble(
+          (String x) -> Double.parseDouble(x.replaceAll(".*val_loss=([0-9.]+)\\.ckpt", "$1")))).limit(best)
+          .forEach(mustStay::add);
+    }
+    int latestIndex = rnd.nextInt(n);
+    if (layout.equals("deepspeed")) {
+      Files.writeString(out.resolve("latest"), names.get(latestIndex));
+      mustStay.addAll(names.subList(latestIndex, n));
+    }
+    // the newest keep finished ones that are not in progress
+    List<String> settled = new ArrayList<>();
+    int newestFinished = -1;
+    for (int i = 0; i < n; i++) {
+      if (finished.get(names.get(i))) {
+        newestFinished = i;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      boolean inProgress = layout.equals("huggingface") ? i > newestFinished
+          : layout.equals("deepspeed") && i > latestIndex;
+      if (inProgress) {
+        mustStay.add(names.get(i));
+      } else if (finished.get(names.get(i))) {
+        settled.add(names.get(i));
+      }
+    }
+    java.util.Collections.reverse(settled);
+    settled.stream().filter(x -> !young(out.resolve(x), now)).limit(keep).forEach(mustStay::add);
+    if (layout.equals("huggingface") && newestFinished >= 0) {
+      String state = Files.readString(out.resolve(names.get(newestFinished)).resolve("trainer_state.json"));
+      mustStay.add(Path.of(state.replaceAll(".*\"best_model_checkpoint\": \"([^\"]*)\".*", "$1").trim())
+          .getFileName().toString());
+    }
+    String yaml = Configs.alwaysLow(base, "min_age: 30m", """
+        - name: out
+          path: out
+          layout: %s
+          keep_latest: %d
+        %s""".formatted(layout, keep, extra.indent(2)));
+    new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()).clean(true, false).orElseThrow();
+    for (String name : mustStay) {
+      assertThat(Files.exists(out.resolve(name), LinkOption.NOFOLLOW_LINKS))
+          .as(seed + " " + layout + ": " + name + " must stay").isTrue();
+    }
+  }
+
+  /**
+   * The hub cache under random repositories, revisions and shared blobs: after every sweep each
+   * remaining revision still resolves every link, and with keep_latest the revision refs/ names stays.
+   */
+  @Test
+  void hubCacheRevisionsKeepTheirBlobs_afterEverySweep() throws Exception {
+    long first = Long.getLong("invariant.seed", 20261130L);
+    int cases = Integer.getInteger("invariant.layoutCases", 150);
+    for (long seed = first; seed < first + cases; seed++) {
+      Path dir = Files.createDirectory(root.resolve("hub-" + seed));
+      try {
+        hubCase(new Random(seed), dir, "seed " + seed + " (replay: -Dinvariant.seed=" + seed
+            + " -Dinvariant.layoutCases=1)");
+      } finally {
+        PathUtils.deleteDirectory(dir);
+      }
+    }
+  }
+
+  private void hubCase(Random rnd, Path dir, String seed) throws Exception {
+    Path base = Files.createDirectory(dir.resolve("base"));
+    Path hub = Files.createDirectories(base.resolve("hub"));
+    Instant now = Instant.now();
+    List<Path> named = new ArrayList<>();
+    for (int r = 0; r < 1 + rnd.nextInt(3); r++) {
+      Path repo = Files.createDirectories(hub.resolve("models--org--m" + r));
+      int blobs = 1 + rnd.nextInt(6);
+      for (int b = 0; b < blobs; b++) {
+        Path blob = Files.write(Files.createDirectories(repo.resolve("blobs")).resolve("sha" + b), new byte[100 + b]);
+        Files.getFileAttributeView(blob, java.nio.file.attribute.BasicFileAttributeView.class).setTimes(
+            FileTime.from(now.minus(Duration.ofDays(100))), FileTime.from(now.minus(Duration.ofDays(rnd.nextInt(90)))),
+            null);
+      }
+      int revisions = 1 + rnd.nextInt(4);
+      for (int v = 0; v < revisions; v++) {
+        Path snap = Files.createDirectories(repo.resolve("snapshots/rev" + v));
+        for (int b = 0; b < blobs; b++) {
+          if (rnd.nextBoolean() || b == v % blobs) {
+            Files.createSymbolicLink(snap.resolve("file" + b), Path.of("../../blobs/sha" + b));
+          }
+        }
+      }
+      if (rnd.nextBoolean()) {
+        String rev = "rev" + rnd.nextInt(revisions);
+        Files.writeString(Files.createDirectories(repo.resolve("refs")).resolve("main"), rev);
+        named.add(repo.resolve("snapshots").resolve(rev));
+      }
+    }
+    try (Stream<Path> all = Files.walk(hub)) {
+      for (Path p : all.toList()) {
+        if (!p.getFileName().toString().startsWith("sha")) {
+          Tree.setNoFollow(p, FileTime.from(now.minus(Duration.ofDays(100))));
+        }
+      }
+    }
+    boolean keepLatest = rnd.nextBoolean();
+    String rule = keepLatest ? "keep_latest: " + (1 + rnd.nextInt(2)) : "max_age: " + (10 + rnd.nextInt(60)) + "d";
+    String yaml = Configs.alwaysLow(base, "min_age: 30m", """
+        - name: hub
+          path: hub
+          layout: hf_cache
+          %s
+        """.formatted(rule));
+    new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()).clean(true, false).orElseThrow();
+    try (Stream<Path> all = Files.walk(hub)) {
+      for (Path link : all.filter(Files::isSymbolicLink).toList()) {
+        assertThat(Files.exists(link)).as(seed + ": " + link + " dangles").isTrue();
+      }
+    }
+    if (keepLatest) {
+      for (Path n : named) {
+        assertThat(n).as(seed + ": the revision refs/main names").isDirectory();
+      }
+    }
+  }
+
+  private static boolean young(Path p, Instant now) {
+    try {
+      return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(now.minus(Duration.ofMinutes(30)));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static Duration age(Random rnd, Duration minAge) {
     return switch (rnd.nextInt(5)) {
       case 0 -> minAge.minus(MARGIN).dividedBy(2);              // being written

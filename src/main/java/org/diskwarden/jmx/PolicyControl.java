@@ -50,6 +50,19 @@ final class PolicyControl implements PolicyMXBean {
   }
 
   @Override
+  public String getLayout() {
+    return current().layout().key();
+  }
+
+  @Override
+  public String[] getKeptBest() {
+    return warden.lastPlan().stream().flatMap(p -> p.held().stream())
+        .filter(h -> h.policy().equals(policy)
+            && (h.why() == org.diskwarden.policy.Held.Why.BEST || h.why() == org.diskwarden.policy.Held.Why.NAMED_BY_LATEST))
+        .map(h -> h.path().getFileName() + ": " + h.reason()).toArray(String[]::new);
+  }
+
+  @Override
   public int getKeepLatest() {
     return current().keepLatest();
   }

@@ -31,6 +31,13 @@ public interface PolicyMXBean {
 
   void setEnabled(boolean enabled);
 
+  @Description("What the folder holds: plain, huggingface, lightning, deepspeed or hf_cache (set in the config file)")
+  String getLayout();
+
+  @Description("Entries the layout or keep_best keeps besides keep_latest in the last plan (best, named by latest), "
+      + "each with why")
+  String[] getKeptBest();
+
   @Description("Candidates of the policy in the last plan")
   int getCandidateCount();
 

@@ -58,6 +58,14 @@ final class EventDocument {
         failed.addObject().put("path", m.path().toString()).put("policy", m.policy())
             .put("action", m.action().key()).put("error", m.error().orElse(""));
       }
+      // why the entries a framework's own files name stay (best, named by latest, in progress, links)
+      ArrayNode kept = cleanup.putArray("kept");
+      for (org.diskwarden.policy.Held h : r.held()) {
+        if (h.why() != org.diskwarden.policy.Held.Why.KEPT_BY_RULE && h.why().keptByRule()) {
+          kept.addObject().put("path", h.path().toString()).put("policy", h.policy())
+              .put("why", h.why().name().toLowerCase(java.util.Locale.ROOT)).put("reason", h.reason());
+        }
+      }
       ArrayNode skipped = cleanup.putArray("skipped");
       for (Removal m : r.skipped()) {
         skipped.addObject().put("path", m.path().toString()).put("policy", m.policy())
