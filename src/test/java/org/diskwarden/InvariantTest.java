@@ -39,13 +39,23 @@ class InvariantTest {
 
   @Test
   void invariantsHold_afterEverySweep() throws Exception {
-    long first = Long.getLong("invariant.seed", 20261128L);
-    int cases = Integer.getInteger("invariant.cases", 500);
+    seeds("case-", 20261128L, "invariant.cases", 500, this::runCase);
+  }
+
+  /** One random case: its own folder, its seed, and how to replay it in the message. */
+  private interface Case {
+    void run(Random rnd, Path dir, String seed) throws Exception;
+  }
+
+  private void seeds(String prefix, long defaultSeed, String casesProperty, int defaultCases, Case c)
+      throws Exception {
+    long first = Long.getLong("invariant.seed", defaultSeed);
+    int cases = Integer.getInteger(casesProperty, defaultCases);
     for (long seed = first; seed < first + cases; seed++) {
-      Path dir = Files.createDirectory(root.resolve("case-" + seed));
+      Path dir = Files.createDirectory(root.resolve(prefix + seed));
       try {
-        runCase(new Random(seed), dir, "seed " + seed + " (replay: -Dinvariant.seed=" + seed
-            + " -Dinvariant.cases=1)");
+        c.run(new Random(seed), dir, "seed " + seed + " (replay: -Dinvariant.seed=" + seed + " -D" + casesProperty
+            + "=1)");
       } finally {
         PathUtils.deleteDirectory(dir);
       }
@@ -281,17 +291,7 @@ class InvariantTest {
    */
   @Test
   void layoutKeepsHold_afterEverySweep() throws Exception {
-    long first = Long.getLong("invariant.seed", 20261129L);
-    int cases = Integer.getInteger("invariant.layoutCases", 150);
-    for (long seed = first; seed < first + cases; seed++) {
-      Path dir = Files.createDirectory(root.resolve("layout-" + seed));
-      try {
-        layoutCase(new Random(seed), dir, "seed " + seed + " (replay: -Dinvariant.seed=" + seed
-            + " -Dinvariant.layoutCases=1)");
-      } finally {
-        PathUtils.deleteDirectory(dir);
-      }
-    }
+    seeds("layout-", 20261129L, "invariant.layoutCases", 150, this::layoutCase);
   }
 
   private void layoutCase(Random rnd, Path dir, String seed) throws Exception {
@@ -396,17 +396,7 @@ class InvariantTest {
    */
   @Test
   void hubCacheRevisionsKeepTheirBlobs_afterEverySweep() throws Exception {
-    long first = Long.getLong("invariant.seed", 20261130L);
-    int cases = Integer.getInteger("invariant.layoutCases", 150);
-    for (long seed = first; seed < first + cases; seed++) {
-      Path dir = Files.createDirectory(root.resolve("hub-" + seed));
-      try {
-        hubCase(new Random(seed), dir, "seed " + seed + " (replay: -Dinvariant.seed=" + seed
-            + " -Dinvariant.layoutCases=1)");
-      } finally {
-        PathUtils.deleteDirectory(dir);
-      }
-    }
+    seeds("hub-", 20261130L, "invariant.layoutCases", 150, this::hubCase);
   }
 
   private void hubCase(Random rnd, Path dir, String seed) throws Exception {
