@@ -71,10 +71,13 @@ final class Alerts {
 
   /** Tells every outlet; an outlet that throws is logged and the others still hear. */
   void publish(EventType type, String message, Optional<SweepReport> report) {
-    Usage u = usage.get().orElse(new Usage(0, 0, clock.instant()));
+    // After a sweep every outlet shows the state and free space the sweep ended with, not the check's.
+    Usage u = report.filter(r -> !r.dryRun()).map(r -> new Usage(r.total(), r.freeAfter(), r.end()))
+        .orElseGet(() -> usage.get().orElse(new Usage(0, 0, clock.instant())));
+    State s = report.filter(r -> !r.dryRun()).map(SweepReport::state).orElseGet(state::get);
     WardenConfig c = config.get();
-    Event event = new Event(type, clock.instant(), host, c.baseDir().toString(), state.get(), u, c.thresholds(),
-        report, message);
+    Event event = new Event(type, clock.instant(), host, c.baseDir().toString(), s, u, c.thresholds(), report,
+        message);
     for (Notifier n : notifiers) {
       try {
         n.publish(event);

@@ -454,6 +454,8 @@ public final class DiskWarden {
       stats.record(report);
       if (!dryRun) {
         lookout.credit(report.freeAfter() - report.freeBefore());
+        // what JMX, metrics and a critical event show from now on is the volume as the sweep left it
+        lastUsage.set(new Usage(report.total(), report.freeAfter(), report.end()));
       }
       GitConfig.Gc gc = c.git().gc();
       boolean stillLow = !plan.thresholds().meetsTarget(report.freeAfter(), report.total());
@@ -464,7 +466,7 @@ public final class DiskWarden {
         } else {
           LOG.info("Running git gc ({}): {}", gc.key(), stillLow ? "the policies did not reach the target" : "every sweep");
           List<GitGcReport> gcs = runGitGc(c);
-          Usage after = volume.read();
+          Usage after = usage();
           State state = plan.thresholds().isBelowTrigger(after.free(), after.total()) ? State.CRITICAL : State.OK;
           report = report.withGitGc(gcs.stream().map(GitGcReport::summary).toList(), state);
           stats.amendLast(report);
@@ -498,6 +500,20 @@ public final class DiskWarden {
         LOG.error("Could not record in the audit log that {} ({}) was unlinked: {}", path, what, e.getMessage());
       }
     });
+  }
+
+  /**
+   * Starts the notification outlets for a one-shot command (the agent starts them in {@link #start()}).
+   *
+   * @throws IllegalArgumentException when a template is broken
+   */
+  public void startNotifications() {
+    alerts.startDispatcher(config.get().notifications());
+  }
+
+  /** Waits for queued deliveries (up to the dispatcher's drain time), then closes the outlets. */
+  public void stopNotifications() {
+    alerts.closeDispatcher();
   }
 
   /** Records the state a check or sweep found, and tells people when it turns critical or recovers. */

@@ -259,17 +259,37 @@ public final class Main implements Runnable {
     @Option(names = "--force", description = "Clean even when free space is above the trigger.")
     boolean force;
 
+    @Option(names = "--no-notify", description = "Tell no outlet (by default a clean notifies as the agent does).")
+    boolean noNotify;
+
     @Override
     int call(DiskWarden warden, PrintWriter out) {
       try (BaseDirLock lock = warden.acquireLock()) {
-        Optional<SweepReport> report = warden.clean(force, dryRun || warden.config().dryRun());
-        if (report.isEmpty()) {
-          out.println(statusLine(warden, State.OK));
-          out.println("Free space is above the trigger: nothing removed (use --force to clean anyway).");
-          return 0;
+        if (!noNotify) {
+          try {
+            warden.startNotifications();
+          } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+            return CONFIG_ERROR;
+          }
         }
-        out.print(describe(report.get()));
-        return report.get().state().exitCode();
+        try {
+          Optional<SweepReport> report = warden.clean(force, dryRun || warden.config().dryRun());
+          if (report.isEmpty()) {
+            out.println(statusLine(warden, State.OK));
+            out.println("Free space is above the trigger: nothing removed (use --force to clean anyway).");
+            return 0;
+          }
+          if (!report.get().dryRun()) {
+            // cleanup was told by clean() itself; critical as the agent would say it
+            warden.enter(report.get().state());
+          }
+          out.print(describe(report.get()));
+          return report.get().state().exitCode();
+        } finally {
+          // the deliveries are made before the command exits (up to the dispatcher's drain time)
+          warden.stopNotifications();
+        }
       } catch (IllegalStateException e) {
         spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
         return 1;

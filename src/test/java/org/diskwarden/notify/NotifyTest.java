@@ -184,4 +184,100 @@ class NotifyTest {
     assertThat(hooks.at("/gone")).hasSize(1);
     assertThat(hooks.at("/sleepy")).hasSize(3);
   }
+
+  private String outlets(int smtpPort) {
+    return """
+          email:
+            host: 127.0.0.1
+            port: %d
+            transport: smtp
+            from: diskwarden@trainbox-1
+            to: [ops@example.com]
+            timeout: 2s
+          webhooks:
+            - url: %s
+              format: json
+            - url: %s
+              format: slack
+        """.formatted(smtpPort, hooks.url("/json"), hooks.url("/slack"));
+  }
+
+  /** A sweep ending in {@code expected}: every outlet shows the state and free space it ended with. */
+  private void sweepAndCompareOutlets(String minFree, org.diskwarden.volume.State expected) throws Exception {
+    String yaml = Configs.incident(base, minFree, minFree, "until_target") + notify(outlets(smtp.getSmtp().getPort()));
+    DiskWarden w = new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC());
+    javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
+    List<javax.management.Notification> jmx = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (org.diskwarden.jmx.JmxExporter exporter = org.diskwarden.jmx.JmxExporter.register(w, mbeans)) {
+      mbeans.addNotificationListener(new javax.management.ObjectName(org.diskwarden.jmx.JmxExporter.AGENT),
+          (n, h) -> jmx.add(n), null, null);
+      w.startNotifications();
+      SweepReport r;
+      try {
+        r = w.clean(false, false).orElseThrow();
+      } finally {
+        w.stopNotifications();
+      }
+      long df = Files.getFileStore(base).getUsableSpace();
+      assertThat(r.state()).isEqualTo(expected);
+      JsonNode doc = json.readTree(hooks.at("/json").stream().filter(q -> q.body().contains("\"cleanup\""))
+          .reduce((a, b) -> b).orElseThrow().body());
+      assertThat(doc.get("state").asText()).isEqualTo(expected.name()).isEqualTo(doc.at("/cleanup/state").asText());
+      long free = doc.at("/volume/free_bytes").asLong();
+      assertThat(free).isEqualTo(doc.at("/cleanup/free_after").asLong()).isEqualTo(r.freeAfter());
+      // df a moment later: other writers on this disk (logs) may have moved it by a little
+      assertThat(Math.abs(free - df)).isLessThanOrEqualTo(1L << 20);
+      // the templates render sizes as "79.3 GB"
+      String human = org.diskwarden.config.Size.human(free, 1).replaceAll("([0-9.]+)([KMGT]?B)", "$1 $2");
+      String slack = hooks.at("/slack").stream().filter(q -> q.header("X-Diskwarden-Event").equals("cleanup"))
+          .reduce((a, b) -> b).orElseThrow().body();
+      assertThat(slack).contains(human + " free").contains("state " + expected.name());
+      MimeMessage mail = java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+        try {
+          return "cleanup".equals(m.getHeader("X-Diskwarden-Event")[0]);
+        } catch (jakarta.mail.MessagingException e) {
+          throw new IllegalStateException(e);
+        }
+      }).reduce((a, b) -> b).orElseThrow();
+      assertThat(mail.getSubject()).contains(human + " free");
+      assertThat(GreenMailUtil.getBody(mail).replaceAll("=\r?\n", "")).contains("state " + expected.name());
+      assertThat(jmx).filteredOn(n -> n.getType().equals(org.diskwarden.jmx.JmxExporter.CLEANUP)).singleElement()
+          .satisfies(n -> {
+            javax.management.openmbean.CompositeData c = (javax.management.openmbean.CompositeData) n.getUserData();
+            assertThat(c.get("state")).isEqualTo(expected.name());
+          });
+      assertThat(w.lastUsage().orElseThrow().free()).isEqualTo(r.freeAfter());
+    }
+  }
+
+  @Test
+  void aCleanupEndingOk_andOneEndingCritical_everyOutletShowsTheAfterState_andTheyAgree() throws Exception {
+    Incident.build(base);
+    long free = Files.getFileStore(base).getUsableSpace();
+    // below the trigger by a megabyte: the sweep brings it back
+    sweepAndCompareOutlets((free + (1L << 20)) + "B", org.diskwarden.volume.State.OK);
+    hooks.requests.clear();
+    smtp.purgeEmailFromAllMailboxes();
+    Incident.build(base);
+    sweepAndCompareOutlets("1000TB", org.diskwarden.volume.State.CRITICAL);
+  }
+
+  @Test
+  void clean_deliversBeforeItExits_andNoNotifyDeliversNothing() throws Exception {
+    Incident.build(base);
+    Path conf = Files.writeString(dir.resolve("clean.yml"), Configs.incident(base, "1000TB", "1000TB", "full")
+        + notify(outlets(smtp.getSmtp().getPort())));
+    try (org.diskwarden.Console console = new org.diskwarden.Console(dir.resolve("logs"))) {
+      org.diskwarden.Main.execute("clean", "--force", "--dry-run", "--no-notify", "--config", conf.toString());
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() ->
+          hooks.requests.isEmpty() && smtp.getReceivedMessages().length == 0);
+
+      org.diskwarden.Main.execute("clean", "--config", conf.toString());
+    }
+    // no waiting: the command returned only after its deliveries
+    assertThat(hooks.at("/json")).extracting(q -> q.header("X-Diskwarden-Event")).contains("cleanup", "critical");
+    assertThat(hooks.at("/slack")).extracting(q -> q.header("X-Diskwarden-Event")).contains("cleanup", "critical");
+    assertThat(smtp.getReceivedMessages()).extracting(m -> m.getHeader("X-Diskwarden-Event")[0])
+        .contains("cleanup", "critical");
+  }
 }
