@@ -1,7 +1,5 @@
 package org.diskwarden;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +37,7 @@ final class Alerts {
   private final Clock clock;
   private final Supplier<WardenConfig> config;
   private final Supplier<Optional<Usage>> usage;
-  private final String host = hostName();
+  private final String host = Event.localHost();
   private final List<Notifier> notifiers = new CopyOnWriteArrayList<>();
   private final AtomicReference<State> state = new AtomicReference<>(State.OK);
   private volatile UnaryOperator<String> environment = System::getenv;
@@ -184,13 +182,5 @@ final class Alerts {
   long failures() {
     Dispatcher d = dispatcher;
     return d == null ? 0 : d.failures();
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
-    }
   }
 }

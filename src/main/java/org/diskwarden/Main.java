@@ -190,7 +190,11 @@ public final class Main implements Runnable {
       }
       MetricsExporter served = metrics;
       runDir.writeReady();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable stop = () -> {
+        if (!stopped.compareAndSet(false, true)) {
+          return;
+        }
         try {
           warden.stop();
         } finally {
@@ -205,9 +209,25 @@ public final class Main implements Runnable {
             served.close();
           }
         }
-      }, "diskwarden-shutdown"));
+      };
+      // SIGTERM and SIGINT stop the agent cleanly and it exits 0, as documented (the JVM's default
+      // would exit 143 or 130 after the hooks); the hook still covers any other way out.
+      onSignal("TERM", stop);
+      onSignal("INT", stop);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop, "diskwarden-shutdown"));
       warden.awaitStop();
+      stop.run();
       return 0;
+    }
+  }
+
+  @SuppressWarnings("removal")
+  private static void onSignal(String name, Runnable stop) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(stop, "diskwarden-sig" + name).start());
+    } catch (IllegalArgumentException e) {
+      // not a signal here (or the JVM uses it): the shutdown hook stops the agent all the same
+      LOG.debug("No handler for SIG{}: {}", name, e.getMessage());
     }
   }
 
@@ -324,8 +344,7 @@ public final class Main implements Runnable {
       }
       try {
         Usage u = warden.usage();
-        Event sample = Dispatcher.sample(event, u.at());
-        Event real = new Event(event, u.at(), sample.host(), warden.config().baseDir().toString(), warden.state(), u,
+        Event real = new Event(event, u.at(), Event.localHost(), warden.config().baseDir().toString(), warden.state(), u,
             warden.config().thresholds(), Optional.empty(),
             message != null ? message : "test of the " + event.key() + " notification");
         List<String> answers = dispatcher.test(real);

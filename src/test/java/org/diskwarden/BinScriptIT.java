@@ -72,6 +72,20 @@ class BinScriptIT {
     assertThat(shell.run(bin, "stop").exit()).isZero();
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"TERM", "INT"})
+  void run_stoppedBySigtermOrSigint_exitsZeroAfterACleanStop(String signal) throws Exception {
+    Process run = shell.builder(bin, "run", "--config", conf.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(runDir.resolve("diskwarden.ready")));
+
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(run.pid())).start().waitFor()).isZero();
+
+    assertThat(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(run.exitValue()).isZero();
+    assertThat(Files.readString(logDir.resolve("diskwarden.log"))).contains("diskwarden stopped");
+  }
+
   @Test
   void everythingUnderTheLogAndRunDirs_isTheOwnersAndGroupsOnly() throws Exception {
     Shell.Result started = shell.run(bin, "start", "--config", conf.toString());
@@ -166,6 +180,59 @@ class BinScriptIT {
     } finally {
       Shell.killTree(loop);
     }
+  }
+
+  @Test
+  void restart_reusesTheStartArguments_andStartWithAnotherConfigIsRefused() throws Exception {
+    Path other = Files.createDirectory(dir.resolve("other"));
+    Path otherConf = Files.writeString(dir.resolve("other.yml"), Configs.incident(other, "0B", "0B", "full"));
+    assertThat(shell.run(bin, "start", "--config", conf.toString()).exit()).isZero();
+
+    Shell.Result restarted = shell.run(bin, "restart");
+
+    assertThat(restarted.exit()).as(restarted.output()).isZero();
+    assertThat(shell.run(bin, "status").output()).contains("started with: --config " + conf);
+    await().until(() -> Files.readString(logDir.resolve("diskwarden.log")).lines()
+        .filter(l -> l.contains("diskwarden started: watching " + dir.resolve("base"))).count() == 2);
+    Shell.Result again = shell.run(bin, "start", "--config", otherConf.toString());
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.output()).contains("already running").contains("--config " + conf);
+  }
+
+  @Test
+  void watchdogLoop_afterFiveFastCrashes_alertsThroughTheAgentsOwnOutlets_withTheRealHostName() throws Exception {
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext("/hook", ex -> {
+      events.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    hook.start();
+    Path base = dir.resolve("base");
+    Path withHook = Files.writeString(dir.resolve("hook.yml"), Configs.incident(base, "0B", "0B", "full") + """
+        notify:
+          webhooks:
+            - url: http://127.0.0.1:%d/hook
+              format: json
+        """.formatted(hook.getAddress().getPort()));
+    // another holder of base_dir's lock: every start of the agent exits at once
+    try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(base.resolve(".diskwarden.lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = held.lock()) {
+      Process loop = shell.builder(bin, "watchdog", "--loop", "--interval", "1s", "--config", withHook.toString())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      try {
+        await().atMost(Duration.ofSeconds(120)).until(() -> events.stream().anyMatch(e -> e.contains("keeps crashing")));
+      } finally {
+        Shell.killTree(loop);
+        hook.stop(0);
+      }
+    }
+    String alert = events.stream().filter(e -> e.contains("keeps crashing")).findFirst().orElseThrow();
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(alert).get("host").asText()).isEqualTo(host);
   }
 
   @Test

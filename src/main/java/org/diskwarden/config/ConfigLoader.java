@@ -458,7 +458,10 @@ public final class ConfigLoader {
     }
     Duration backoff = duration(n, "retry_backoff", d.retryBackoff(), "notify.");
     // Templates live in notifications/ beside conf/, wherever the install is.
-    Path templates = configDir.resolve(optionalText(n, "templates").orElse("../notifications")).normalize();
+    // The install's own templates unless the config names others: a config kept outside conf/ works as is.
+    String home = System.getProperty("diskwarden.home");
+    Path templates = optionalText(n, "templates").map(configDir::resolve)
+        .orElse(home != null ? Path.of(home, "notifications") : configDir.resolve("../notifications")).normalize();
     Optional<NotifyConfig.Email> email = n.hasNonNull("email") ? Optional.ofNullable(email(n.get("email")))
         : Optional.empty();
     List<NotifyConfig.Webhook> hooks = new ArrayList<>();

@@ -21,4 +21,14 @@ import org.diskwarden.volume.Usage;
  * @param message one line for people
  */
 public record Event(EventType type, Instant time, String host, String baseDir, State state, Usage usage,
-    Thresholds thresholds, Optional<SweepReport> report, String message) {}
+    Thresholds thresholds, Optional<SweepReport> report, String message) {
+
+  /** This machine's name, as events carry it ($HOSTNAME, else localhost, when it cannot be resolved). */
+  public static String localHost() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+    }
+  }
+}
