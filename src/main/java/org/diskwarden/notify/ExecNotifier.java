@@ -14,6 +14,28 @@ final class ExecNotifier implements Outlet {
     this.program = program;
   }
 
+  private static final int KEPT_OUTPUT = 4096;
+
+  /** Reads {@code stream} to its end, keeping the first {@value #KEPT_OUTPUT} bytes. */
+  private static String drain(java.io.InputStream stream) {
+    byte[] kept = new byte[KEPT_OUTPUT];
+    int n = 0;
+    long total = 0;
+    byte[] buffer = new byte[8192];
+    try (stream) {
+      for (int r = stream.read(buffer); r >= 0; r = stream.read(buffer)) {
+        int room = Math.min(r, KEPT_OUTPUT - n);
+        System.arraycopy(buffer, 0, kept, n, Math.max(0, room));
+        n += Math.max(0, room);
+        total += r;
+      }
+    } catch (IOException e) {
+      // the hook closed its end: what we have is its output
+    }
+    String text = new String(kept, 0, n, StandardCharsets.UTF_8).strip();
+    return total > n ? text + "... (" + total + " bytes in all)" : text;
+  }
+
   @Override
   public String name() {
     return "exec " + program;
@@ -27,6 +49,12 @@ final class ExecNotifier implements Outlet {
     pb.environment().put("DISKWARDEN_DELIVERY", deliveryId);
     try {
       Process p = pb.start();
+      // Read while it runs: a hook that prints more than the pipe holds (64 KiB) would otherwise block
+      // until the timeout. The first 4 KB are kept for the answer, the rest is read and dropped.
+      java.util.concurrent.CompletableFuture<String> out = new java.util.concurrent.CompletableFuture<>();
+      Thread drain = new Thread(() -> out.complete(drain(p.getInputStream())), "diskwarden-exec-output");
+      drain.setDaemon(true);
+      drain.start();
       try (OutputStream in = p.getOutputStream()) {
         in.write(EventDocument.of(event, deliveryId, suppressed).getBytes(StandardCharsets.UTF_8));
       } catch (IOException closedEarly) {
@@ -36,7 +64,13 @@ final class ExecNotifier implements Outlet {
         p.destroyForcibly();
         throw new DeliveryException(name() + " did not finish within " + TIMEOUT_SECONDS + " s", false, null);
       }
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      String output;
+      try {
+        output = out.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // a child of the hook still holds its output open: the hook itself has ended
+        output = "";
+      }
       if (p.exitValue() != 0) {
         throw new DeliveryException(name() + " exited " + p.exitValue() + ": " + output, false, null);
       }

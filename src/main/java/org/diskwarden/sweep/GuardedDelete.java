@@ -120,10 +120,11 @@ public final class GuardedDelete implements AutoCloseable {
     }
     Removal r = new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error);
     if (error.isEmpty() && keptAt.isPresent()) {
-      LOG.info("{}Removed old {} after it was kept ({}) at {}: {} ({})", dryRun ? "[dry run] Would have " : "",
+      LOG.info("{} old {} after it was kept ({}) at {}: {} ({})", dryRun ? "[dry run] would remove" : "Removed",
           c.noun(), c.action().key(), keptAt.get(), c.path().getFileName(), Size.human(c.bytes(), 0));
     } else if (error.isEmpty()) {
-      LOG.info("{}Deleted old {}: {} ({})", dryRun ? "[dry run] Would have " : "", c.noun(), c.path().getFileName(),
+      // the first script's line, kept as it was: "Deleted old version: v003 (53GB)"
+      LOG.info("{} old {}: {} ({})", dryRun ? "[dry run] would delete" : "Deleted", c.noun(), c.path().getFileName(),
           Size.human(c.bytes(), 0));
     } else {
       LOG.warn("Failed to remove {} ({}): {}", c.path(), c.policy(), error.get());

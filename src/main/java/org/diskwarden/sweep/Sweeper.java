@@ -181,7 +181,7 @@ public final class Sweeper {
       now = volume.read();
     }
     State state = thresholds.isBelowTrigger(now.free(), now.total()) ? State.CRITICAL : State.OK;
-    LOG.info("Cleanup complete: freed {}{}", String.format(java.util.Locale.ROOT, "%.1fGB", Size.toGb(freed)),
+    LOG.info("Cleanup complete: {} {}{}", dryRun ? "would free" : "freed", Size.human(freed, 1),
         notReached.isEmpty() ? "" : " (" + notReached.size() + " candidate(s) kept: target reached)");
     if (state == State.CRITICAL) {
       LOG.warn("Still below the trigger after cleanup: {} free (< {} trigger)", Size.human(now.free(), 1),

@@ -77,4 +77,22 @@ class NotifyCommandTest {
     assertThat(base.resolve(".diskwarden.lock")).doesNotExist();
     assertThat(hooks.requests).isEmpty();
   }
+
+  @Test
+  void anExecHookPrintingAMegabyte_isDelivered_notTimedOut() throws Exception {
+    Path hook = Files.writeString(dir.resolve("hook.sh"), "#!/bin/sh\ncat >/dev/null\nhead -c 1048576 /dev/zero | tr '\\0' x\n");
+    Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Path conf = Files.writeString(dir.resolve("exec.yml"), Configs.incident(base, "0B", "0B", "full") + """
+        notify:
+          templates: %s
+          exec: %s
+        """.formatted(Path.of("notifications").toAbsolutePath(), hook));
+    long start = System.nanoTime();
+
+    int status = Main.execute("notify-test", "--event", "critical", "--config", conf.toString());
+
+    assertThat(status).as(console.out() + console.err()).isZero();
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+    assertThat(console.out()).contains(": OK exit 0: xxxx").contains("(1048576 bytes in all)");
+  }
 }
