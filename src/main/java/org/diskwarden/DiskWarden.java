@@ -247,6 +247,11 @@ public final class DiskWarden {
     return lookout.nextSave();
   }
 
+  /** Whether the fill rate is measured yet (unknown right after start, or with sampling off). */
+  public boolean forecastKnown() {
+    return lastUsage.get() != null && lookout.rateKnown();
+  }
+
   /** Fill rate and time to trigger and to full, from the samples of the last hour. */
   public Forecast forecast() {
     Usage u = lastUsage.get();

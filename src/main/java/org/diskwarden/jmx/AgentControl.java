@@ -202,17 +202,17 @@ final class AgentControl implements DiskWardenMXBean {
 
   @Override
   public double getFillRateGbPerHour() {
-    return warden.forecast().fillBytesPerSecond() * 3600 / Size.GB;
+    return warden.forecastKnown() ? warden.forecast().fillBytesPerSecond() * 3600 / Size.GB : Double.NaN;
   }
 
   @Override
   public double getHoursToTrigger() {
-    return warden.forecast().toTrigger().map(Forecast::hours).orElse(-1.0);
+    return warden.forecast().toTrigger().map(Forecast::hours).orElse(Double.NaN);
   }
 
   @Override
   public double getHoursToFull() {
-    return warden.forecast().toFull().map(Forecast::hours).orElse(-1.0);
+    return warden.forecast().toFull().map(Forecast::hours).orElse(Double.NaN);
   }
 
   @Override

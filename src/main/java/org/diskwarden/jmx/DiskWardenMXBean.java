@@ -68,13 +68,14 @@ public interface DiskWardenMXBean {
   @Description("Size of the next save in GB, as last measured")
   double getNextSaveGb();
 
-  @Description("How fast free space shrinks, GB per hour over the last hour (negative: it grows)")
+  @Description("How fast free space shrinks, GB per hour over the last hour (negative: it grows); NaN until two "
+      + "samples have measured it")
   double getFillRateGbPerHour();
 
-  @Description("Hours until free space crosses the trigger at the measured rate; -1 when not filling")
+  @Description("Hours until free space crosses the trigger at the measured rate; NaN when not filling or not known")
   double getHoursToTrigger();
 
-  @Description("Hours until the disk is full at the measured rate; -1 when not filling")
+  @Description("Hours until the disk is full at the measured rate; NaN when not filling or not known")
   double getHoursToFull();
 
   @Description("The watched training directory (real path)")

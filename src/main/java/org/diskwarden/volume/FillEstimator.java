@@ -47,6 +47,11 @@ public final class FillEstimator {
     return fit(Instant.MIN);
   }
 
+  /** Whether there are samples enough (two, apart in time) for a rate at all. */
+  public synchronized boolean known() {
+    return samples.size() >= 2 && samples.peekFirst().at().isBefore(samples.peekLast().at());
+  }
+
   /** Fill rate over the last {@code recent} only: a save that just started shows here first. */
   public synchronized double recentFillRate(Duration recent) {
     return samples.isEmpty() ? 0 : fit(samples.peekLast().at().minus(recent));

@@ -54,6 +54,11 @@ public final class Lookout {
     return nextSaveAt.isBefore(now.minus(Duration.ofHours(1)));
   }
 
+  /** Whether the fill rate is measured yet (two samples apart in time). */
+  public boolean rateKnown() {
+    return fill.known();
+  }
+
   /** Fill rate and times to trigger and full for a volume with {@code u} at {@code trigger}. */
   public Forecast forecast(Usage u, long trigger) {
     return Forecast.of(fill.fillRate(), u.free(), trigger);

@@ -252,4 +252,15 @@ class JmxTest {
     assertThat(jmx.queryNames(name("org.diskwarden:*"), null)).isEmpty();
     exporter = JmxExporter.register(warden, ManagementFactory.getPlatformMBeanServer());
   }
+
+  @Test
+  void unknownForecasts_areNaN_notMinusOne() throws Exception {
+    // right after start there is one sample (the first check's; the sampler's first tick is 5 s on): no rate
+    assertThat(warden.forecastKnown()).isFalse();
+    assertThat((Double) jmx.getAttribute(AGENT, "FillRateGbPerHour")).isNaN();
+    assertThat((Double) jmx.getAttribute(AGENT, "HoursToFull")).isNaN();
+    assertThat((Double) jmx.getAttribute(AGENT, "HoursToTrigger")).isNaN();
+    assertThat(jmx.getMBeanInfo(AGENT).getAttributes()).filteredOn(a -> a.getName().startsWith("HoursTo"))
+        .allSatisfy(a -> assertThat(a.getDescription()).contains("NaN"));
+  }
 }
