@@ -95,7 +95,7 @@ public final class DiskWarden {
     this.clock = clock;
     this.ages = new SteadyClock(clock, System::nanoTime);
     this.volume = Volume.of(config.baseDir(), clock);
-    this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock);
+    this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock, config.audit());
     this.alerts = new Alerts(clock, this.config::get, this::lastUsage);
   }
 

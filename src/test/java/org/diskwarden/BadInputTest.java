@@ -146,7 +146,11 @@ class BadInputTest {
         bad("sample_interval: 10m", "sample_interval"),
         bad("predict_horizon: 60d", "predict_horizon"),
         bad("policies:\n  - {name: v, path: v, max_age: 99999999d}", "policies.v.max_age"),
-        bad("notify:\n  min_interval: 99999999999d", "notify.min_interval"));
+        bad("notify:\n  min_interval: 99999999999d", "notify.min_interval"),
+        bad("audit: {max_size: 1KB}", "audit.max_size"),
+        bad("audit: {keep: 0}", "audit.keep"),
+        bad("audit: {keep: 2.5}", "audit.keep"),
+        bad("audit: {rotate: daily}", "audit.rotate"));
   }
 
   @org.junit.jupiter.api.Test

@@ -25,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
 public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of(
       "base_dir", "min_free", "min_free_gb", "min_free_percent", "target_free", "target_free_percent",
-      "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify", "save_headroom", "sample_interval", "predict_horizon", "metrics",
+      "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify", "save_headroom", "sample_interval", "predict_horizon", "metrics", "audit",
       "keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> COMPACT_KEYS = Set.of("keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> POLICY_KEYS = union(Set.of(
@@ -183,7 +183,7 @@ public final class ConfigLoader {
       return null;
     }
     return new WardenConfig(baseDir, thresholds, checkInterval, minAge, mode, dryRun, paused,
-        protect, policies, git, notifications, foresight, metrics(root));
+        protect, policies, git, notifications, foresight, metrics(root), audit(root));
   }
 
   private Path baseDir(JsonNode root, Optional<Path> override) {
@@ -370,6 +370,28 @@ public final class ConfigLoader {
             Optional.empty(), Optional.of(DEFAULT_BACKUP_GROUP), Optional.empty(), true),
         new PolicyConfig("logs", logs, 0, Duration.ofDays(7), OrderBy.MTIME,
             Optional.empty(), Optional.empty(), Optional.of("*.log"), true));
+  }
+
+  private AuditConfig audit(JsonNode root) {
+    if (!root.has("audit")) {
+      return AuditConfig.defaults();
+    }
+    JsonNode a = root.get("audit");
+    if (!a.isObject()) {
+      problems.add("audit must be a mapping (max_size, keep)");
+      return AuditConfig.defaults();
+    }
+    unknownKeys(a, Set.of("max_size", "keep"), "audit.");
+    long maxSize = size(a, "max_size", AuditConfig.DEFAULT_MAX_SIZE);
+    if (a.has("max_size") && maxSize < (64L << 10)) {
+      problems.add("audit.max_size value was set to '" + a.get("max_size").asText() + "', must be at least 64KB");
+    }
+    double keep = number(a, "keep", AuditConfig.DEFAULT_KEEP, 1, 1000, "a whole number of rotated files from 1 to 1000",
+        "audit.");
+    if (keep != Math.rint(keep)) {
+      problems.add("audit.keep value was set to '" + a.get("keep").asText() + "', must be a whole number");
+    }
+    return new AuditConfig(maxSize, (int) keep);
   }
 
   private MetricsConfig metrics(JsonNode root) {

@@ -35,7 +35,8 @@ public record WardenConfig(
     GitConfig git,
     NotifyConfig notifications,
     Foresight foresight,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    AuditConfig audit) {
 
   public WardenConfig {
     protect = List.copyOf(protect);
@@ -50,38 +51,38 @@ public record WardenConfig(
   }
 
   public WardenConfig withThresholds(Thresholds t) {
-    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics);
+    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics, audit);
   }
 
   public WardenConfig withCheckInterval(Duration d) {
-    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics);
+    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics, audit);
   }
 
   public WardenConfig withMinAge(Duration d) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics);
+    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics, audit);
   }
 
   public WardenConfig withCleanupMode(CleanupMode m) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, git, notifications, foresight, metrics);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, git, notifications, foresight, metrics, audit);
   }
 
   public WardenConfig withDryRun(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, git, notifications, foresight, metrics);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, git, notifications, foresight, metrics, audit);
   }
 
   public WardenConfig withPaused(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, git, notifications, foresight, metrics);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, git, notifications, foresight, metrics, audit);
   }
 
   public WardenConfig withForesight(Foresight f) {
     return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies,
-        git, notifications, f, metrics);
+        git, notifications, f, metrics, audit);
   }
 
   public WardenConfig withPolicy(PolicyConfig changed) {
     List<PolicyConfig> list = policies.stream()
         .map(p -> p.name().equals(changed.name()) ? changed : p)
         .toList();
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, git, notifications, foresight, metrics);
+    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, git, notifications, foresight, metrics, audit);
   }
 }

@@ -30,9 +30,22 @@ public final class AuditLog {
       java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
           java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
 
+  private final long maxSize;
+  private final int keep;
+  /** Lines of removals and writes begun and not yet ended, by path; read from the file once. */
+  private java.util.Map<String, String> openRemoves;
+  private java.util.Map<String, String> openWrites;
+
   public AuditLog(Path file, Clock clock) {
+    this(file, clock, org.diskwarden.config.AuditConfig.defaults());
+  }
+
+  /** @param rotation when to rotate the file and how many rotated files to keep */
+  public AuditLog(Path file, Clock clock, org.diskwarden.config.AuditConfig rotation) {
     this.file = file;
     this.clock = clock;
+    this.maxSize = rotation.maxSize();
+    this.keep = rotation.keep();
   }
 
   public Path file() {
@@ -152,31 +165,59 @@ public final class AuditLog {
   }
 
   private synchronized java.util.Set<Path> unfinished(String event) {
-    java.util.Map<String, Boolean> open = new java.util.LinkedHashMap<>();
-    if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return java.util.Set.of();
+    load();
+    return (event.equals("remove") ? openRemoves : openWrites).keySet().stream().map(Path::of)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * Reads the file once: what is in flight is then kept up to date line by line, so a plan costs
+   * the same with months of history as with none. A read error is logged at ERROR: crash recovery
+   * then knows nothing of what a killed run left, and says so.
+   */
+  private void load() {
+    if (openRemoves != null) {
+      return;
+    }
+    openRemoves = new java.util.LinkedHashMap<>();
+    openWrites = new java.util.LinkedHashMap<>();
+    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
     }
     try (java.io.BufferedReader reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(
         Files.newByteChannel(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS),
         StandardCharsets.UTF_8));
         java.util.stream.Stream<String> lines = reader.lines()) {
-      lines.forEach(line -> {
-        try {
-          var node = json.readTree(line);
-          String path = node.path("path").asText();
-          if (event.equals(node.path("event").asText()) && !node.path("dry_run").asBoolean()) {
-            open.put(path, true);
-          } else if ("outcome".equals(node.path("event").asText())) {
-            open.remove(path);
-          }
-        } catch (java.io.IOException e) {
-          // a torn line from a crash: nothing to learn from it
-        }
-      });
+      lines.forEach(line -> track(line + "\n"));
     } catch (IOException | java.io.UncheckedIOException e) {
-      return java.util.Set.of();
+      org.apache.logging.log4j.LogManager.getLogger(AuditLog.class).error("Cannot read the audit log {}: {}; "
+          + "removals a killed run began cannot be finished from it", file, e.toString());
     }
-    return open.keySet().stream().map(Path::of).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
+  /** Follows one line: an intent or write opens its path, an outcome closes it. */
+  private void track(String line) {
+    try {
+      var node = json.readTree(line);
+      String path = node.path("path").asText();
+      switch (node.path("event").asText()) {
+        case "remove" -> {
+          if (!node.path("dry_run").asBoolean()) {
+            openRemoves.put(path, line);
+          }
+        }
+        case "write" -> openWrites.put(path, line);
+        case "outcome" -> {
+          openRemoves.remove(path);
+          openWrites.remove(path);
+        }
+        default -> {
+          // replaced: nothing in flight
+        }
+      }
+    } catch (IOException e) {
+      // a torn line from a crash: nothing to learn from it
+    }
   }
 
   /** Writes lines held back by a full disk, if any; a no-op when the disk is still full. */
@@ -192,7 +233,9 @@ public final class AuditLog {
     if (pending.isEmpty()) {
       return;
     }
+    load();
     byte[] bytes = String.join("", pending).getBytes(StandardCharsets.UTF_8);
+    rotateIfFull(bytes.length);
     Files.createDirectories(file.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
         java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
     // No-follow: a link planted at the audit log's name is refused, never written through. 0640: it
@@ -212,7 +255,24 @@ public final class AuditLog {
         throw e;
       }
     }
+    pending.forEach(this::track);
     pending.clear();
+  }
+
+  /** Rotates before a batch that would take the file past max_size; a failed rotation only delays it. */
+  private void rotateIfFull(long adding) {
+    try {
+      long size = Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
+      if (size == 0 || size + adding <= maxSize) {
+        return;
+      }
+      java.util.List<String> inFlight = new java.util.ArrayList<>(openRemoves.values());
+      inFlight.addAll(openWrites.values());
+      AuditRotation.rotate(file, keep, inFlight);
+    } catch (IOException e) {
+      org.apache.logging.log4j.LogManager.getLogger(AuditLog.class).warn(
+          "Cannot rotate the audit log {} ({}); it goes on growing until it can", file, e.toString());
+    }
   }
 
   private static boolean isDiskFull(IOException e) {
