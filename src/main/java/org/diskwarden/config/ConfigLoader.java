@@ -128,7 +128,8 @@ public final class ConfigLoader {
     Thresholds thresholds = null;
     List<String> thresholdProblems = Thresholds.problems(minFree, minPercent, targetFree, targetPercent);
     if (thresholdProblems.isEmpty()) {
-      thresholds = new Thresholds(minFree, minPercent, targetFree, targetPercent);
+      thresholds = new Thresholds(minFree, minPercent, targetFree, targetPercent, 0, !root.has("target_free"),
+          !root.has("target_free_percent"));
     } else {
       thresholdProblems.stream().filter(p -> !p.contains("between 0 and 100")).forEach(problems::add);
     }

@@ -11,16 +11,49 @@ import java.util.Locale;
  *
  * @param floor free bytes the next save needs (save_headroom x newest finished entry); 0 when off.
  *     Computed at run time, never read from the config file.
+ * @param targetFollows target_free was never set on its own: it is min_free x 1.2 and follows min_free
+ * @param percentFollows target_free_percent was never set on its own: it follows min_free_percent
  */
-public record Thresholds(long minFree, double minFreePercent, long targetFree, double targetFreePercent, long floor) {
+public record Thresholds(long minFree, double minFreePercent, long targetFree, double targetFreePercent, long floor,
+    boolean targetFollows, boolean percentFollows) {
 
+  /** Thresholds whose targets were set explicitly. */
   public Thresholds(long minFree, double minFreePercent, long targetFree, double targetFreePercent) {
-    this(minFree, minFreePercent, targetFree, targetFreePercent, 0);
+    this(minFree, minFreePercent, targetFree, targetFreePercent, 0, false, false);
+  }
+
+  /** Thresholds whose targets follow their triggers (x1.2) until set on their own. */
+  public static Thresholds following(long minFree, double minFreePercent) {
+    return new Thresholds(minFree, minFreePercent, defaultTargetFree(minFree), defaultTargetFreePercent(minFreePercent),
+        0, true, true);
   }
 
   /** The same thresholds with the headroom floor for the next save. */
   public Thresholds withFloor(long bytes) {
-    return new Thresholds(minFree, minFreePercent, targetFree, targetFreePercent, Math.max(0, bytes));
+    return new Thresholds(minFree, minFreePercent, targetFree, targetFreePercent, Math.max(0, bytes), targetFollows,
+        percentFollows);
+  }
+
+  /** A new min_free; a target that follows it moves with it. */
+  public Thresholds withMinFree(long bytes) {
+    return new Thresholds(bytes, minFreePercent, targetFollows ? defaultTargetFree(bytes) : targetFree,
+        targetFreePercent, floor, targetFollows, percentFollows);
+  }
+
+  /** A new min_free_percent; a percent target that follows it moves with it. */
+  public Thresholds withMinFreePercent(double percent) {
+    return new Thresholds(minFree, percent, targetFree,
+        percentFollows ? defaultTargetFreePercent(percent) : targetFreePercent, floor, targetFollows, percentFollows);
+  }
+
+  /** target_free set on its own: it no longer follows min_free. */
+  public Thresholds withTargetFree(long bytes) {
+    return new Thresholds(minFree, minFreePercent, bytes, targetFreePercent, floor, false, percentFollows);
+  }
+
+  /** target_free_percent set on its own. */
+  public Thresholds withTargetFreePercent(double percent) {
+    return new Thresholds(minFree, minFreePercent, targetFree, percent, floor, targetFollows, false);
   }
 
   public Thresholds {

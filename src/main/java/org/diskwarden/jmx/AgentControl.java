@@ -73,7 +73,7 @@ final class AgentControl implements DiskWardenMXBean {
     requireFinite("MinFreeGb", gb, Double.MAX_VALUE);
     Thresholds t = t();
     write("MinFreeGb", "double", getMinFreeGb(), gb, c -> c.withThresholds(
-        new Thresholds(Size.fromGb(gb), t.minFreePercent(), t.targetFree(), t.targetFreePercent())));
+        t.withMinFree(Size.fromGb(gb))));
   }
 
   @Override
@@ -86,7 +86,7 @@ final class AgentControl implements DiskWardenMXBean {
     requireFinite("MinFreePercent", percent, 100);
     Thresholds t = t();
     write("MinFreePercent", "double", getMinFreePercent(), percent, c -> c.withThresholds(
-        new Thresholds(t.minFree(), percent, t.targetFree(), t.targetFreePercent())));
+        t.withMinFreePercent(percent)));
   }
 
   @Override
@@ -99,7 +99,7 @@ final class AgentControl implements DiskWardenMXBean {
     requireFinite("TargetFreeGb", gb, Double.MAX_VALUE);
     Thresholds t = t();
     write("TargetFreeGb", "double", getTargetFreeGb(), gb, c -> c.withThresholds(
-        new Thresholds(t.minFree(), t.minFreePercent(), Size.fromGb(gb), t.targetFreePercent())));
+        t.withTargetFree(Size.fromGb(gb))));
   }
 
   @Override
@@ -112,7 +112,7 @@ final class AgentControl implements DiskWardenMXBean {
     requireFinite("TargetFreePercent", percent, 100);
     Thresholds t = t();
     write("TargetFreePercent", "double", getTargetFreePercent(), percent, c -> c.withThresholds(
-        new Thresholds(t.minFree(), t.minFreePercent(), t.targetFree(), percent)));
+        t.withTargetFreePercent(percent)));
   }
 
   @Override

@@ -263,4 +263,21 @@ class JmxTest {
     assertThat(jmx.getMBeanInfo(AGENT).getAttributes()).filteredOn(a -> a.getName().startsWith("HoursTo"))
         .allSatisfy(a -> assertThat(a.getDescription()).contains("NaN"));
   }
+
+  @Test
+  void aTargetNeverSetOnItsOwn_followsItsTrigger_soRaisingTheTriggerFirstIsNotRefused() throws Exception {
+    Files.writeString(conf, Files.readString(conf).replaceAll("(?m)^target_free.*\n", ""));
+    jmx.invoke(AGENT, "reloadConfig", null, null);
+    assertThat(jmx.getAttribute(AGENT, "TargetFreeGb")).isEqualTo(0.0);
+
+    jmx.setAttribute(AGENT, new Attribute("MinFreeGb", 5.0));
+    jmx.setAttribute(AGENT, new Attribute("MinFreePercent", 20.0));
+
+    assertThat((double) jmx.getAttribute(AGENT, "TargetFreeGb")).isEqualTo(6.0);
+    assertThat((double) jmx.getAttribute(AGENT, "TargetFreePercent")).isEqualTo(24.0);
+    // once set on its own, it stays where it was put
+    jmx.setAttribute(AGENT, new Attribute("TargetFreeGb", 8.0));
+    jmx.setAttribute(AGENT, new Attribute("MinFreeGb", 6.0));
+    assertThat((double) jmx.getAttribute(AGENT, "TargetFreeGb")).isEqualTo(8.0);
+  }
 }
