@@ -242,6 +242,17 @@ public final class DiskWarden {
     return config.get().withThresholds(thresholds());
   }
 
+  /**
+   * Measures the size of the next save (a plan) when save_headroom is on, so the trigger in force
+   * includes it: the agent does this at start, and one-shot commands (check, plan, clean) before they
+   * decide, so both decide alike.
+   */
+  public void learnNextSave() {
+    if (config.get().foresight().saveHeadroom() > 0) {
+      plan();
+    }
+  }
+
   /** The size of the next save as last measured (the newest finished entry of a keep_latest policy). */
   public long nextSaveBytes() {
     return lookout.nextSave();
@@ -558,9 +569,7 @@ public final class DiskWarden {
         LOG.error("Could not finish the removals an earlier run began: {}", e.toString());
       }
     }
-    if (config.get().foresight().saveHeadroom() > 0) {
-      plan();
-    }
+    learnNextSave();
     try {
       schedule = CheckSchedule.start(this::scheduledCheck, config.get().checkInterval());
       Duration every = config.get().foresight().sampleInterval();

@@ -75,7 +75,8 @@ class MainTest {
 
     assertThat(run("check", "--config", conf.toString())).isEqualTo(0);
 
-    assertThat(out()).matches("(?s)DISKWARDEN OK - [0-9.]+ GB free \\([0-9.]+%\\) \\| free=\\d+B;\\d+;;0;\\d+ .*\\n");
+    assertThat(out()).matches("(?s)DISKWARDEN OK - [0-9.]+ GB free \\([0-9.]+%\\)(, trigger [^|]+)? \\| "
+        + "free=\\d+B;\\d+;\\d+;0;\\d+ .*\\n");
   }
 
   @Test

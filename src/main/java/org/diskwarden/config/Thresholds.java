@@ -111,6 +111,11 @@ public record Thresholds(long minFree, double minFreePercent, long targetFree, d
     return Math.max(target, floor + Math.max(0, target - configuredTrigger(total)));
   }
 
+  /** Free bytes below which the configured min_free / min_free_percent alone call a volume low. */
+  public long configuredTriggerBytes(long total) {
+    return configuredTrigger(total);
+  }
+
   private long configuredTrigger(long total) {
     return Math.max(minFree, (long) Math.ceil(total * minFreePercent / 100.0));
   }
