@@ -100,6 +100,9 @@ class BinScriptIT {
       }
     }
     assertThat(all).extracting(p -> p.getFileName().toString()).contains("diskwarden.log", "diskwarden.out");
+    // a background agent's log lines go to the rolling log only, not a second time to diskwarden.out
+    assertThat(Files.readString(logDir.resolve("diskwarden.log"))).contains("diskwarden started");
+    assertThat(Files.readString(logDir.resolve("diskwarden.out"))).doesNotContain("diskwarden started");
     for (Path p : all) {
       String mode = java.nio.file.attribute.PosixFilePermissions.toString(
           Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
