@@ -186,6 +186,21 @@ class BinScriptIT {
   }
 
   @Test
+  void demo_onAFreshClone_plansCleansAndStopsCleanly() throws Exception {
+    Shell.Result demo = shell.env("TMPDIR", dir.toString()).run(bin, "demo");
+
+    assertThat(demo.exit()).as(demo.output()).isZero();
+    assertThat(demo.output()).contains("what a cleanup would remove", "models/versions/v001",
+        "Deleted old version: v001", "diskwarden stopped");
+    try (var s = Files.list(dir)) {
+      Path training = s.filter(p -> p.getFileName().toString().startsWith("diskwarden-demo.")).findFirst()
+          .orElseThrow().resolve("training");
+      assertThat(training.resolve("models/versions/v005/weights.bin")).exists();
+      assertThat(training.resolve("models/versions/v001")).doesNotExist();
+    }
+  }
+
+  @Test
   void restart_reusesTheStartArguments_andStartWithAnotherConfigIsRefused() throws Exception {
     Path other = Files.createDirectory(dir.resolve("other"));
     Path otherConf = Files.writeString(dir.resolve("other.yml"), Configs.incident(other, "0B", "0B", "full"));
