@@ -70,6 +70,7 @@ public final class DiskWarden {
   private final SweepStatistics stats = new SweepStatistics();
   private final Lookout lookout = new Lookout();
   private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Stalemate stalemate = new Stalemate();
   private volatile Sampler sampler;
 
   /**
@@ -277,7 +278,7 @@ public final class DiskWarden {
     lookout.record(u, config.get().foresight().sampleInterval());
     double rate = lookout.recentRate();
     long trigger = thresholds().triggerBytes(u.total());
-    if (u.free() < trigger) {
+    if (u.free() < trigger && stalemate.worthChecking(u, config.get())) {
       requestCheck(String.format(Locale.ROOT, "%s free is below the trigger %s (at %.1f MB/s the configured one "
           + "is crossed before the sample after next)", Size.human(u.free(), 1), Size.human(trigger, 1),
           rate / (1 << 20)));
@@ -468,6 +469,7 @@ public final class DiskWarden {
       }
       SweepReport report = new Sweeper(volume, audit, ages).execute(plan, c, dryRun, () -> stopping);
       stats.record(report);
+      stalemate.after(report, plan, c);
       if (!dryRun) {
         lookout.credit(report.freeAfter() - report.freeBefore());
         // what JMX, metrics and a critical event show from now on is the volume as the sweep left it
