@@ -45,10 +45,17 @@ final class Alerts {
   private volatile Instant lastCriticalNotice = Instant.MIN;
   private volatile boolean fillingUpSent;
 
-  Alerts(Clock clock, Supplier<WardenConfig> config, Supplier<Optional<Usage>> usage) {
+  private final Supplier<List<org.diskwarden.policy.Held>> held;
+
+  /**
+   * @param held what the last plan found held (kept, protected, young): a critical event names the largest
+   */
+  Alerts(Clock clock, Supplier<WardenConfig> config, Supplier<Optional<Usage>> usage,
+      Supplier<List<org.diskwarden.policy.Held>> held) {
     this.clock = clock;
     this.config = config;
     this.usage = usage;
+    this.held = held;
   }
 
   void useEnvironment(UnaryOperator<String> env) {
@@ -75,7 +82,7 @@ final class Alerts {
     State s = report.filter(r -> !r.dryRun()).map(SweepReport::state).orElseGet(state::get);
     WardenConfig c = config.get();
     Event event = new Event(type, clock.instant(), host, c.baseDir().toString(), s, u, c.thresholds(), report,
-        message);
+        message, report.map(SweepReport::held).orElseGet(held));
     for (Notifier n : notifiers) {
       try {
         n.publish(event);

@@ -97,7 +97,8 @@ public final class DiskWarden {
     this.ages = new SteadyClock(clock, System::nanoTime);
     this.volume = Volume.of(config.baseDir(), clock);
     this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock, config.audit());
-    this.alerts = new Alerts(clock, this.config::get, this::lastUsage);
+    this.alerts = new Alerts(clock, this.config::get, this::lastUsage,
+        () -> lastPlan().map(Plan::held).orElse(List.of()));
   }
 
   /** Where secrets (password_env, secret_env, ${VAR} in headers) are read; the process environment by default. */

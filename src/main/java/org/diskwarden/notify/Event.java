@@ -1,7 +1,9 @@
 package org.diskwarden.notify;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import org.diskwarden.policy.Held;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.State;
@@ -21,7 +23,38 @@ import org.diskwarden.volume.Usage;
  * @param message one line for people
  */
 public record Event(EventType type, Instant time, String host, String baseDir, State state, Usage usage,
-    Thresholds thresholds, Optional<SweepReport> report, String message) {
+    Thresholds thresholds, Optional<SweepReport> report, String message, List<Held> held) {
+
+  public Event {
+    held = List.copyOf(held);
+  }
+
+  /** An event whose held entries are the report's, if any. */
+  public Event(EventType type, Instant time, String host, String baseDir, State state, Usage usage,
+      Thresholds thresholds, Optional<SweepReport> report, String message) {
+    this(type, time, host, baseDir, state, usage, thresholds, report, message,
+        report.map(SweepReport::held).orElse(List.of()));
+  }
+
+  /**
+   * What holds the space: the five largest entries the policies keep or hold, with sizes and why,
+   * and what no policy covers (used space minus every entry the policies measured).
+   */
+  public String holding() {
+    if (held.isEmpty()) {
+      return "";
+    }
+    List<Held> largest = held.stream().filter(h -> h.bytes() > 0)
+        .sorted(java.util.Comparator.comparingLong(Held::bytes).reversed()).limit(5).toList();
+    long measured = held.stream().mapToLong(Held::bytes).sum();
+    long other = Math.max(0, usage.used() - measured);
+    StringBuilder out = new StringBuilder();
+    for (Held h : largest) {
+      out.append(h.path()).append(' ').append(org.diskwarden.config.Size.human(h.bytes(), 1)).append(" (")
+          .append(h.reason()).append("); ");
+    }
+    return out.append("other, no policy covers it: ").append(org.diskwarden.config.Size.human(other, 1)).toString();
+  }
 
   /** This machine's name, as events carry it ($HOSTNAME, else localhost, when it cannot be resolved). */
   public static String localHost() {

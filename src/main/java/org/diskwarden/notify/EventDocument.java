@@ -22,6 +22,16 @@ final class EventDocument {
         .put("state", e.state().name())
         .put("message", e.message())
         .put("suppressed", suppressed);
+    if (!e.held().isEmpty()) {
+      // what holds the space: the largest entries the policies keep or hold, and what no policy covers
+      ArrayNode holding = root.putArray("holding");
+      e.held().stream().filter(h -> h.bytes() > 0)
+          .sorted(java.util.Comparator.comparingLong(org.diskwarden.policy.Held::bytes).reversed()).limit(5)
+          .forEach(h -> holding.addObject().put("path", h.path().toString()).put("bytes", h.bytes())
+              .put("policy", h.policy()).put("reason", h.reason()));
+      root.put("other_bytes", Math.max(0, e.usage().used()
+          - e.held().stream().mapToLong(org.diskwarden.policy.Held::bytes).sum()));
+    }
     root.putObject("volume")
         .put("total_bytes", e.usage().total())
         .put("free_bytes", e.usage().free())

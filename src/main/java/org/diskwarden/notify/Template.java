@@ -19,7 +19,7 @@ final class Template {
   static final Set<String> FIELDS = Set.of("host", "base_dir", "time", "event", "state", "message", "free",
       "free_bytes", "total", "total_bytes", "free_percent", "trigger", "trigger_bytes", "target", "target_bytes",
       "min_free", "min_free_percent", "bytes_freed", "bytes_freed_bytes", "removed_count", "failed_count",
-      "suppressed", "dry_run", "git_gc");
+      "suppressed", "dry_run", "git_gc", "holding");
   /** Names a template may use inside the removals loop. */
   static final Set<String> ROW_FIELDS = Set.of("path", "size", "bytes", "policy", "reason", "action", "kept_at");
   static final String LOOP = "removals";

@@ -97,6 +97,7 @@ public final class Templates {
     f.put("failed_count", Integer.toString(r == null ? 0 : r.failed().size()));
     f.put("dry_run", r != null && r.dryRun() ? "(dry run: nothing was removed) " : "");
     f.put("suppressed", suppressed);
+    f.put("holding", e.holding());
     f.put("git_gc", r == null || r.gitGc().isEmpty() ? "" : "git gc after the sweep: " + String.join("; ", r.gitGc()));
     return f;
   }

@@ -4,9 +4,19 @@ import java.nio.file.Path;
 
 /**
  * An entry a policy looked at and did not release: why, as a type the guard reads ({@link #why()}),
- * and as text for people ({@link #reason()}).
+ * and as text for people ({@link #reason()}); {@link #bytes()} is what it holds on disk, when measured.
  */
-public record Held(Path path, String policy, Why why, String reason) {
+public record Held(Path path, String policy, Why why, String reason, long bytes) {
+
+  /** Held, its size not measured (0). */
+  public Held(Path path, String policy, Why why, String reason) {
+    this(path, policy, why, reason, 0);
+  }
+
+  /** The same, with what the entry holds on disk. */
+  public Held withBytes(long measured) {
+    return new Held(path, policy, why, reason, measured);
+  }
 
   /** Why an entry is held. Decisions read this, never the text. */
   public enum Why {

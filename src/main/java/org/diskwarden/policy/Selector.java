@@ -146,13 +146,13 @@ public final class Selector {
         Held kept = framework.get(e.path());
         if (e.newest().isAfter(now.minus(minAge))) {
           held.add(new Held(e.path(), config.name(), Held.Why.YOUNG, "modified within min_age "
-              + Durations.format(minAge) + " (being written?)"));
+              + Durations.format(minAge) + " (being written?)", e.footprint().bytes()));
         } else if (kept != null && kept.why() == Held.Why.IN_PROGRESS) {
-          held.add(kept);
+          held.add(kept.withBytes(e.footprint().bytes()));
         } else if (!e.complete() && (newestFinished.isEmpty() || oldestFirst.compare(e, newestFinished.get()) > 0)) {
           // Newer than every finished save: a save in progress whose writer paused, not an abandoned one.
           held.add(new Held(e.path(), config.name(), Held.Why.IN_PROGRESS, "save in progress (no "
-              + config.completeMarker().orElseThrow() + " yet, and no newer entry has one)"));
+              + config.completeMarker().orElseThrow() + " yet, and no newer entry has one)", e.footprint().bytes()));
         } else if (!e.complete()) {
           partial.add(e);
           reasons.put(e.path(), "abandoned partial save (no " + config.completeMarker().orElseThrow()
@@ -169,10 +169,10 @@ public final class Selector {
         Entry e = settled.get(rank);
         if (rule.keeps(rank, e.newest(), now)) {
           held.add(new Held(e.path(), config.name(), Held.Why.KEPT_BY_RULE,
-              "kept by rule (" + keptBecause(config, rank) + ")"));
+              "kept by rule (" + keptBecause(config, rank) + ")", e.footprint().bytes()));
         } else if (framework.containsKey(e.path())) {
           // kept besides keep_latest: it still took its rank above
-          held.add(framework.get(e.path()));
+          held.add(framework.get(e.path()).withBytes(e.footprint().bytes()));
         } else {
           released.add(e);
           reasons.put(e.path(), rule.reason());
@@ -184,7 +184,7 @@ public final class Selector {
     partial.removeIf(e -> {
       Held h = keptPartial.get(e.path());
       if (h != null && !linkedBy.containsKey(e.path())) {
-        held.add(h);
+        held.add(h.withBytes(e.footprint().bytes()));
         return true;
       }
       return false;
@@ -194,7 +194,7 @@ public final class Selector {
       for (Entry e : list) {
         Optional<Held> stop = stopper(e, config.name(), linkedBy);
         if (stop.isPresent()) {
-          held.add(stop.get());
+          held.add(stop.get().withBytes(e.footprint().bytes()));
         } else {
           Candidate c = new Candidate(e.path(), config.name(), config.noun(), e.footprint().bytes(), e.newest(),
               reasons.get(e.path()));

@@ -215,6 +215,8 @@ class NotifyTest {
       SweepReport r;
       try {
         r = w.clean(false, false).orElseThrow();
+        // as the agent's check does after its sweep: critical (or recovered) as it applies
+        w.enter(r.state());
       } finally {
         w.stopNotifications();
       }
@@ -260,6 +262,22 @@ class NotifyTest {
     smtp.purgeEmailFromAllMailboxes();
     Incident.build(base);
     sweepAndCompareOutlets("1000TB", org.diskwarden.volume.State.CRITICAL);
+    // a critical event names what holds the space: the largest kept or protected entries, and the rest
+    JsonNode critical = json.readTree(hooks.at("/json").stream()
+        .filter(q -> "critical".equals(q.header("X-Diskwarden-Event"))).reduce((a, b) -> b).orElseThrow().body());
+    assertThat(critical.get("holding")).isNotEmpty();
+    assertThat(critical.at("/holding/0/bytes").asLong()).isGreaterThanOrEqualTo(1L << 20);
+    assertThat(critical.at("/holding/0/reason").asText()).isNotBlank();
+    assertThat(critical.get("other_bytes").asLong()).isPositive();
+    MimeMessage mail = java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+      try {
+        return "critical".equals(m.getHeader("X-Diskwarden-Event")[0]);
+      } catch (jakarta.mail.MessagingException e) {
+        throw new IllegalStateException(e);
+      }
+    }).reduce((a, b) -> b).orElseThrow();
+    assertThat(GreenMailUtil.getBody(mail).replaceAll("=\r?\n", "")).contains("What holds the space: ")
+        .contains(critical.at("/holding/0/path").asText()).contains("other, no policy covers it");
   }
 
   @Test
