@@ -101,13 +101,21 @@ class NotifyTest {
   }
 
   private java.util.Optional<MimeMessage> cleanupMail() {
-    return java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-      try {
-        return "cleanup".equals(m.getHeader("X-Diskwarden-Event")[0]);
-      } catch (jakarta.mail.MessagingException e) {
-        throw new IllegalStateException(e);
-      }
-    }).findFirst();
+    return java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> event(m).equals("cleanup")).findFirst();
+  }
+
+  /** The last mail received for {@code event}. */
+  private java.util.Optional<MimeMessage> lastMail(String event) {
+    return java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> event(m).equals(event))
+        .reduce((a, b) -> b);
+  }
+
+  private static String event(MimeMessage m) {
+    try {
+      return m.getHeader("X-Diskwarden-Event")[0];
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -234,13 +242,7 @@ class NotifyTest {
       String slack = hooks.at("/slack").stream().filter(q -> q.header("X-Diskwarden-Event").equals("cleanup"))
           .reduce((a, b) -> b).orElseThrow().body();
       assertThat(slack).contains(human + " free").contains("state " + expected.name());
-      MimeMessage mail = java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-        try {
-          return "cleanup".equals(m.getHeader("X-Diskwarden-Event")[0]);
-        } catch (jakarta.mail.MessagingException e) {
-          throw new IllegalStateException(e);
-        }
-      }).reduce((a, b) -> b).orElseThrow();
+      MimeMessage mail = lastMail("cleanup").orElseThrow();
       assertThat(mail.getSubject()).contains(human + " free");
       assertThat(GreenMailUtil.getBody(mail).replaceAll("=\r?\n", "")).contains("state " + expected.name());
       assertThat(jmx).filteredOn(n -> n.getType().equals(org.diskwarden.jmx.JmxExporter.CLEANUP)).singleElement()
@@ -269,13 +271,7 @@ class NotifyTest {
     assertThat(critical.at("/holding/0/bytes").asLong()).isGreaterThanOrEqualTo(1L << 20);
     assertThat(critical.at("/holding/0/reason").asText()).isNotBlank();
     assertThat(critical.get("other_bytes").asLong()).isPositive();
-    MimeMessage mail = java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-      try {
-        return "critical".equals(m.getHeader("X-Diskwarden-Event")[0]);
-      } catch (jakarta.mail.MessagingException e) {
-        throw new IllegalStateException(e);
-      }
-    }).reduce((a, b) -> b).orElseThrow();
+    MimeMessage mail = lastMail("critical").orElseThrow();
     assertThat(GreenMailUtil.getBody(mail).replaceAll("=\r?\n", "")).contains("What holds the space: ")
         .contains(critical.at("/holding/0/path").asText()).contains("other, no policy covers it");
   }
