@@ -264,6 +264,35 @@ python3 "$here/make_tree.py" incident "$inc" --versions "$versions" --logs "$log
 printf 'base_dir: %s\nsave_headroom: 0\n' "$inc" >"$work/plan.yml"
 t_plan=$(median "$bin" plan --all --config "$work/plan.yml")
 row "plan --all: $versions versions, $logs logs" "$t_plan" "$(minus "$t_plan" "$start_jvm")" ""
+# the same plan with months of audit history: a full current file (audit.max_size, 64 MB of finished
+# removals; older history is rotated away) plus 2,000,000 lines in rotated files
+history_lines=$(( runs > 1 ? 2000000 : 20000 ))
+python3 - "$DISKWARDEN_LOG_DIR" "$history_lines" <<'PY'
+import gzip, os, sys
+logs, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(logs, exist_ok=True)
+def line(i, event):
+    if event == "remove":
+        return ('{"time":"2026-01-01T00:00:00Z","event":"remove","path":"/data/training/models/versions/v%07d",'
+                '"bytes":57000000000,"policy":"model-versions","reason":"older than the newest 2","action":"delete",'
+                '"mode":"until_target","dry_run":false}\n' % i)
+    return ('{"time":"2026-01-01T00:00:01Z","event":"outcome","path":"/data/training/models/versions/v%07d",'
+            '"policy":"model-versions","outcome":"removed"}\n' % i)
+with gzip.open(os.path.join(logs, "audit.jsonl.1.gz"), "wt") as rolled:
+    for i in range(n // 2):
+        rolled.write(line(i, "remove") + line(i, "outcome"))
+size, i = 0, 0
+with open(os.path.join(logs, "audit.jsonl"), "w") as current:
+    while size < 64 << 20 if n >= 2000000 else size < 1 << 20:
+        pair = line(i, "remove") + line(i, "outcome")
+        current.write(pair)
+        size += len(pair)
+        i += 1
+PY
+t_plan_history=$(median "$bin" plan --all --config "$work/plan.yml")
+row "plan --all with audit history" "$t_plan_history" "$(minus "$t_plan_history" "$start_jvm")" \
+  "$(ratio "$t_plan_history" "$t_plan") of the plan with a fresh log; goal <= 1.3x"
+rm -f "$DISKWARDEN_LOG_DIR"/audit.jsonl*
 fi
 
 section plan
