@@ -338,4 +338,20 @@ class TrickedTest {
     assertThat(base.resolve("models/versions/v003/weights.bin")).exists();
     assertThat(base.resolve("models/versions/v001")).doesNotExist();
   }
+
+  @Test
+  void aTriggerLargerThanTheVolume_isAWarning_inTheLogCheckAndJmx_notAnError() throws Exception {
+    Incident.build(base);
+    Path conf = Files.writeString(dir.resolve("big.yml"), Configs.incident(base, "1000TB", "1000TB", "full"));
+    try (Console console = new Console(logs)) {
+      Main.execute("check", "--config", conf.toString());
+      assertThat(console.out()).contains("WARNING: the trigger (1000.0TB) is larger than the volume");
+    }
+    DiskWarden warden = new DiskWarden(Configs.parse(Files.readString(conf)), logs, Clock.systemUTC());
+    javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
+    try (org.diskwarden.jmx.JmxExporter jmx = org.diskwarden.jmx.JmxExporter.register(warden, mbeans)) {
+      assertThat((String[]) mbeans.getAttribute(new javax.management.ObjectName(org.diskwarden.jmx.JmxExporter.AGENT),
+          "ConfigWarnings")).anySatisfy(w -> assertThat(w).contains("larger than the volume"));
+    }
+  }
 }
