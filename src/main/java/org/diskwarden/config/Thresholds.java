@@ -22,12 +22,6 @@ public record Thresholds(long minFree, double minFreePercent, long targetFree, d
     this(minFree, minFreePercent, targetFree, targetFreePercent, 0, false, false);
   }
 
-  /** Thresholds whose targets follow their triggers (x1.2) until set on their own. */
-  public static Thresholds following(long minFree, double minFreePercent) {
-    return new Thresholds(minFree, minFreePercent, defaultTargetFree(minFree), defaultTargetFreePercent(minFreePercent),
-        0, true, true);
-  }
-
   /** The same thresholds with the headroom floor for the next save. */
   public Thresholds withFloor(long bytes) {
     return new Thresholds(minFree, minFreePercent, targetFree, targetFreePercent, Math.max(0, bytes), targetFollows,

@@ -69,13 +69,6 @@ public final class Protection {
     }
   }
 
-  /** The same rules, with {@code keepingLinks} protecting their targets too. */
-  public Protection with(Collection<Path> keepingLinks) {
-    List<String> own = patterns.subList(0, patterns.size() - 1);
-    Set<Path> all = new LinkedHashSet<>(keepingLinks);
-    return new Protection(baseDir, own, all);
-  }
-
   public Path baseDir() {
     return baseDir;
   }

@@ -30,10 +30,6 @@ final class Anchor implements AutoCloseable {
     this.root = root;
   }
 
-  Path root() {
-    return root;
-  }
-
   /** Why an entry was not reached: said in the report, and nothing was touched. */
   static final class Refused extends Exception {
     private static final long serialVersionUID = 1L;

@@ -74,19 +74,7 @@ public final class GuardedDelete implements AutoCloseable {
    * or an auto-gc just wrote it, and its content lives on.
    */
   public Removal deleteRedundant(Candidate c, CleanupMode mode) {
-    Optional<String> error;
-    try (Anchor.Reached reached = anchor.reach(c.path(), c.seen())) {
-      Optional<String> refusal = guard.refusal(c, reached, protection.targets(), Instant.MAX);
-      if (refusal.isPresent()) {
-        return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), refusal);
-      }
-      error = audited(c, reached, mode, false, Optional.empty(), protection, Instant.MAX);
-    } catch (Anchor.Refused e) {
-      return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
-    } catch (UncheckedIOException e) {
-      return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
-    }
-    return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error);
+    return remove(c, mode, false, Optional.empty(), Instant.MAX, Instant.MAX);
   }
 
   /** Why the guard would refuse {@code c} now, or empty when it may go. */
@@ -103,14 +91,24 @@ public final class GuardedDelete implements AutoCloseable {
    * in the audit line); the guard and audit log apply as to any deletion.
    */
   public Removal delete(Candidate c, CleanupMode mode, boolean dryRun, Optional<Path> keptAt) {
+    Instant now = clock.instant();
+    return remove(c, mode, dryRun, keptAt, now, now.minus(minAge));
+  }
+
+  /**
+   * Reaches {@code c}, asks the guard (ages judged at {@code judgedAt}), then the audited removal
+   * (files modified after {@code youngerIsAlive} stay).
+   */
+  private Removal remove(Candidate c, CleanupMode mode, boolean dryRun, Optional<Path> keptAt, Instant judgedAt,
+      Instant youngerIsAlive) {
     Optional<String> error;
     try (Anchor.Reached reached = anchor.reach(c.path(), c.seen())) {
-      Optional<String> refusal = guard.refusal(c, reached, protection.targets(), clock.instant());
+      Optional<String> refusal = guard.refusal(c, reached, protection.targets(), judgedAt);
       if (refusal.isPresent()) {
         LOG.warn("Refused to remove {} ({}): {}", c.path(), c.policy(), refusal.get());
         return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), refusal);
       }
-      error = audited(c, reached, mode, dryRun, keptAt, protection, clock.instant().minus(minAge));
+      error = audited(c, reached, mode, dryRun, keptAt, protection, youngerIsAlive);
     } catch (Anchor.Refused e) {
       LOG.warn("Refused to remove {} ({}): {}", c.path(), c.policy(), e.getMessage());
       return new Removal(c.path(), c.policy(), c.bytes(), c.reason(), Optional.of(e.getMessage()));
