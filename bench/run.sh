@@ -200,6 +200,28 @@ row "git gc (C git)" "$t_git" "" ".git after: $s_git bytes"
 row "git gc --aggressive (C git)" "$t_gita" "" ".git after: $s_gita bytes"
 row "git gc (JGit, bin/diskwarden git-gc)" "$t_jgit" "$(minus "$t_jgit" "$start_jvm")" \
   "time $(ratio "$t_jgit" "$t_git") of git gc; .git after: $s_jgit bytes ($(ratio "$s_jgit" "$s_git"))"
+# a repository as users have it: packed by a repack minutes ago (as a fetch, a push or an auto-gc
+# leaves it), fifteen 2 MB binaries, loose commits since; nothing dated back
+fresh="$work/fresh-repo"
+(
+  git init -q -b main "$fresh" && cd "$fresh"
+  git config user.email b@example.com && git config user.name bench && git config gc.auto 0
+  commits=$((runs > 1 ? 1500 : 100)) bins=$((runs > 1 ? 15 : 3)) loose=$((runs > 1 ? 60 : 10))
+  python3 "$here/make_tree.py" history - --commits "$commits" --files 400 --seed "$seed" | git fast-import --quiet
+  git reset -q --hard
+  for i in $(seq 1 "$bins"); do
+    python3 -c "import random, sys; sys.stdout.buffer.write(random.Random($seed + 100 + $i).randbytes(2 << 20))" >"bin$i.dat"
+  done
+  git add . && git commit -q -m bins && git repack -q -d
+  for i in $(seq 1 "$loose"); do echo "line $i" >>file.txt; git add file.txt; git commit -q -m "c$i"; done
+) >/dev/null
+prep_fresh="rm -rf '$work/gc'; cp -a '$fresh' '$work/gc'"
+s_fresh_before=$(du -sb "$fresh/.git" | cut -f1)
+t_git_f=$(median_prepared "$prep_fresh" git -C "$work/gc" gc --quiet); s_git_f=$(size_after)
+t_jgit_f=$(median_prepared "$prep_fresh" "$bin" git-gc --config "$gcconf"); s_jgit_f=$(size_after)
+row "git gc, fresh packs (C git)" "$t_git_f" "" ".git $s_fresh_before -> $s_git_f bytes"
+row "git gc, fresh packs (JGit)" "$t_jgit_f" "$(minus "$t_jgit_f" "$start_jvm")" \
+  "time $(ratio "$t_jgit_f" "$t_git_f") of git gc (goal 3x); .git -> $s_jgit_f bytes ($(ratio "$s_jgit_f" "$s_git_f"); goal 1.1x)"
 if want gc-aggressive; then
   printf '  aggressive: true\n' >>"$gcconf"
   t_jgita=$(median_prepared "$prep_gc" "$bin" git-gc --config "$gcconf"); s_jgita=$(size_after)

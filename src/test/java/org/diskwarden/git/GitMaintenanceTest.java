@@ -229,7 +229,7 @@ class GitMaintenanceTest {
     GitGcReport r = maintenance(c).gc("fresh");
 
     assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
-    assertThat(r.reason()).isEmpty();
+    assertThat(r.reason()).doesNotContain("old pack(s) kept");
     assertThat(packFiles(fresh.resolve(".git"))).filteredOn(p -> p.endsWith(".pack")).hasSize(1);
     long jgit = Long.parseLong(GitFixture.sh(base, "du -sb fresh/.git | cut -f1").trim());
     long cgit = Long.parseLong(GitFixture.sh(base, "du -sb twin/.git | cut -f1").trim());
