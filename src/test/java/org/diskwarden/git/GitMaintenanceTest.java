@@ -208,6 +208,8 @@ class GitMaintenanceTest {
         import random, sys
         out = sys.stdout
         random.seed(1)
+        # an object nothing references (fast-import leaves such; so does a push before its ref moves)
+        out.write("blob\\nmark :999999\\ndata 23\\nnobody references this\\n")
         for c in range(1500):
             out.write("commit refs/heads/main\\ncommitter A <a@b> %d +0000\\ndata 3\\nc%02d\\n" % (1600000000 + c, c % 100))
             for k in range(3):
@@ -239,5 +241,9 @@ class GitMaintenanceTest {
     assertThat(GitFixture.refs(fresh)).isEqualTo(refsBefore);
     assertThat(GitFixture.sh(fresh, "git fsck --full 2>&1; echo exit=$?")).contains("exit=0")
         .doesNotContainIgnoringCase("error").doesNotContainIgnoringCase("missing");
+    // the unreferenced object was kept, loose, for prune_expire to age out (as C git's repack -A does)
+    String orphan = GitFixture.sh(fresh, "printf 'nobody references this\\n' | git hash-object --stdin").trim();
+    assertThat(GitFixture.sh(fresh, "git cat-file -t " + orphan).trim()).isEqualTo("blob");
+    assertThat(fresh.resolve(".git/objects/" + orphan.substring(0, 2) + "/" + orphan.substring(2))).exists();
   }
 }
