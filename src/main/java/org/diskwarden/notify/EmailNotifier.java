@@ -17,19 +17,30 @@ import org.simplejavamail.mailer.MailerBuilder;
 /** Email through Simple Java Mail, each send bounded as a whole (its socket timeout is per read). */
 final class EmailNotifier implements Outlet {
   private final NotifyConfig.Email config;
-  private final Mailer mailer;
   private final ExecutorService io;
+  private final String password;
+  private Mailer mailer;
 
   EmailNotifier(NotifyConfig.Email config, ExecutorService io, UnaryOperator<String> env) {
     this.config = config;
     this.io = io;
-    String password = config.passwordEnv().map(env).orElse(null);
+    this.password = config.passwordEnv().map(env).orElse(null);
+  }
+
+  /**
+   * The mailer, built at the first delivery: an agent at rest sends nothing, and Simple Java Mail with
+   * Jakarta Mail loaded costs resident memory all the same.
+   */
+  private synchronized Mailer mailer() {
+    if (mailer != null) {
+      return mailer;
+    }
     TransportStrategy transport = switch (config.transport()) {
       case "smtp" -> TransportStrategy.SMTP;
       case "smtps" -> TransportStrategy.SMTPS;
       default -> TransportStrategy.SMTP_TLS;
     };
-    this.mailer = MailerBuilder
+    mailer = MailerBuilder
         .withSMTPServer(config.host(), config.port(), config.username().orElse(null), password)
         .withTransportStrategy(transport)
         // The default is 60 s: a silent server would hold a send for a minute.
@@ -40,6 +51,7 @@ final class EmailNotifier implements Outlet {
         // Machine senders such as diskwarden@trainbox-1 have no top-level domain; the SMTP server judges.
         .clearEmailValidator()
         .buildMailer();
+    return mailer;
   }
 
   @Override
@@ -60,7 +72,8 @@ final class EmailNotifier implements Outlet {
         .withHeader("X-Diskwarden-Event", event.type().key())
         .buildEmail();
     try {
-      CompletableFuture.runAsync(() -> mailer.sendMail(email).join(), io)
+      Mailer m = mailer();
+      CompletableFuture.runAsync(() -> m.sendMail(email).join(), io)
           .orTimeout(config.timeout().toMillis() * 2, TimeUnit.MILLISECONDS)
           .join();
       return "accepted for " + config.to();
@@ -81,7 +94,9 @@ final class EmailNotifier implements Outlet {
   }
 
   @Override
-  public void close() {
-    mailer.shutdownConnectionPool();
+  public synchronized void close() {
+    if (mailer != null) {
+      mailer.shutdownConnectionPool();
+    }
   }
 }

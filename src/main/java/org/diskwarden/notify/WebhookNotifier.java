@@ -23,15 +23,34 @@ final class WebhookNotifier implements Outlet {
   private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(WebhookNotifier.class);
   private final NotifyConfig.Webhook config;
-  private final HttpClient client;
+  private final ExecutorService io;
   private final UnaryOperator<String> env;
+  private volatile HttpClient client;
 
   WebhookNotifier(NotifyConfig.Webhook config, ExecutorService io, UnaryOperator<String> env) {
     this.config = config;
+    this.io = io;
     this.env = env;
-    // HTTP/1.1: the default h2c upgrade breaks some receivers.
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
-        .executor(io).build();
+  }
+
+  /**
+   * The client, made at the first delivery: an agent at rest sends nothing, and an HttpClient (its
+   * selector thread, buffers and the classes of java.net.http) costs about 4 MB of resident memory.
+   */
+  private HttpClient client() {
+    HttpClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          // HTTP/1.1: the default h2c upgrade breaks some receivers.
+          c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
+              .executor(io).build();
+          client = c;
+        }
+      }
+    }
+    return c;
   }
 
   @Override
@@ -61,7 +80,7 @@ final class WebhookNotifier implements Outlet {
     HttpResponse<String> response;
     try {
       // request.timeout covers only the headers on Java 17: a stalled body needs an overall bound.
-      response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+      response = client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
           .orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS).join();
     } catch (CompletionException e) {
       Throwable cause = Optional.ofNullable(e.getCause()).orElse(e);
