@@ -343,26 +343,18 @@ cpu=$(awk -v a="$before" -v b="$after" -v hz="$hz" -v s="$idle" 'BEGIN {printf "
 row "idle: RSS after ${idle}s (MB)" "$((rss / 1024))" "" "VmRSS $rss kB"
 row "idle: CPU seconds per idle minute" "$cpu" "" "5 s check interval, 5 s sampling"
 # the same with everything on: email, two webhooks, metrics and remote JMX (on loopback)
-read -r p_metrics p_jmx p_hook <<<"$(python3 -c 'import socket
-ports = []
-for _ in range(3):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); ports.append(s.getsockname()[1]); s.close()
-print(*ports)')"
+# shellcheck source=bench/outlets.sh
+. "$here/outlets.sh"
+all_outlets
 allconf="$work/idle-all.yml"
 cat >"$allconf" <<YAML
 base_dir: $work/idle
 min_free: 0B
 min_free_percent: 0
 check_interval: 5s
-metrics:
-  port: $p_metrics
-notify:
-  email: {host: 127.0.0.1, port: 2525, from: diskwarden@bench, to: [ops@example.com]}
-  webhooks:
-    - url: http://127.0.0.1:$p_hook/a
-    - {url: "http://127.0.0.1:$p_hook/b", format: slack}
+$OUTLETS_YAML
 YAML
-DISKWARDEN_JMX_PORT="$p_jmx" DISKWARDEN_JMX_AUTH=false "$bin" start --config "$allconf" >/dev/null 2>&1
+DISKWARDEN_JMX_PORT="$OUTLETS_JMX_PORT" DISKWARDEN_JMX_AUTH=false "$bin" start --config "$allconf" >/dev/null 2>&1
 pid="$(cat "$work/run/diskwarden.pid")"
 sleep $((idle + 2))
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")

@@ -22,11 +22,9 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/diskwarden-soak.XXXXXX")"
 export DISKWARDEN_LOG_DIR="$work/logs" DISKWARDEN_RUN_DIR="$work/run"
 trap '"$bin" stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 mkdir -p "$work/base/models/versions/v001"
-read -r p_metrics p_jmx p_hook <<<"$(python3 -c 'import socket
-ports = []
-for _ in range(3):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); ports.append(s.getsockname()[1]); s.close()
-print(*ports)')"
+# shellcheck source=bench/outlets.sh
+. "$here/outlets.sh"
+all_outlets
 cat >"$work/soak.yml" <<YAML
 base_dir: $work/base
 min_free: 1GB
@@ -36,15 +34,9 @@ sample_interval: 1s
 protect: []
 policies:
   - {name: versions, path: models/versions, keep_latest: 2}
-metrics:
-  port: $p_metrics
-notify:
-  email: {host: 127.0.0.1, port: 2525, from: diskwarden@soak, to: [ops@example.com]}
-  webhooks:
-    - url: http://127.0.0.1:$p_hook/a
-    - {url: "http://127.0.0.1:$p_hook/b", format: slack}
+$OUTLETS_YAML
 YAML
-DISKWARDEN_OPTS="${DISKWARDEN_OPTS:-} -XX:NativeMemoryTracking=summary" DISKWARDEN_JMX_PORT="$p_jmx" \
+DISKWARDEN_OPTS="${DISKWARDEN_OPTS:-} -XX:NativeMemoryTracking=summary" DISKWARDEN_JMX_PORT="$OUTLETS_JMX_PORT" \
   DISKWARDEN_JMX_AUTH=false "$bin" start --config "$work/soak.yml" >/dev/null 2>&1
 pid="$(cat "$work/run/diskwarden.pid")"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }

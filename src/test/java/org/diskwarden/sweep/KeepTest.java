@@ -93,6 +93,22 @@ class KeepTest {
     return new Sweeper(volume, audit, clock, beforeVerify).execute(plan, config, dryRun, () -> false);
   }
 
+  /** Something done to the written archive before it is read back. */
+  private interface Tamper {
+    void apply(Path partial) throws IOException;
+  }
+
+  /** {@code tamper} as the sweep's before-verify hook. */
+  private static Consumer<Path> tampering(Tamper tamper) {
+    return partial -> {
+      try {
+        tamper.apply(partial);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
   private List<JsonNode> audit(String event) throws IOException {
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> lines = new ArrayList<>();
@@ -174,13 +190,8 @@ class KeepTest {
     textBackup("db_20251103", 7);
     List<String> before = TreeSnapshot.of(oldest);
 
-    SweepReport report = sweep(config("action: compress"), false, partial -> {
-      try {
-        Corrupt.flipByte(partial, Files.size(partial) / 2);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    SweepReport report = sweep(config("action: compress"), false,
+        tampering(partial -> Corrupt.flipByte(partial, Files.size(partial) / 2)));
 
     assertThat(report.failed()).singleElement().satisfies(f ->
         assertThat(f.error()).get().asString().contains("failed verification"));
@@ -461,13 +472,8 @@ class KeepTest {
     textBackup("db_20251103", 7);
     List<String> before = TreeSnapshot.of(oldest);
 
-    SweepReport report = sweep(config("action: compress\nmin_ratio_gain: 0"), false, partial -> {
-      try {
-        widen(partial, "credentials.txt");
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    SweepReport report = sweep(config("action: compress\nmin_ratio_gain: 0"), false,
+        tampering(partial -> widen(partial, "credentials.txt")));
 
     assertThat(report.failed()).singleElement().satisfies(f ->
         assertThat(f.error()).get().asString().contains("failed verification").contains("credentials.txt"));
