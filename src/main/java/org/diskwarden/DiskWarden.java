@@ -225,8 +225,14 @@ public final class DiskWarden {
           unfinished.size(), unfinished);
     }
     Plan plan = Planner.plan(effectiveConfig(), usage(), volume.blockSize(), ages.instant(), unfinished);
-    lastPlan.set(plan);
     lookout.learnNextSave(plan.nextSave(), clock.instant());
+    // The walk just measured the next save: the plan decides on the trigger that includes it, so a
+    // one-shot command needs no second walk to learn it first.
+    Thresholds learnt = thresholds();
+    if (!learnt.equals(plan.thresholds())) {
+      plan = plan.withThresholds(learnt);
+    }
+    lastPlan.set(plan);
     return plan;
   }
 
@@ -246,8 +252,8 @@ public final class DiskWarden {
 
   /**
    * Measures the size of the next save (a plan) when save_headroom is on, so the trigger in force
-   * includes it: the agent does this at start, and one-shot commands (check, plan, clean) before they
-   * decide, so both decide alike.
+   * includes it from the first check on. One-shot commands need not: every plan measures it and
+   * decides on the trigger that includes it.
    */
   public void learnNextSave() {
     if (config.get().foresight().saveHeadroom() > 0) {
@@ -305,11 +311,23 @@ public final class DiskWarden {
    * CRITICAL from what a plan could reclaim.
    */
   public State assess() {
-    Usage u = usage();
-    if (!thresholds().isBelowTrigger(u.free(), u.total())) {
-      return State.OK;
+    return planIfBelowTrigger().map(Plan::state).orElse(State.OK);
+  }
+
+  /**
+   * A plan when free space is below the trigger in force, empty above it; the tree is walked only
+   * when it must be: below the configured trigger, or with save_headroom on (the trigger then depends
+   * on the next save's size, which the one plan measures).
+   */
+  public Optional<Plan> planIfBelowTrigger() {
+    if (config.get().foresight().saveHeadroom() == 0) {
+      Usage u = usage();
+      if (!thresholds().isBelowTrigger(u.free(), u.total())) {
+        return Optional.empty();
+      }
     }
-    return plan().state();
+    Plan plan = plan();
+    return plan.state() == State.OK ? Optional.empty() : Optional.of(plan);
   }
 
   /**

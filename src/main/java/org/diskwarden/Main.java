@@ -236,7 +236,6 @@ public final class Main implements Runnable {
   static final class Check extends ConfiguredCommand {
     @Override
     int call(DiskWarden warden, PrintWriter out) {
-      warden.learnNextSave();
       State state = warden.assess();
       out.println(statusLine(warden, state));
       // Further lines are the plugin's long output: monitoring shows the first line, people read these.
@@ -258,17 +257,15 @@ public final class Main implements Runnable {
 
     @Override
     int call(DiskWarden warden, PrintWriter out) {
-      warden.learnNextSave();
-      Usage u = warden.usage();
       WardenConfig c = warden.config();
-      // the trigger in force, as the agent uses it (save_headroom included), not the configured one
-      if (!all && !warden.thresholds().isBelowTrigger(u.free(), u.total())) {
+      // the trigger in force, as the agent decides it (save_headroom included), with one walk at most
+      Optional<Plan> plan = all ? Optional.of(warden.plan()) : warden.planIfBelowTrigger();
+      if (plan.isEmpty()) {
         out.println(statusLine(warden, State.OK));
         out.println("Free space is above the trigger: a cleanup would remove nothing (use --all to plan anyway).");
         return 0;
       }
-      Plan plan = warden.plan();
-      out.print(PlanText.render(plan, c.baseDir(), c.cleanupMode()));
+      out.print(PlanText.render(plan.get(), c.baseDir(), c.cleanupMode()));
       return 0;
     }
   }
@@ -297,7 +294,6 @@ public final class Main implements Runnable {
           }
         }
         try {
-          warden.learnNextSave();
           Optional<SweepReport> report = warden.clean(force, dryRun || warden.config().dryRun());
           if (report.isEmpty()) {
             out.println(statusLine(warden, State.OK));

@@ -39,6 +39,11 @@ public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidate
     this(usage, thresholds, candidates, held, keptByRule, Set.of(), 0, List.of(), List.of());
   }
 
+  /** The same plan judged against {@code t} (the trigger raised for the next save this plan measured). */
+  public Plan withThresholds(Thresholds t) {
+    return new Plan(usage, t, candidates, held, keptByRule, resumed, nextSave, keepingLinks, unmatchedProtect);
+  }
+
   /** The same plan with only the removals a killed run began: they are finished whatever the trigger. */
   public Plan onlyResumed() {
     return new Plan(usage, thresholds, candidates.stream().filter(c -> resumed.contains(c.path())).toList(), held,
