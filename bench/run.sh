@@ -3,7 +3,7 @@
 # a warm-up, caches warm. Prints one table.
 #
 #   bench/run.sh [--quick] [--files N] [--dirs N] [--runs N] [--seed N] [--idle SECONDS] [--compress-mb N]
-#                [--only scan,remove,gc,compress,plan,check,idle,gc-aggressive]
+#                [--only scan,remove,tmpfs,gc,compress,plan,check,idle,gc-aggressive]
 #
 # gc-aggressive (JGit with aggressive: true, beside the gc rows) is not in the default set: it takes minutes.
 #
@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 home="$(cd "$here/.." && pwd)"
 bin="$home/bin/diskwarden"
-files=200000 dirs=20000 runs=5 seed=42 idle=60 versions=1000 logs=100000 compress_mb=512 only=",scan,remove,gc,compress,plan,check,idle,"
+files=200000 dirs=20000 runs=5 seed=42 idle=60 versions=1000 logs=100000 compress_mb=512 only=",scan,remove,tmpfs,gc,compress,plan,check,idle,"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) files=2000 dirs=200 runs=1 idle=3 versions=50 logs=1000 compress_mb=8; shift ;;
@@ -29,7 +29,8 @@ while [ $# -gt 0 ]; do
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/diskwarden-bench.XXXXXX")"
-trap 'umount "$work/rm" 2>/dev/null; rm -rf "$work"' EXIT
+holders=()
+trap '[ "${#holders[@]}" -eq 0 ] || kill "${holders[@]}" 2>/dev/null; umount "$work/rm" "$work/tmpfs" 2>/dev/null; rm -rf "$work"' EXIT
 export DISKWARDEN_LOG_DIR="$work/logs" DISKWARDEN_RUN_DIR="$work/run"
 # a jar older than the sources would measure old code
 if [ ! -f "$home/target/diskwarden.jar" ] || [ -n "$(find "$home/src" -newer "$home/target/diskwarden.jar" -print -quit)" ]; then
@@ -172,6 +173,68 @@ row "remove: bin/diskwarden clean --force" "$t_clean" "$(minus "$t_clean" "$star
 fi
 
 section remove
+if want tmpfs; then
+# tmpfs: no device to wait on, so every microsecond is the program's. The issue's shape: 210,000 files
+# in 10,500 directories as the one old candidate of a keep_latest 1 policy; then the same with 2,000
+# processes holding 50 open files each (the plan reads every /proc/PID/fd).
+if [ "$(id -u)" = 0 ]; then
+  tfiles=$((runs > 1 ? 210000 : files)) tdirs=$((runs > 1 ? 10500 : dirs))
+  mkdir -p "$work/tmpfs"
+  mount -t tmpfs -o size=8g diskwarden-bench "$work/tmpfs"
+  python3 "$here/make_tree.py" files "$work/tmpfs/template" --files "$tfiles" --dirs "$tdirs" --seed "$seed"
+  find "$work/tmpfs/template" -exec touch -h -d '2 days ago' {} +
+  tconf="$work/tmpfs.yml"
+  cat >"$tconf" <<YAML
+base_dir: $work/tmpfs/base
+min_free: 0B
+min_free_percent: 0
+min_age: 1s
+cleanup_mode: full
+save_headroom: 0
+policies:
+  - name: versions
+    path: v
+    keep_latest: 1
+YAML
+  prep_t="rm -rf '$work/tmpfs/base'; mkdir -p '$work/tmpfs/base/v/new'; cp -a '$work/tmpfs/template' '$work/tmpfs/base/v/old'; touch -d '1 day ago' '$work/tmpfs/base/v/new'"
+  eval "$prep_t"
+  t_tdu=$(median du -s "$work/tmpfs/base/v/old")
+  t_tplan=$(median "$bin" plan --all --config "$tconf")
+  t_trm=$(median_prepared "$prep_t" rm -rf "$work/tmpfs/base/v/old")
+  t_tclean=$(median_prepared "$prep_t" bash -c "'$bin' clean --force --config '$tconf' && test ! -e '$work/tmpfs/base/v/old'")
+  row "tmpfs: du -s, ${tfiles} files" "$t_tdu" "" ""
+  row "tmpfs: bin/diskwarden plan --all" "$t_tplan" "$(minus "$t_tplan" "$start_jvm")" \
+    "minus start $(ratio "$(minus "$t_tplan" "$start_jvm")" "$t_tdu") of du -s (goal 1.0x)"
+  row "tmpfs: rm -rf" "$t_trm" "" ""
+  row "tmpfs: bin/diskwarden clean --force" "$t_tclean" "$(minus "$t_tclean" "$start_jvm")" \
+    "minus start $(ratio "$(minus "$t_tclean" "$start_jvm")" "$t_trm") of rm -rf (goal 1.0x)"
+  # 2,000 processes holding 50 open files each (outside base_dir), as a busy box has them
+  nproc_open=$((runs > 1 ? 2000 : 50))
+  mkdir -p "$work/tmpfs/open"
+  for i in $(seq 1 50); do : >"$work/tmpfs/open/f$i"; done
+  redirs=""
+  for i in $(seq 1 50); do redirs+=" $((i + 9))<'$work/tmpfs/open/f$i'"; done
+  for i in $(seq 1 "$nproc_open"); do
+    eval "sleep 3600 $redirs &"
+    holders+=($!)
+  done
+  eval "$prep_t"
+  t_tplan_p=$(median "$bin" plan --all --config "$tconf")
+  t_tclean_p=$(median_prepared "$prep_t" bash -c "'$bin' clean --force --config '$tconf' && test ! -e '$work/tmpfs/base/v/old'")
+  kill "${holders[@]}" 2>/dev/null || true
+  wait "${holders[@]}" 2>/dev/null || true
+  holders=()
+  row "tmpfs: plan --all, ${nproc_open} procs x 50 open files" "$t_tplan_p" "$(minus "$t_tplan_p" "$start_jvm")" \
+    "minus start $(ratio "$(minus "$t_tplan_p" "$start_jvm")" "$t_tdu") of du -s (goal 1.0x)"
+  row "tmpfs: clean --force, ${nproc_open} procs x 50" "$t_tclean_p" "$(minus "$t_tclean_p" "$start_jvm")" \
+    "minus start $(ratio "$(minus "$t_tclean_p" "$start_jvm")" "$t_trm") of rm -rf (goal 1.0x)"
+  umount "$work/tmpfs"
+else
+  row "tmpfs: skipped" "" "" "needs root to mount a tmpfs"
+fi
+fi
+
+section tmpfs
 if want gc || want gc-aggressive; then
 # git gc on a generated repository, a fresh copy for each run: the shape of one that has seen gc before
 # (a history of source files, packed two hours ago, three 1 MB binaries and 100 commits loose since)
