@@ -2,8 +2,8 @@
 # diskwarden benchmarks: each row measured side by side in the same run, median of --runs runs after
 # a warm-up, caches warm. Prints one table.
 #
-#   bench/run.sh [--quick] [--files N] [--dirs N] [--runs N] [--seed N] [--idle SECONDS] [--compress-mb N]
-#                [--only scan,remove,tmpfs,gc,compress,plan,check,idle,gc-aggressive]
+#   bench/run.sh [--quick] [--files N] [--dirs N] [--runs N] [--seed N] [--idle SECONDS] [--soak SECONDS] [--compress-mb N]
+#                [--only scan,remove,tmpfs,writer,gc,compress,plan,check,idle,gc-aggressive]
 #
 # gc-aggressive (JGit with aggressive: true, beside the gc rows) is not in the default set: it takes minutes.
 #
@@ -13,15 +13,16 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 home="$(cd "$here/.." && pwd)"
 bin="$home/bin/diskwarden"
-files=200000 dirs=20000 runs=5 seed=42 idle=60 versions=1000 logs=100000 compress_mb=512 only=",scan,remove,tmpfs,gc,compress,plan,check,idle,"
+files=200000 dirs=20000 runs=5 seed=42 idle=60 soak=120 versions=1000 logs=100000 compress_mb=512 only=",scan,remove,tmpfs,writer,gc,compress,plan,check,idle,"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) files=2000 dirs=200 runs=1 idle=3 versions=50 logs=1000 compress_mb=8; shift ;;
+    --quick) files=2000 dirs=200 runs=1 idle=2 soak=2 versions=50 logs=1000 compress_mb=8; shift ;;
     --files) files="$2"; shift 2 ;;
     --dirs) dirs="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --idle) idle="$2"; shift 2 ;;
+    --soak) soak="$2"; shift 2 ;;
     --compress-mb) compress_mb="$2"; shift 2 ;;
     --only) only=",$2,"; shift 2 ;;
     *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
@@ -30,7 +31,7 @@ done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/diskwarden-bench.XXXXXX")"
 holders=()
-trap '[ "${#holders[@]}" -eq 0 ] || kill "${holders[@]}" 2>/dev/null; umount "$work/rm" "$work/tmpfs" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ "${#holders[@]}" -eq 0 ] || kill "${holders[@]}" 2>/dev/null; umount "$work/rm" "$work/tmpfs" "$work/w" 2>/dev/null; rm -rf "$work"' EXIT
 export DISKWARDEN_LOG_DIR="$work/logs" DISKWARDEN_RUN_DIR="$work/run"
 # a jar older than the sources would measure old code
 if [ ! -f "$home/target/diskwarden.jar" ] || [ -n "$(find "$home/src" -newer "$home/target/diskwarden.jar" -print -quit)" ]; then
@@ -86,6 +87,11 @@ median_prepared() {
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
 }
 
+# a config whose one policy keeps the newest 1 entry of base_dir/v and releases the rest at once
+versions_conf() {
+  printf 'base_dir: %s\nmin_free: 0B\nmin_free_percent: 0\nmin_age: 1s\ncleanup_mode: full\nsave_headroom: 0\n' "$1"
+  printf 'policies:\n  - name: versions\n    path: v\n    keep_latest: 1\n'
+}
 want() { [[ "$only" == *",$1,"* ]]; }
 # wall time of each section (fixtures included), printed after the table: the suite has a time budget
 spent=() mark=$SECONDS
@@ -102,7 +108,7 @@ start_jvm=$(median "$bin" --version)
 row "JVM start (bin/diskwarden --version)" "$start_jvm" "" ""
 
 section start
-if want scan || want remove; then
+if want scan || want remove || want writer; then
 tree="$work/tree"
 python3 "$here/make_tree.py" files "$tree" --files "$files" --dirs "$dirs" --seed "$seed"
 fi
@@ -121,18 +127,7 @@ section scan
 if want remove; then
 # remove: the tree as the one old candidate of a keep_latest 1 policy
 conf="$work/remove.yml"
-cat >"$conf" <<YAML
-base_dir: $work/rm
-min_free: 0B
-min_free_percent: 0
-min_age: 1s
-cleanup_mode: full
-save_headroom: 0
-policies:
-  - name: versions
-    path: v
-    keep_latest: 1
-YAML
+versions_conf "$work/rm" >"$conf"
 # "old" is dated before "new" through and through, so keep_latest 1 keeps "new" and releases "old"
 fixture_rm() {
   mkdir -p "$work/rm/v/new"
@@ -184,18 +179,7 @@ if [ "$(id -u)" = 0 ]; then
   python3 "$here/make_tree.py" files "$work/tmpfs/template" --files "$tfiles" --dirs "$tdirs" --seed "$seed"
   find "$work/tmpfs/template" -exec touch -h -d '2 days ago' {} +
   tconf="$work/tmpfs.yml"
-  cat >"$tconf" <<YAML
-base_dir: $work/tmpfs/base
-min_free: 0B
-min_free_percent: 0
-min_age: 1s
-cleanup_mode: full
-save_headroom: 0
-policies:
-  - name: versions
-    path: v
-    keep_latest: 1
-YAML
+  versions_conf "$work/tmpfs/base" >"$tconf"
   prep_t="rm -rf '$work/tmpfs/base'; mkdir -p '$work/tmpfs/base/v/new'; cp -a '$work/tmpfs/template' '$work/tmpfs/base/v/old'; touch -d '1 day ago' '$work/tmpfs/base/v/new'"
   eval "$prep_t"
   t_tdu=$(median du -s "$work/tmpfs/base/v/old")
@@ -235,6 +219,57 @@ fi
 fi
 
 section tmpfs
+if want writer; then
+# beside a training job: a writer streams a checkpoint (dd, fdatasync at the end) onto a fresh
+# loop-mounted ext4 while clean --force plans and sweeps the 200,000-file tree on the same filesystem;
+# the writer's MB/s alone, beside the sweep as the agent runs (nice 10, idle I/O class: bin/diskwarden
+# run and the systemd unit) and beside the sweep at normal priority
+if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null; then
+  ckpt_mb=$((runs > 1 ? 4096 : 64)) wruns=$((runs > 3 ? 3 : runs))
+  wimg="$work/writer.img"
+  truncate -s "$(( $(du -sm "$tree" | cut -f1) * 2 + ckpt_mb + 512 ))M" "$wimg"
+  mkfs.ext4 -q -F -N "$(( (files + dirs) * 11 / 10 + 1000 ))" -E lazy_itable_init=0,lazy_journal_init=0 "$wimg"
+  mkdir -p "$work/w"
+  mount -o "loop${opts:+,$opts}" "$wimg" "$work/w"
+  mkdir -p "$work/w/v/new" && cp -a "$tree" "$work/w/v/old"
+  find "$work/w/v/old" -exec touch -h -d '2 days ago' {} + && touch -d '1 day ago' "$work/w/v/new"
+  umount "$work/w"
+  wconf="$work/writer.yml"
+  versions_conf "$work/w" >"$wconf"
+  fresh_w() { umount "$work/w" 2>/dev/null || true; cp --sparse=always "$wimg" "$work/w.img"
+    mount -o "loop${opts:+,$opts}" "$work/w.img" "$work/w"; du -s "$work/w" >/dev/null; sync; }
+  # MB/s of one checkpoint written beside "$@" (nothing when no arguments)
+  write_beside() {
+    local pid="" start end
+    [ $# -eq 0 ] || { "$@" >"$work/writer-sweep.out" 2>&1 & pid=$!; }
+    start=$(date +%s%N)
+    dd if=/dev/zero of="$work/w/checkpoint.bin" bs=4M count=$((ckpt_mb / 4)) conv=fdatasync status=none
+    end=$(date +%s%N)
+    if [ -n "$pid" ] && ! wait "$pid"; then cat "$work/writer-sweep.out" >&2; exit 1; fi
+    [ $# -eq 0 ] || [ ! -e "$work/w/v/old" ] || { echo "bench/run.sh: the sweep beside the writer left v/old" >&2; exit 1; }
+    awk -v mb="$ckpt_mb" -v ns=$((end - start)) 'BEGIN {printf "%.0f\n", mb / (ns / 1e9)}'
+  }
+  # median MB/s over wruns runs of write_beside "$@", each on a fresh filesystem
+  writer_median() {
+    local i rates=()
+    for ((i = 0; i < wruns; i++)); do fresh_w; rates+=("$(write_beside "$@")"); done
+    printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+  }
+  w_alone=$(writer_median)
+  w_nice=$(writer_median nice -n 10 ionice -c 3 "$bin" clean --force --config "$wconf")
+  w_plain=$(writer_median "$bin" clean --force --config "$wconf")
+  umount "$work/w"
+  drop() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f%%", (a - b) * 100 / a}'; }
+  sched=$(cat "/sys/block/$(basename "$(findmnt -no SOURCE --target "$work" | sed 's#.*/##; s/[0-9]*$//')")/queue/scheduler" 2>/dev/null | grep -o '\[[a-z-]*\]' || echo '?')
+  row "writer: ${ckpt_mb} MB checkpoint alone (MB/s)" "$w_alone" "" "dd conv=fdatasync, fresh loop ext4; disk scheduler $sched"
+  row "writer: beside clean, nice 10 + idle I/O" "$w_nice" "" "drop $(drop "$w_alone" "$w_nice") (goal <= 10%)"
+  row "writer: beside clean, normal priority" "$w_plain" "" "drop $(drop "$w_alone" "$w_plain")"
+else
+  row "writer: skipped" "" "" "needs root and mkfs.ext4 for a loop-mounted ext4"
+fi
+fi
+
+section writer
 if want gc || want gc-aggressive; then
 # git gc on a generated repository, a fresh copy for each run: the shape of one that has seen gc before
 # (a history of source files, packed two hours ago, three 1 MB binaries and 100 commits loose since)
@@ -423,6 +458,18 @@ sleep $((idle + 2))
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 "$bin" stop >/dev/null
 row "idle, all outlets on: RSS after ${idle}s (MB)" "$((rss / 1024))" "" "VmRSS $rss kB; goal <= 80 MB"
+# a short soak: everything on, checking and sampling every second; RSS after the first and the last
+# half of --soak seconds (the one-hour soak is bench/soak.sh)
+sed 's/^check_interval: 5s$/check_interval: 1s\nsample_interval: 1s/' "$allconf" >"$work/soak.yml"
+DISKWARDEN_JMX_PORT="$OUTLETS_JMX_PORT" DISKWARDEN_JMX_AUTH=false "$bin" start --config "$work/soak.yml" >/dev/null 2>&1
+pid="$(cat "$work/run/diskwarden.pid")"
+sleep $((soak / 2))
+rss_a=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+sleep $((soak / 2))
+rss_b=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+"$bin" stop >/dev/null
+row "soak: RSS growth, ${soak}s at 1 s checks (kB)" "$((rss_b - rss_a))" "" \
+  "$rss_a kB after $((soak / 2))s -> $rss_b kB after ${soak}s; goal: within 2048 kB (one hour: bench/soak.sh)"
 fi
 section idle
 echo "sections (wall, with fixtures): ${spent[*]}; total $((SECONDS))s"
