@@ -249,21 +249,22 @@ if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null; then
     [ $# -eq 0 ] || [ ! -e "$work/w/v/old" ] || { echo "bench/run.sh: the sweep beside the writer left v/old" >&2; exit 1; }
     awk -v mb="$ckpt_mb" -v ns=$((end - start)) 'BEGIN {printf "%.0f\n", mb / (ns / 1e9)}'
   }
-  # median MB/s over wruns runs of write_beside "$@", each on a fresh filesystem
-  writer_median() {
-    local i rates=()
-    for ((i = 0; i < wruns; i++)); do fresh_w; rates+=("$(write_beside "$@")"); done
-    printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-  }
-  w_alone=$(writer_median)
-  w_nice=$(writer_median nice -n 10 ionice -c 3 "$bin" clean --force --config "$wconf")
-  w_plain=$(writer_median "$bin" clean --force --config "$wconf")
+  # the three ways interleaved, wruns rounds, each write on a fresh filesystem (drift of the disk over
+  # the minutes of the section falls on all three alike); the median of each
+  median_of() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  alone=() niced=() plain=()
+  for ((i = 0; i < wruns; i++)); do
+    fresh_w; alone+=("$(write_beside)")
+    fresh_w; niced+=("$(write_beside nice -n 10 ionice -c 3 "$bin" clean --force --config "$wconf")")
+    fresh_w; plain+=("$(write_beside "$bin" clean --force --config "$wconf")")
+  done
+  w_alone=$(median_of "${alone[@]}") w_nice=$(median_of "${niced[@]}") w_plain=$(median_of "${plain[@]}")
   umount "$work/w"
   drop() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f%%", (a - b) * 100 / a}'; }
   sched=$(cat "/sys/block/$(basename "$(findmnt -no SOURCE --target "$work" | sed 's#.*/##; s/[0-9]*$//')")/queue/scheduler" 2>/dev/null | grep -o '\[[a-z-]*\]' || echo '?')
-  row "writer: ${ckpt_mb} MB checkpoint alone (MB/s)" "$w_alone" "" "dd conv=fdatasync, fresh loop ext4; disk scheduler $sched"
-  row "writer: beside clean, nice 10 + idle I/O" "$w_nice" "" "drop $(drop "$w_alone" "$w_nice") (goal <= 10%)"
-  row "writer: beside clean, normal priority" "$w_plain" "" "drop $(drop "$w_alone" "$w_plain")"
+  row "writer: ${ckpt_mb} MB checkpoint alone (MB/s)" "$w_alone" "" "runs ${alone[*]}; dd conv=fdatasync, fresh loop ext4; scheduler $sched"
+  row "writer: beside clean, nice 10 + idle I/O" "$w_nice" "" "runs ${niced[*]}; drop $(drop "$w_alone" "$w_nice") (goal <= 10%)"
+  row "writer: beside clean, normal priority" "$w_plain" "" "runs ${plain[*]}; drop $(drop "$w_alone" "$w_plain")"
 else
   row "writer: skipped" "" "" "needs root and mkfs.ext4 for a loop-mounted ext4"
 fi

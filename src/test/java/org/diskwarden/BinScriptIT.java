@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.diskwarden.cli.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -310,6 +311,6 @@ class BinScriptIT {
 
     assertThat(version.exit()).isZero();
     assertThat(version.output()).contains("diskwarden " + System.getProperty("diskwarden.version"))
-        .contains("org.diskwarden.Main --version").contains("-XX:+UseSerialGC");
+        .contains("org.diskwarden.cli.Main --version").contains("-XX:+UseSerialGC");
   }
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.cli.Main;
 import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.volume.State;
 import org.junit.jupiter.api.Test;
@@ -74,7 +76,7 @@ class ForesightAgreementTest {
           Clock.systemUTC());
       agent.learnNextSave();
       long total = agent.usage().total();
-      assertThat(Long.toString(agent.thresholds().triggerBytes(total))).isEqualTo(perf.get(0).split(";")[0]);
+      assertThat(Long.toString(agent.status().thresholds().triggerBytes(total))).isEqualTo(perf.get(0).split(";")[0]);
       assertThat(agent.assess()).isEqualTo(State.LOW);
       assertThat(base.resolve("models/versions/v001")).exists();
     }

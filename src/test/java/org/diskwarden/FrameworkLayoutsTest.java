@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.policy.Held;
 import org.diskwarden.sweep.Plan;
 import org.junit.jupiter.api.BeforeEach;

@@ -21,12 +21,13 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
+import org.diskwarden.agent.DiskWarden;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random trees x random valid configs x random targets; after every sweep the invariants of
- * DEVELOPERS.md hold. Replay a failure with -Dinvariant.seed=SEED -Dinvariant.cases=1.
+ * ARCHITECTURE.md hold. Replay a failure with -Dinvariant.seed=SEED -Dinvariant.cases=1.
  */
 class InvariantTest {
   private static final Duration MARGIN = Duration.ofMinutes(2);

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.stream.Stream;
+import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.cli.Main;
 import org.diskwarden.config.CleanupMode;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,31 +19,29 @@ final class ActionReader {
   private static final Set<String> COMPRESS_ONLY = Set.of("compress_level", "compress_to", "archives_max_age",
       "min_ratio_gain", "fallback");
 
-  private final ConfigLoader loader;
-  private final List<String> problems;
+  private final Reader in;
 
-  ActionReader(ConfigLoader loader, List<String> problems) {
-    this.loader = loader;
-    this.problems = problems;
+  ActionReader(Reader in) {
+    this.in = in;
   }
 
   /** The policy's action, or empty when a problem was found (it is in the list). */
   Optional<ActionConfig> read(JsonNode p, String at) {
-    int before = problems.size();
-    Action action = loader.parsed(p, "action", Action.DELETE, Action::fromKey, at + ".");
+    int before = in.problemCount();
+    Action action = in.parsed(p, "action", Action.DELETE, Action::fromKey, at + ".");
     for (String key : COMPRESS_ONLY) {
       if (p.has(key) && action != Action.COMPRESS) {
-        problems.add(at + "." + key + " is set but action is " + action.key() + "; it applies to action compress");
+        in.problem(at + "." + key + " is set but action is " + action.key() + "; it applies to action compress");
       }
     }
     if (p.has("move_to") && action != Action.MOVE) {
-      problems.add(at + ".move_to is set but action is " + action.key() + "; it applies to action move");
+      in.problem(at + ".move_to is set but action is " + action.key() + "; it applies to action move");
     }
     int level = ActionConfig.DEFAULT_LEVEL;
     if (p.has("compress_level")) {
       JsonNode l = p.get("compress_level");
       if (!l.isIntegralNumber() || l.asInt() < 1 || l.asInt() > 19) {
-        problems.add(at + ".compress_level value was set to " + l + ", must be a whole number 1..19");
+        in.problem(at + ".compress_level value was set to " + l + ", must be a whole number 1..19");
       } else {
         level = l.asInt();
       }
@@ -52,20 +49,20 @@ final class ActionReader {
     Optional<String> compressTo = Optional.empty();
     if (p.hasNonNull("compress_to")) {
       compressTo = Optional.of(p.get("compress_to").asText());
-      loader.relativePath(at + ".compress_to", compressTo.get());
+      in.relativePath(at + ".compress_to", compressTo.get());
     }
-    Duration archivesMaxAge = loader.duration(p, "archives_max_age", Duration.ZERO, at + ".");
+    Duration archivesMaxAge = in.duration(p, "archives_max_age", Duration.ZERO, at + ".");
     if (p.has("archives_max_age") && archivesMaxAge.isZero()) {
-      problems.add(at + ".archives_max_age value was set to " + p.get("archives_max_age").asText() + ", must be > 0");
+      in.problem(at + ".archives_max_age value was set to " + p.get("archives_max_age").asText() + ", must be > 0");
     }
-    double gain = loader.number(p, "min_ratio_gain", ActionConfig.DEFAULT_MIN_RATIO_GAIN, 0, 100,
+    double gain = in.number(p, "min_ratio_gain", ActionConfig.DEFAULT_MIN_RATIO_GAIN, 0, 100,
         "a percent between 0 and 100", at + ".");
-    boolean fallbackDelete = loader.parsed(p, "fallback", false, ActionReader::fallback, at + ".");
+    boolean fallbackDelete = in.parsed(p, "fallback", false, ActionReader::fallback, at + ".");
     Optional<Path> moveTo = Optional.empty();
     if (action == Action.MOVE) {
       moveTo = moveTo(p, at);
     }
-    if (problems.size() > before) {
+    if (in.problemCount() > before) {
       return Optional.empty();
     }
     return Optional.of(new ActionConfig(action, level, compressTo, moveTo, archivesMaxAge, gain, fallbackDelete));
@@ -74,12 +71,12 @@ final class ActionReader {
   private Optional<Path> moveTo(JsonNode p, String at) {
     String value = p.path("move_to").asText("");
     if (value.isBlank()) {
-      problems.add(at + ".move_to is required for action move: an absolute folder on another filesystem");
+      in.problem(at + ".move_to is required for action move: an absolute folder on another filesystem");
       return Optional.empty();
     }
     Path dir = Path.of(value);
     if (!dir.isAbsolute()) {
-      problems.add(at + ".move_to value was set to '" + value + "', must be an absolute path on another filesystem");
+      in.problem(at + ".move_to value was set to '" + value + "', must be an absolute path on another filesystem");
       return Optional.empty();
     }
     return Optional.of(dir.normalize());
@@ -92,21 +89,21 @@ final class ActionReader {
   void checkMoveTarget(String at, Path moveTo, Path baseDir) {
     String key = at + ".move_to value was set to '" + moveTo + "', ";
     if (!Files.isDirectory(moveTo)) {
-      problems.add(key + "must be an existing directory on another filesystem");
+      in.problem(key + "must be an existing directory on another filesystem");
       return;
     }
     try {
       Path real = moveTo.toRealPath();
       if (real.startsWith(baseDir) || baseDir.startsWith(real)) {
-        problems.add(key + "must lie outside base_dir " + baseDir + " (a move inside it frees nothing)");
+        in.problem(key + "must lie outside base_dir " + baseDir + " (a move inside it frees nothing)");
         return;
       }
       if (device(real).equals(device(baseDir))) {
-        problems.add(key + "must be on another filesystem than base_dir " + baseDir
+        in.problem(key + "must be on another filesystem than base_dir " + baseDir
             + " (a move within one filesystem frees nothing)");
       }
     } catch (IOException | UnsupportedOperationException e) {
-      problems.add(key + "cannot be checked: " + e.getMessage());
+      in.problem(key + "cannot be checked: " + e.getMessage());
     }
   }
 

@@ -23,7 +23,27 @@ public record GitConfig(List<String> repos, Gc gc, boolean aggressive, String pr
 
   /** When a sweep compacts the repositories. */
   public enum Gc {
-    NEVER, WHEN_STILL_LOW, ALWAYS;
+    NEVER {
+      @Override
+      public boolean runAfter(boolean stillLow) {
+        return false;
+      }
+    },
+    WHEN_STILL_LOW {
+      @Override
+      public boolean runAfter(boolean stillLow) {
+        return stillLow;
+      }
+    },
+    ALWAYS {
+      @Override
+      public boolean runAfter(boolean stillLow) {
+        return true;
+      }
+    };
+
+    /** Whether gc runs after a sweep that left free space {@code stillLow} (below the target). */
+    public abstract boolean runAfter(boolean stillLow);
 
     public String key() {
       return name().toLowerCase(Locale.ROOT);

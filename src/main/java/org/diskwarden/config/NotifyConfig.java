@@ -25,10 +25,10 @@ public record NotifyConfig(List<String> events, Duration criticalReminder, Durat
     Optional<String> exec) {
 
   /** Every event name, in the order the docs list them. */
-  public static final List<String> EVENTS =
-      List.of("cleanup", "critical", "critical_reminder", "recovered", "failure", "filling_up", "started", "stopped");
-  public static final List<String> DEFAULT_EVENTS =
-      List.of("cleanup", "critical", "critical_reminder", "recovered", "failure", "filling_up");
+  public static final List<String> EVENTS = java.util.Arrays.stream(EventType.values()).map(EventType::key).toList();
+  /** Every event but started and stopped. */
+  public static final List<String> DEFAULT_EVENTS = EVENTS.stream()
+      .filter(e -> !e.equals(EventType.STARTED.key()) && !e.equals(EventType.STOPPED.key())).toList();
 
   public NotifyConfig {
     events = List.copyOf(events);

@@ -7,7 +7,7 @@ import java.time.Instant;
  * What one git gc did to one repository.
  *
  * @param repo the repository's path
- * @param outcome done | refused (left alone, see reason) | failed
+ * @param outcome what came of it
  * @param reason why it was refused or failed; empty when done
  * @param start when it started
  * @param took how long it took
@@ -20,22 +20,36 @@ import java.time.Instant;
  * @param tempPacksRemoved bytes of leftover temporary packs of an earlier failed run, removed first
  * @param volumeFreed free bytes on the volume after minus before
  */
-public record GitGcReport(String repo, String outcome, String reason, Instant start, Duration took, long looseBefore,
+public record GitGcReport(String repo, Outcome outcome, String reason, Instant start, Duration took, long looseBefore,
     long looseAfter, long packedBefore, long packedAfter, long gitDirBefore, long gitDirAfter, long tempPacksRemoved,
     long volumeFreed) {
 
+  /** What came of one gc; {@link #key()} is the word logs, JMX and the audit show. */
+  public enum Outcome {
+    /** gc ran to the end. */
+    DONE,
+    /** left alone (a guard said no, see the reason). */
+    REFUSED,
+    /** gc started and failed. */
+    FAILED;
+
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   static GitGcReport refused(String repo, Instant at, String why) {
-    return new GitGcReport(repo, "refused", why, at, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 0);
+    return new GitGcReport(repo, Outcome.REFUSED, why, at, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public boolean done() {
-    return outcome.equals("done");
+    return outcome == Outcome.DONE;
   }
 
   /** One line for logs, the JMX operation and the command line. */
   public String summary() {
     if (!done()) {
-      return "git gc " + repo + ": " + outcome + ": " + reason;
+      return "git gc " + repo + ": " + outcome.key() + ": " + reason;
     }
     return String.format(java.util.Locale.ROOT,
         "git gc %s: done in %.1f s; .git %s -> %s, loose %s -> %s, packed %s -> %s, volume freed %s%s", repo,

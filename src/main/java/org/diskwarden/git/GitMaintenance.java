@@ -1,7 +1,6 @@
 package org.diskwarden.git;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,8 +27,8 @@ import org.diskwarden.sweep.GuardedDelete;
 import org.diskwarden.sweep.Removal;
 import org.diskwarden.volume.Usage;
 import org.diskwarden.volume.Volume;
-import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.GarbageCollectCommand;
+import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.Repository;
@@ -126,7 +125,7 @@ public final class GitMaintenance {
         why = (why.isEmpty() ? "" : why + "; ") + "the volume has " + Size.human(-freed, 1) + " less free than "
             + "before: the new pack sits beside what was kept, or another writer filled the disk meanwhile";
       }
-      report = new GitGcReport(name, "done", why, start, Duration.between(start, clock.instant()),
+      report = new GitGcReport(name, GitGcReport.Outcome.DONE, why, start, Duration.between(start, clock.instant()),
           stat(before, "sizeOfLooseObjects"), stat(after, "sizeOfLooseObjects"), stat(before, "sizeOfPackedObjects"),
           stat(after, "sizeOfPackedObjects"), dirBefore, sizeOf(gitDir.get()), temps, freed);
     } catch (RepositoryNotFoundException e) {
@@ -153,7 +152,7 @@ public final class GitMaintenance {
   }
 
   private GitGcReport failed(String repo, Instant start, String why, long temps) {
-    return new GitGcReport(repo, "failed", why, start, Duration.between(start, clock.instant()), 0, 0, 0, 0, 0, 0,
+    return new GitGcReport(repo, GitGcReport.Outcome.FAILED, why, start, Duration.between(start, clock.instant()), 0, 0, 0, 0, 0, 0,
         temps, temps);
   }
 
@@ -281,10 +280,6 @@ public final class GitMaintenance {
   }
 
   private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "";
-    }
+    return org.diskwarden.volume.Host.resolvedName().orElse("");
   }
 }

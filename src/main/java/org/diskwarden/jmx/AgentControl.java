@@ -1,6 +1,7 @@
 package org.diskwarden.jmx;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -8,38 +9,36 @@ import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.diskwarden.DiskWarden;
+import org.diskwarden.agent.Agent;
 import org.diskwarden.config.CleanupMode;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
-import java.util.List;
 import org.diskwarden.git.GitGcReport;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.PlanText;
-import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.Forecast;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.StatusLine;
 import org.diskwarden.volume.Usage;
 
-/** The agent MXBean: reads from the agent, writes through {@link DiskWarden#update}. */
+/** The agent MXBean: reads from the agent, writes through {@link Agent#update}. */
 final class AgentControl implements DiskWardenMXBean {
   private static final Logger LOG = LogManager.getLogger(AgentControl.class);
 
-  private final DiskWarden warden;
+  private final Agent warden;
   private final Announcer announcer;
   private final Runnable afterReload;
 
-  AgentControl(DiskWarden warden, Announcer announcer, Runnable afterReload) {
+  AgentControl(Agent warden, Announcer announcer, Runnable afterReload) {
     this.warden = warden;
     this.announcer = announcer;
     this.afterReload = afterReload;
   }
 
   private WardenConfig config() {
-    return warden.config();
+    return warden.status().config();
   }
 
   private Thresholds t() {
@@ -192,27 +191,27 @@ final class AgentControl implements DiskWardenMXBean {
 
   @Override
   public double getEffectiveTriggerGb() {
-    return Size.toGb(warden.thresholds().triggerBytes(usage().total()));
+    return Size.toGb(warden.status().thresholds().triggerBytes(usage().total()));
   }
 
   @Override
   public double getNextSaveGb() {
-    return Size.toGb(warden.nextSaveBytes());
+    return Size.toGb(warden.status().nextSaveBytes());
   }
 
   @Override
   public double getFillRateGbPerHour() {
-    return warden.forecastKnown() ? warden.forecast().fillBytesPerSecond() * 3600 / Size.GB : Double.NaN;
+    return warden.status().forecastKnown() ? warden.status().forecast().fillBytesPerSecond() * 3600 / Size.GB : Double.NaN;
   }
 
   @Override
   public double getHoursToTrigger() {
-    return warden.forecast().toTrigger().map(Forecast::hours).orElse(Double.NaN);
+    return warden.status().forecast().toTrigger().map(Forecast::hours).orElse(Double.NaN);
   }
 
   @Override
   public double getHoursToFull() {
-    return warden.forecast().toFull().map(Forecast::hours).orElse(Double.NaN);
+    return warden.status().forecast().toFull().map(Forecast::hours).orElse(Double.NaN);
   }
 
   @Override
@@ -222,11 +221,11 @@ final class AgentControl implements DiskWardenMXBean {
 
   @Override
   public String getState() {
-    return warden.state().name();
+    return warden.status().state().name();
   }
 
   private Usage usage() {
-    return warden.lastUsage().orElseGet(warden::usage);
+    return warden.status().lastUsage().orElseGet(warden.status()::usage);
   }
 
   @Override
@@ -246,105 +245,96 @@ final class AgentControl implements DiskWardenMXBean {
 
   @Override
   public String getLastCheckTime() {
-    return warden.lastCheck().map(Object::toString).orElse("");
+    return warden.status().lastCheck().map(Object::toString).orElse("");
   }
 
   @Override
   public CompositeData getLastCleanup() {
-    return warden.lastCleanup().map(OpenData::cleanup).orElse(null);
+    return warden.status().lastCleanup().map(OpenData::cleanup).orElse(null);
   }
 
   @Override
   public CompositeData getLastGitGc() {
-    List<GitGcReport> last = warden.lastGitGc();
+    List<GitGcReport> last = warden.status().lastGitGc();
     return last.isEmpty() ? null : OpenData.gitGc(last.get(last.size() - 1));
   }
 
   @Override
   public long getCleanupCount() {
-    return warden.statistics().sweeps();
+    return warden.status().statistics().sweeps();
   }
 
   @Override
   public long getBytesFreedTotal() {
-    return warden.statistics().bytesFreed();
+    return warden.status().statistics().bytesFreed();
   }
 
   @Override
   public long getRemovalFailures() {
-    return warden.statistics().failures();
+    return warden.status().statistics().failures();
   }
 
   @Override
   public long getNotificationFailures() {
-    return warden.notificationFailures();
+    return warden.status().notificationFailures();
   }
 
   @Override
   public String getConfigFile() {
-    return warden.configFile().map(Object::toString).orElse("");
+    return warden.status().configFile().map(Object::toString).orElse("");
   }
 
   @Override
   public boolean isConfigDiffersFromFile() {
-    return warden.configDiffersFromFile();
+    return warden.status().configDiffersFromFile();
   }
 
   @Override
   public String[] getConfigWarnings() {
-    return warden.configWarnings().toArray(String[]::new);
+    return warden.status().configWarnings().toArray(String[]::new);
   }
 
   @Override
   public String checkNow() {
-    State state = warden.assess();
-    return StatusLine.format(state, warden.lastUsage().orElseThrow(), warden.thresholds(), warden.forecast());
+    State state = warden.assessNow();
+    return StatusLine.format(state, warden.status().lastUsage().orElseThrow(), warden.status().thresholds(), warden.status().forecast());
   }
 
   @Override
   public String previewCleanup() {
-    Plan plan = warden.plan();
+    Plan plan = warden.previewNow();
     return PlanText.render(plan, config().baseDir(), config().cleanupMode());
   }
 
   @Override
   public TabularData previewCleanupTable() {
-    return OpenData.plan(warden.plan());
+    return OpenData.plan(warden.previewNow());
   }
 
   @Override
   public String runCleanupNow() {
-    if (warden.isSweeping()) {
+    if (warden.status().isSweeping()) {
       return "A sweep is already running; try again when it ends (LastCleanup shows it then).";
     }
     LOG.info("JMX: runCleanupNow");
-    return warden.onWorker(() -> {
-      try {
-        SweepReport r = warden.clean(true, config().dryRun()).orElseThrow();
-        warden.enter(r.state());
-        return String.format(Locale.ROOT, "%s: %s %s in %d removal(s), %d failed; free %s -> %s; state %s",
-            r.dryRun() ? "Dry run" : "Cleanup", r.dryRun() ? "would free" : "freed", Size.human(r.bytesFreed(), 1),
-            r.removed().size(), r.failed().size(), Size.human(r.freeBefore(), 1), Size.human(r.freeAfter(), 1),
-            r.state());
-      } catch (IllegalStateException busy) {
-        return "A sweep is already running; try again when it ends (LastCleanup shows it then).";
-      }
-    });
+    return warden.cleanNow().map(r -> String.format(Locale.ROOT,
+        "%s: %s %s in %d removal(s), %d failed; free %s -> %s; state %s",
+        r.dryRun() ? "Dry run" : "Cleanup", r.dryRun() ? "would free" : "freed", Size.human(r.bytesFreed(), 1),
+        r.removed().size(), r.failed().size(), Size.human(r.freeBefore(), 1), Size.human(r.freeAfter(), 1),
+        r.state())).orElse("A sweep is already running; try again when it ends (LastCleanup shows it then).");
   }
 
   @Override
   public String runGitGc() {
-    if (warden.isSweeping()) {
+    if (warden.status().isSweeping()) {
       return "A sweep is already running; try again when it ends.";
     }
     LOG.info("JMX: runGitGc");
-    return warden.onWorker(() -> {
-      try {
-        return warden.gitGc().stream().map(GitGcReport::summary).collect(java.util.stream.Collectors.joining("\n"));
-      } catch (IllegalStateException e) {
-        return "git gc not run: " + e.getMessage();
-      }
-    });
+    try {
+      return warden.gitGcNow().stream().map(GitGcReport::summary).collect(java.util.stream.Collectors.joining("\n"));
+    } catch (IllegalStateException e) {
+      return "git gc not run: " + e.getMessage();
+    }
   }
 
   @Override
@@ -366,6 +356,6 @@ final class AgentControl implements DiskWardenMXBean {
   public void resetStatistics() {
     LOG.info("JMX: resetStatistics (CleanupCount was {}, BytesFreedTotal {}, RemovalFailures {})",
         getCleanupCount(), getBytesFreedTotal(), getRemovalFailures());
-    warden.statistics().reset();
+    warden.status().statistics().reset();
   }
 }

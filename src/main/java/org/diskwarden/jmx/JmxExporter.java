@@ -15,7 +15,7 @@ import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.diskwarden.DiskWarden;
+import org.diskwarden.agent.Agent;
 import org.diskwarden.config.PolicyConfig;
 import org.diskwarden.notify.Event;
 import org.diskwarden.notify.Notifier;
@@ -32,7 +32,7 @@ public final class JmxExporter implements AutoCloseable {
   public static final String RECOVERED = "org.diskwarden.recovered";
   public static final String FAILURE = "org.diskwarden.failure";
 
-  private final DiskWarden warden;
+  private final Agent warden;
   private final MBeanServer server;
   private final ObjectName agentName;
   private final NotificationBroadcasterSupport emitter;
@@ -40,7 +40,7 @@ public final class JmxExporter implements AutoCloseable {
   private final Map<String, ObjectName> policies = new LinkedHashMap<>();
   private final Notifier notifier = this::publish;
 
-  private JmxExporter(DiskWarden warden, MBeanServer server) {
+  private JmxExporter(Agent warden, MBeanServer server) {
     this.warden = warden;
     this.server = server;
     this.agentName = name(AGENT);
@@ -75,7 +75,7 @@ public final class JmxExporter implements AutoCloseable {
    *
    * @throws IllegalStateException when another agent in this JVM already registered them
    */
-  public static JmxExporter register(DiskWarden warden, MBeanServer server) {
+  public static JmxExporter register(Agent warden, MBeanServer server) {
     JmxExporter exporter = new JmxExporter(warden, server);
     AgentControl agent = new AgentControl(warden,
         new Announcer(exporter.emitter, exporter.agentName, exporter.sequence), exporter::refreshPolicies);
@@ -94,7 +94,7 @@ public final class JmxExporter implements AutoCloseable {
 
   /** Registers an MXBean for every configured policy and unregisters those no longer configured. */
   synchronized void refreshPolicies() {
-    Set<String> configured = warden.config().policies().stream().map(PolicyConfig::name)
+    Set<String> configured = warden.status().config().policies().stream().map(PolicyConfig::name)
         .collect(java.util.stream.Collectors.toSet());
     policies.keySet().removeIf(p -> {
       if (!configured.contains(p)) {

@@ -68,7 +68,7 @@ final class OpenData {
 
   static CompositeData gitGc(GitGcReport r) {
     try {
-      return new CompositeDataSupport(GIT_GC, GIT_GC_ITEMS, new Object[] {r.repo(), r.outcome(), r.reason(),
+      return new CompositeDataSupport(GIT_GC, GIT_GC_ITEMS, new Object[] {r.repo(), r.outcome().key(), r.reason(),
           r.start().toString(), r.took().toMillis() / 1000.0, r.looseBefore(), r.looseAfter(), r.packedBefore(),
           r.packedAfter(), r.gitDirBefore(), r.gitDirAfter(), r.tempPacksRemoved(), r.volumeFreed()});
     } catch (OpenDataException e) {

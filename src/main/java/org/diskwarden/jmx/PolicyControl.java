@@ -2,25 +2,25 @@ package org.diskwarden.jmx;
 
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-import org.diskwarden.DiskWarden;
+import org.diskwarden.agent.Agent;
 import org.diskwarden.config.PolicyConfig;
 import org.diskwarden.policy.Candidate;
 
 /** One policy's MXBean; it looks its policy up by name in the configuration in force. */
 final class PolicyControl implements PolicyMXBean {
 
-  private final DiskWarden warden;
+  private final Agent warden;
   private final String policy;
   private final Announcer announcer;
 
-  PolicyControl(DiskWarden warden, String policy, Announcer announcer) {
+  PolicyControl(Agent warden, String policy, Announcer announcer) {
     this.warden = warden;
     this.policy = policy;
     this.announcer = announcer;
   }
 
   private PolicyConfig current() {
-    return warden.config().policies().stream().filter(p -> p.name().equals(policy)).findFirst()
+    return warden.status().config().policies().stream().filter(p -> p.name().equals(policy)).findFirst()
         .orElseThrow(() -> new IllegalStateException("policy " + policy + " is no longer configured"));
   }
 
@@ -56,7 +56,7 @@ final class PolicyControl implements PolicyMXBean {
 
   @Override
   public String[] getKeptBest() {
-    return warden.lastPlan().stream().flatMap(p -> p.held().stream())
+    return warden.status().lastPlan().stream().flatMap(p -> p.held().stream())
         .filter(h -> h.policy().equals(policy)
             && (h.why() == org.diskwarden.policy.Held.Why.BEST || h.why() == org.diskwarden.policy.Held.Why.NAMED_BY_LATEST))
         .map(h -> h.path().getFileName() + ": " + h.reason()).toArray(String[]::new);
@@ -101,13 +101,13 @@ final class PolicyControl implements PolicyMXBean {
 
   @Override
   public int getCandidateCount() {
-    return (int) warden.lastPlan().stream().flatMap(p -> p.candidates().stream())
+    return (int) warden.status().lastPlan().stream().flatMap(p -> p.candidates().stream())
         .filter(c -> c.policy().equals(policy)).count();
   }
 
   @Override
   public long getCandidateBytes() {
-    return warden.lastPlan().stream().flatMap(p -> p.candidates().stream())
+    return warden.status().lastPlan().stream().flatMap(p -> p.candidates().stream())
         .filter(c -> c.policy().equals(policy)).mapToLong(Candidate::bytes).sum();
   }
 }

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
-import org.diskwarden.DiskWarden;
+import org.diskwarden.agent.AgentStatus;
 import org.diskwarden.config.MetricsConfig;
 import org.diskwarden.git.GitGcReport;
+import org.diskwarden.notify.OutletKind;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.sweep.SweepStatistics;
 import org.diskwarden.volume.State;
@@ -39,7 +40,7 @@ public final class MetricsExporter implements AutoCloseable {
    *
    * @throws UncheckedIOException when the port cannot be bound
    */
-  public static MetricsExporter start(DiskWarden warden, MetricsConfig config, String version) {
+  public static MetricsExporter start(AgentStatus warden, MetricsConfig config, String version) {
     PrometheusRegistry registry = new PrometheusRegistry();
     register(registry, warden, version);
     JvmMetrics.builder().register(registry);
@@ -61,7 +62,7 @@ public final class MetricsExporter implements AutoCloseable {
     return registry;
   }
 
-  static void register(PrometheusRegistry registry, DiskWarden warden, String version) {
+  static void register(PrometheusRegistry registry, AgentStatus warden, String version) {
     String base = warden.config().baseDir().toString();
     gauge(registry, "diskwarden_volume_free_bytes", "Free (usable) bytes on the volume of base_dir", warden,
         w -> usage(w).free());
@@ -111,9 +112,9 @@ public final class MetricsExporter implements AutoCloseable {
         .labelNames("base_dir", "outlet", "outcome").callback(cb -> {
           // every outlet kind and outcome, zeros included, so rules and dashboards always find the series
           Map<String, Long> counts = warden.notificationOutcomes();
-          for (String outlet : List.of("email", "webhook", "exec")) {
-            for (String outcome : List.of("sent", "failed")) {
-              cb.call(counts.getOrDefault(outlet + "/" + outcome, 0L), base, outlet, outcome);
+          for (OutletKind outlet : OutletKind.values()) {
+            for (OutletKind.Outcome outcome : OutletKind.Outcome.values()) {
+              cb.call(counts.getOrDefault(outlet.key() + "/" + outcome.key(), 0L), base, outlet.key(), outcome.key());
             }
           }
         }).register(registry);
@@ -124,21 +125,21 @@ public final class MetricsExporter implements AutoCloseable {
         sweepSeconds.labelValues(base).observe(Duration.between(r.start(), r.end()).toNanos() / 1e9));
   }
 
-  private static Map<String, SweepStatistics.PolicyCounts> perPolicy(DiskWarden w) {
+  private static Map<String, SweepStatistics.PolicyCounts> perPolicy(AgentStatus w) {
     return w.statistics().perPolicy();
   }
 
-  private static Usage usage(DiskWarden w) {
+  private static Usage usage(AgentStatus w) {
     return w.lastUsage().orElseGet(w::usage);
   }
 
-  private static Optional<GitGcReport> lastGc(DiskWarden w) {
+  private static Optional<GitGcReport> lastGc(AgentStatus w) {
     List<GitGcReport> last = w.lastGitGc();
     return last.isEmpty() ? Optional.empty() : Optional.of(last.get(last.size() - 1));
   }
 
-  private static void gauge(PrometheusRegistry registry, String name, String help, DiskWarden warden,
-      ToDoubleFunction<DiskWarden> value) {
+  private static void gauge(PrometheusRegistry registry, String name, String help, AgentStatus warden,
+      ToDoubleFunction<AgentStatus> value) {
     String base = warden.config().baseDir().toString();
     GaugeWithCallback.builder().name(name).help(help).labelNames("base_dir")
         .callback(cb -> cb.call(value.applyAsDouble(warden), base)).register(registry);

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diskwarden.config.EventType;
 import org.diskwarden.config.NotifyConfig;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.volume.State;
@@ -150,7 +151,7 @@ public final class Dispatcher implements Notifier, AutoCloseable {
     try {
       String answer = outlet.send(event, message, id, suppressed);
       delivered.incrementAndGet();
-      count(outlet, "sent");
+      count(outlet, OutletKind.Outcome.SENT);
       pending.decrementAndGet();
       LOG.info("Notification {} {} sent through {}: {}", event.type().key(), id, outlet.name(), answer);
     } catch (Outlet.DeliveryException e) {
@@ -163,34 +164,41 @@ public final class Dispatcher implements Notifier, AutoCloseable {
       }
       pending.decrementAndGet();
       failures.incrementAndGet();
-      count(outlet, "failed");
+      count(outlet, OutletKind.Outcome.FAILED);
       LOG.error("Notification {} {} through {} failed for good after {} tr{}: {}", event.type().key(), id,
           outlet.name(), n, n == 1 ? "y" : "ies", e.getMessage());
     } catch (RuntimeException e) {
       pending.decrementAndGet();
       failures.incrementAndGet();
-      count(outlet, "failed");
+      count(outlet, OutletKind.Outcome.FAILED);
       LOG.error("Notification {} through {} failed: {}", event.type().key(), outlet.name(), e.toString());
     }
   }
 
+  /** What one outlet answered to a test delivery; {@link #toString()} is the line notify-test prints. */
+  public record Answer(String outlet, boolean delivered, String text) {
+    @Override
+    public String toString() {
+      return outlet + (delivered ? ": OK " : ": FAILED ") + text;
+    }
+  }
+
   /** Sends {@code event} through every outlet now, once, and says what each answered. */
-  public List<String> test(Event event) {
-    List<String> answers = new ArrayList<>();
+  public List<Answer> test(Event event) {
+    List<Answer> answers = new ArrayList<>();
     Templates.Message message = templates.render(event, "");
     for (Outlet outlet : outlets) {
       try {
-        answers.add(outlet.name() + ": OK " + outlet.send(event, message, UUID.randomUUID().toString(), ""));
+        answers.add(new Answer(outlet.name(), true, outlet.send(event, message, UUID.randomUUID().toString(), "")));
       } catch (Outlet.DeliveryException e) {
-        answers.add(outlet.name() + ": FAILED " + e.getMessage());
+        answers.add(new Answer(outlet.name(), false, e.getMessage()));
       }
     }
     return answers;
   }
 
-  private void count(Outlet outlet, String outcome) {
-    String kind = outlet.name().substring(0, outlet.name().indexOf(' '));
-    outcomes.computeIfAbsent(kind + "/" + outcome, k -> new AtomicLong()).incrementAndGet();
+  private void count(Outlet outlet, OutletKind.Outcome outcome) {
+    outcomes.computeIfAbsent(outlet.kind().key() + "/" + outcome.key(), k -> new AtomicLong()).incrementAndGet();
   }
 
   /** Deliveries per outlet kind and outcome: {@code "webhook/sent" -> 12}, {@code "email/failed" -> 1}. */

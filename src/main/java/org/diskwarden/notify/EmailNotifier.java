@@ -1,11 +1,11 @@
 package org.diskwarden.notify;
 
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.diskwarden.config.NotifyConfig;
 import org.simplejavamail.api.email.Email;
 import org.simplejavamail.api.mailer.Mailer;
@@ -52,6 +52,11 @@ final class EmailNotifier implements Outlet {
         .clearEmailValidator()
         .buildMailer();
     return mailer;
+  }
+
+  @Override
+  public OutletKind kind() {
+    return OutletKind.EMAIL;
   }
 
   @Override

@@ -3,8 +3,9 @@ package org.diskwarden.notify;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.diskwarden.policy.Held;
+import org.diskwarden.config.EventType;
 import org.diskwarden.config.Thresholds;
+import org.diskwarden.policy.Held;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.Usage;
@@ -58,10 +59,6 @@ public record Event(EventType type, Instant time, String host, String baseDir, S
 
   /** This machine's name, as events carry it ($HOSTNAME, else localhost, when it cannot be resolved). */
   public static String localHost() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
-    }
+    return org.diskwarden.volume.Host.name();
   }
 }

@@ -20,20 +20,20 @@ final class ExecNotifier implements Outlet {
   private static String drain(java.io.InputStream stream) {
     byte[] kept = new byte[KEPT_OUTPUT];
     int n = 0;
-    long total = 0;
-    byte[] buffer = new byte[8192];
+    long rest = 0;
     try (stream) {
-      for (int r = stream.read(buffer); r >= 0; r = stream.read(buffer)) {
-        int room = Math.min(r, KEPT_OUTPUT - n);
-        System.arraycopy(buffer, 0, kept, n, Math.max(0, room));
-        n += Math.max(0, room);
-        total += r;
-      }
+      n = org.apache.commons.io.IOUtils.read(stream, kept);
+      rest = org.apache.commons.io.IOUtils.consume(stream);
     } catch (IOException e) {
       // the hook closed its end: what we have is its output
     }
     String text = new String(kept, 0, n, StandardCharsets.UTF_8).strip();
-    return total > n ? text + "... (" + total + " bytes in all)" : text;
+    return rest > 0 ? text + "... (" + (n + rest) + " bytes in all)" : text;
+  }
+
+  @Override
+  public OutletKind kind() {
+    return OutletKind.EXEC;
   }
 
   @Override

@@ -6,6 +6,8 @@ interface Outlet extends AutoCloseable {
   /** Names the outlet in logs and in {@code notify-test} output. */
   String name();
 
+  OutletKind kind();
+
   /**
    * Delivers one message, blocking at most about the outlet's timeout.
    *

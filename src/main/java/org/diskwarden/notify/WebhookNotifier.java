@@ -8,10 +8,10 @@ import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -51,6 +51,11 @@ final class WebhookNotifier implements Outlet {
       }
     }
     return c;
+  }
+
+  @Override
+  public OutletKind kind() {
+    return OutletKind.WEBHOOK;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.diskwarden.policy;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,19 +23,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * as 0, and nothing behind a mount point (another filesystem frees nothing here).
  *
  * <p>One {@code lstat} per entry ({@link Stat}: type, links, size, time and device in one call) and
- * directories sized in parallel on a small pool bounded to the cores: a 200,000-file checkpoint folder
+ * directories sized in parallel on the plan's {@link Workers} (bounded to the cores): a 200,000-file checkpoint folder
  * is sized faster than {@code du} does it. Protect globs are matched per path only when one could
  * match inside the entry at all.
  */
 public final class FootprintWalk {
-  private static final ForkJoinPool POOL = new ForkJoinPool(
-      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), pool -> {
-        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName("diskwarden-size-" + t.getPoolIndex());
-        t.setDaemon(true);
-        return t;
-      }, null, false);
-
   private final Protection protection;
   private final boolean checkInside;
   private final long blockSize;
@@ -66,6 +56,14 @@ public final class FootprintWalk {
    * mtimes record our own unlinks, not a save.
    */
   public static Footprint measure(Path entry, Protection protection, long blockSize, boolean directoryTimes) {
+    try (Workers workers = Workers.sizing()) {
+      return measure(entry, protection, blockSize, directoryTimes, workers);
+    }
+  }
+
+  /** As {@link #measure(Path, Protection, long, boolean)}, on the plan's {@code workers}. */
+  public static Footprint measure(Path entry, Protection protection, long blockSize, boolean directoryTimes,
+      Workers workers) {
     Stat root;
     try {
       root = Stat.of(entry);
@@ -77,7 +75,7 @@ public final class FootprintWalk {
     walk.guarded(entry);
     Tally tally = new Tally();
     if (root.directory()) {
-      Tally inside = POOL.invoke(walk.new Directory(entry, root, 0));
+      Tally inside = workers.invoke(walk.new Directory(entry, root, 0));
       tally.add(inside);
     } else {
       walk.count(root, tally);

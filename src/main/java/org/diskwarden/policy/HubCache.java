@@ -165,7 +165,7 @@ final class HubCache {
     if (chain.isEmpty()) {
       return Optional.empty();
     }
-    Footprint f = FootprintWalk.measure(path, ctx.protection(), ctx.blockSize(), directoryTimes);
+    Footprint f = FootprintWalk.measure(path, ctx.protection(), ctx.blockSize(), directoryTimes, ctx.sizing());
     if (f.problem().isPresent()) {
       return Optional.empty();
     }

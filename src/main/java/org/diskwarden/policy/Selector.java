@@ -21,16 +21,19 @@ import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.archive.ArchiveFormat;
-import org.diskwarden.archive.Partial;
 import org.diskwarden.archive.Compressibility;
+import org.diskwarden.archive.Partial;
 import org.diskwarden.config.Action;
 import org.diskwarden.config.ActionConfig;
 import org.diskwarden.config.Durations;
 import org.diskwarden.config.OrderBy;
 import org.diskwarden.config.PolicyConfig;
 
-/** Applies one configured policy to its folder and says which entries may go. */
-public final class Selector {
+/**
+ * Applies one configured policy to its folder and says which entries may go. One selector serves one
+ * plan; its sizing threads end with it ({@link #close()}).
+ */
+public final class Selector implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(Selector.class);
 
   private final Protection protection;
@@ -39,6 +42,7 @@ public final class Selector {
   private final Instant now;
   private final Duration minAge;
   private final java.util.Set<Path> unfinished;
+  private final Workers sizing = Workers.sizing();
 
   /**
    * @param unfinished entries whose removal a crashed agent began (the audit log has the intent, no
@@ -61,7 +65,13 @@ public final class Selector {
   }
 
   /** What a layout with its own selection (the hub cache) needs of this selector. */
-  record Context(Protection protection, OpenFiles openFiles, long blockSize, Instant now, Duration minAge) {}
+  record Context(Protection protection, OpenFiles openFiles, long blockSize, Instant now, Duration minAge,
+      Workers sizing) {}
+
+  @Override
+  public void close() {
+    sizing.close();
+  }
 
   /** Lists the policy's entries, measures each once, and sorts them into candidates and held. */
   public Selection select(PolicyConfig config) {
@@ -71,7 +81,7 @@ public final class Selector {
       return new Selection(config.name(), List.of(), held);
     }
     if (config.layout() == org.diskwarden.config.Layout.HF_CACHE) {
-      return HubCache.select(new Context(protection, openFiles, blockSize, now, minAge), config, folder.get());
+      return HubCache.select(new Context(protection, openFiles, blockSize, now, minAge, sizing), config, folder.get());
     }
     Optional<List<Object>> chain = Sighting.folders(protection.baseDir(), folder.get());
     if (chain.isEmpty()) {
@@ -117,7 +127,7 @@ public final class Selector {
           }
           group = m.group(1);
         }
-        Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child));
+        Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child), sizing);
         boolean complete = config.completeMarker().map(marker -> holds(child, marker)).orElse(true);
         groups.computeIfAbsent(group, g -> new ArrayList<>())
             .add(new Entry(child, name, footprint, complete, attrs.fileKey()));
@@ -291,7 +301,7 @@ public final class Selector {
         if (ArchiveFormat.of(archive).isEmpty() || Partial.is(archive) || !attrs.isRegularFile()) {
           continue;
         }
-        Footprint footprint = FootprintWalk.measure(archive, protection, blockSize, true);
+        Footprint footprint = FootprintWalk.measure(archive, protection, blockSize, true, sizing);
         Optional<String> stop = protection.protectedBy(archive);
         if (stop.isPresent()) {
           held.add(new Held(archive, config.name(), Held.Why.PROTECTED, stop.get()));

@@ -17,6 +17,7 @@ import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.policy.Protection;
+import org.diskwarden.policy.Workers;
 
 /**
  * The one way anything is deleted: base_dir held open ({@link Anchor}), the entry reached from it
@@ -35,6 +36,7 @@ public final class GuardedDelete implements AutoCloseable {
   private final Duration minAge;
   private final Clock clock;
   private final Anchor anchor;
+  private final Workers removing = Remover.workers();
 
   private GuardedDelete(Guard guard, Protection protection, AuditLog audit, Duration minAge, Clock clock) {
     this.guard = guard;
@@ -191,7 +193,7 @@ public final class GuardedDelete implements AutoCloseable {
       Optional<Path> keptAt, Protection scope, Instant youngerIsAlive) {
     audit.intent(c, mode, dryRun, keptAt);
     Optional<String> error = dryRun ? Optional.empty()
-        : Remover.remove(reached, scope, fresh(scope), youngerIsAlive);
+        : Remover.remove(reached, scope, fresh(scope), youngerIsAlive, removing);
     audit.flush();
     try {
       audit.outcome(new Removal(c.path(), c.policy(), c.bytes(), c.reason(), error),
@@ -222,6 +224,10 @@ public final class GuardedDelete implements AutoCloseable {
 
   @Override
   public void close() {
-    anchor.close();
+    try {
+      anchor.close();
+    } finally {
+      removing.close();
+    }
   }
 }

@@ -32,24 +32,25 @@ public final class Planner {
    */
   public static Plan plan(WardenConfig config, Usage usage, long blockSize, Instant now, Set<Path> unfinished) {
     Protection protection = new Protection(config.baseDir(), config.protect());
-    Selector selector = new Selector(protection, OpenFiles.snapshot(), blockSize, now, config.minAge(), unfinished);
     List<Candidate> candidates = new ArrayList<>();
     List<Held> held = new ArrayList<>();
     Set<Path> kept = new HashSet<>();
     List<Path> links = new ArrayList<>();
     long nextSave = 0;
-    for (PolicyConfig policy : config.policies()) {
-      if (!policy.enabled()) {
-        continue;
+    try (Selector selector = new Selector(protection, OpenFiles.snapshot(), blockSize, now, config.minAge(), unfinished)) {
+      for (PolicyConfig policy : config.policies()) {
+        if (!policy.enabled()) {
+          continue;
+        }
+        Selection selection = selector.select(policy);
+        candidates.addAll(selection.candidates());
+        nextSave = Math.max(nextSave, selection.nextSave());
+        held.addAll(selection.held());
+        links.addAll(selection.keepingLinks());
+        selection.held().stream()
+            .filter(h -> h.why().keptByRule())
+            .forEach(h -> kept.add(h.path()));
       }
-      Selection selection = selector.select(policy);
-      candidates.addAll(selection.candidates());
-      nextSave = Math.max(nextSave, selection.nextSave());
-      held.addAll(selection.held());
-      links.addAll(selection.keepingLinks());
-      selection.held().stream()
-          .filter(h -> h.why().keptByRule())
-          .forEach(h -> kept.add(h.path()));
     }
     return new Plan(usage, config.thresholds(), candidates, held, kept, unfinished, nextSave, links,
         protection.unmatched());

@@ -6,8 +6,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,14 +17,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.diskwarden.policy.Protection;
 import org.diskwarden.policy.Stat;
+import org.diskwarden.policy.Workers;
 
 /**
  * Removes one entry, reached by {@link Anchor}, without ever following a link (a link goes as a link,
@@ -45,12 +44,6 @@ import org.diskwarden.policy.Stat;
  */
 final class Remover {
   private static final int FORK_DEPTH = 4;
-  private static final ForkJoinPool POOL = new ForkJoinPool(4, pool -> {
-    ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-    t.setName("diskwarden-remove-" + t.getPoolIndex());
-    t.setDaemon(true);
-    return t;
-  }, null, false);
 
   private final Protection protection;
   private final Supplier<Protection.Targets> targets;
@@ -78,6 +71,19 @@ final class Remover {
    */
   static Optional<String> remove(Anchor.Reached entry, Protection protection, Supplier<Protection.Targets> targets,
       Instant youngerIsAlive) {
+    try (Workers workers = workers()) {
+      return remove(entry, protection, targets, youngerIsAlive, workers);
+    }
+  }
+
+  /** The threads removals run on: four, whatever the cores (unlinking waits on the journal, not a core). */
+  static Workers workers() {
+    return Workers.of("diskwarden-remove", 4);
+  }
+
+  /** As {@link #remove(Anchor.Reached, Protection, Supplier, Instant)}, on the sweep's {@code workers}. */
+  static Optional<String> remove(Anchor.Reached entry, Protection protection, Supplier<Protection.Targets> targets,
+      Instant youngerIsAlive, Workers workers) {
     Path full = entry.path();
     // The entry itself is always matched against the protect globs; what is inside it only when a
     // glob could match there at all (matching every path of a 200,000-file folder is not free).
@@ -91,7 +97,7 @@ final class Remover {
     Remover remover = new Remover(protection, targets, youngerIsAlive, protection.mayProtectInside(full),
         device.orElse(-1));
     if (entry.attrs().isDirectory()) {
-      POOL.invoke(remover.new Subtree(entry.folder(), full.getParent(), entry.name(), entry.attrs(), 0));
+      workers.invoke(remover.new Subtree(entry.folder(), full.getParent(), entry.name(), entry.attrs(), 0));
     } else {
       remover.removeLeaf(entry.folder(), full, entry.name(), entry.attrs());
     }

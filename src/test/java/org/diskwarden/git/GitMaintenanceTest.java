@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.diskwarden.Configs;
-import org.diskwarden.DiskWarden;
+import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.sweep.AuditLog;
 import org.diskwarden.sweep.GuardedDelete;
@@ -68,7 +68,7 @@ class GitMaintenanceTest {
     }
     GitGcReport r = gc.join();
 
-    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    assertThat(r.outcome()).as(r.reason()).isEqualTo(GitGcReport.Outcome.DONE);
     assertThat(r.gitDirAfter()).isLessThan(r.gitDirBefore());
     assertThat(r.looseAfter()).isLessThan(r.looseBefore());
     assertThat(r.packedAfter()).isGreaterThan(0);
@@ -93,13 +93,13 @@ class GitMaintenanceTest {
     Path pid = Files.writeString(repo.resolve(".git/gc.pid"),
         ProcessHandle.current().pid() + " " + java.net.InetAddress.getLocalHost().getHostName());
     GitGcReport held = maintenance(config0()).gc("repo");
-    assertThat(held.outcome()).isEqualTo("refused");
+    assertThat(held.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
     assertThat(held.reason()).contains("another git gc").contains(Long.toString(ProcessHandle.current().pid()));
 
     Files.delete(pid);
     Files.writeString(repo.resolve(".git/index.lock"), "");
     GitGcReport locked = maintenance(config0()).gc("repo");
-    assertThat(locked.outcome()).isEqualTo("refused");
+    assertThat(locked.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
     assertThat(locked.reason()).contains("index.lock");
     assertThat(Files.list(repo.resolve(".git/objects/pack")).count()).isZero();
   }
@@ -116,7 +116,7 @@ class GitMaintenanceTest {
 
     GitGcReport r = maintenance(config0()).gc("repo");
 
-    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    assertThat(r.outcome()).as(r.reason()).isEqualTo(GitGcReport.Outcome.DONE);
     assertThat(pid).doesNotExist();
     assertThat(temp).doesNotExist();
     assertThat(r.tempPacksRemoved()).isEqualTo(1 << 20);
@@ -128,7 +128,7 @@ class GitMaintenanceTest {
     Files.createDirectories(base.resolve("plain"));
     WardenConfig c = Configs.parse(Configs.incident(base, "0B", "0B", "full") + "git:\n  repos: [plain]\n");
     GitGcReport r = maintenance(c).gc("plain");
-    assertThat(r.outcome()).isEqualTo("refused");
+    assertThat(r.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
     assertThat(r.reason()).contains("not a git repository");
   }
 
@@ -136,15 +136,15 @@ class GitMaintenanceTest {
   void whenStillLow_runsOnlyWhenThePoliciesMissedTheTarget_andNeverNever() throws Exception {
     DiskWarden reached = new DiskWarden(config("0B", "when_still_low"), base.resolve("logs"), Clock.systemUTC());
     reached.clean(true, false);
-    assertThat(reached.lastGitGc()).isEmpty();
+    assertThat(reached.status().lastGitGc()).isEmpty();
 
     DiskWarden never = new DiskWarden(config("1000TB", "never"), base.resolve("logs"), Clock.systemUTC());
     never.clean(false, false);
-    assertThat(never.lastGitGc()).isEmpty();
+    assertThat(never.status().lastGitGc()).isEmpty();
 
     DiskWarden missed = new DiskWarden(config("1000TB", "when_still_low"), base.resolve("logs"), Clock.systemUTC());
     missed.clean(false, false);
-    assertThat(missed.lastGitGc()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo("done"));
+    assertThat(missed.status().lastGitGc()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(GitGcReport.Outcome.DONE));
     assertThat(Files.list(repo.resolve(".git/objects/pack")).count()).isPositive();
   }
 
@@ -169,7 +169,7 @@ class GitMaintenanceTest {
 
     GitGcReport r = maintenance(config0()).gc("repo");
 
-    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    assertThat(r.outcome()).as(r.reason()).isEqualTo(GitGcReport.Outcome.DONE);
     List<String> packs = packFiles(repo.resolve(".git"));
     assertThat(packs).filteredOn(p -> p.endsWith(".pack")).singleElement()
         .satisfies(p -> assertThat(p).doesNotContain("preserved"));
@@ -191,7 +191,7 @@ class GitMaintenanceTest {
 
     GitGcReport r = maintenance(c).gc("served.git");
 
-    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    assertThat(r.outcome()).as(r.reason()).isEqualTo(GitGcReport.Outcome.DONE);
     assertThat(packFiles(base.resolve("served.git"))).anyMatch(p -> p.endsWith(".bitmap"));
   }
 
@@ -230,7 +230,7 @@ class GitMaintenanceTest {
 
     GitGcReport r = maintenance(c).gc("fresh");
 
-    assertThat(r.outcome()).as(r.reason()).isEqualTo("done");
+    assertThat(r.outcome()).as(r.reason()).isEqualTo(GitGcReport.Outcome.DONE);
     assertThat(r.reason()).doesNotContain("old pack(s) kept");
     assertThat(packFiles(fresh.resolve(".git"))).filteredOn(p -> p.endsWith(".pack")).hasSize(1);
     long jgit = Long.parseLong(GitFixture.sh(base, "du -sb fresh/.git | cut -f1").trim());

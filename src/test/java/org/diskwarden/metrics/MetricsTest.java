@@ -28,9 +28,9 @@ import java.util.regex.Pattern;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.diskwarden.Configs;
-import org.diskwarden.DiskWarden;
 import org.diskwarden.Incident;
 import org.diskwarden.Shell;
+import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.MetricsConfig;
 import org.diskwarden.jmx.JmxExporter;
 import org.diskwarden.jmx.RmiPort;
@@ -58,8 +58,8 @@ class MetricsTest {
         Clock.systemUTC());
     warden.start();
     jmx = JmxExporter.register(warden, ManagementFactory.getPlatformMBeanServer());
-    metrics = MetricsExporter.start(warden, new MetricsConfig(0, "127.0.0.1"), "1.2.3-test");
-    await().until(() -> warden.statistics().sweeps() == 1);
+    metrics = MetricsExporter.start(warden.status(), new MetricsConfig(0, "127.0.0.1"), "1.2.3-test");
+    await().until(() -> warden.status().statistics().sweeps() == 1);
   }
 
   @AfterEach
@@ -123,12 +123,12 @@ class MetricsTest {
         .isCloseTo((Double) server.getAttribute(agent, "TotalGb"), within(1e-9));
     assertThat(value(body, "diskwarden_state", "state=\"critical\"")).isEqualTo(1.0);
     assertThat(server.getAttribute(agent, "State")).isEqualTo("CRITICAL");
-    long removedBytes = warden.lastCleanup().orElseThrow().bytesFreed();
+    long removedBytes = warden.status().lastCleanup().orElseThrow().bytesFreed();
     assertThat(value(body, "diskwarden_removed_bytes_total", "policy=\"model-versions\"")
         + value(body, "diskwarden_removed_bytes_total", "policy=\"backups\"")
         + value(body, "diskwarden_removed_bytes_total", "policy=\"logs\"")).isEqualTo((double) removedBytes);
     assertThat(value(body, "diskwarden_removed_bytes_total", "policy=\"logs\""))
-        .isEqualTo((double) warden.statistics().perPolicy().get("logs").bytesRemoved());
+        .isEqualTo((double) warden.status().statistics().perPolicy().get("logs").bytesRemoved());
     assertThat(value(body, "diskwarden_removals_total", "outcome=\"removed\"")).isPositive();
     assertThat(value(body, "diskwarden_sweep_duration_seconds_count", "base_dir")).isEqualTo(1.0);
     assertThat(value(body, "diskwarden_build_info", "version=\"1.2.3-test\"")).isEqualTo(1.0);
@@ -189,7 +189,7 @@ class MetricsTest {
           HttpResponse.BodyHandlers.ofString()).body());
       JsonNode result = answer.at("/data/result/0");
       assertThat(result.at("/metric/job").asText()).isEqualTo("diskwarden");
-      assertThat(result.at("/metric/base_dir").asText()).isEqualTo(warden.config().baseDir().toString());
+      assertThat(result.at("/metric/base_dir").asText()).isEqualTo(warden.status().config().baseDir().toString());
       assertThat(Double.parseDouble(result.at("/value/1").asText())).isPositive();
     } finally {
       Shell.killTree(prometheus);

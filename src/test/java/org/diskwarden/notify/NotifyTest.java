@@ -19,8 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.diskwarden.Configs;
-import org.diskwarden.DiskWarden;
 import org.diskwarden.Incident;
+import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.cli.Main;
 import org.diskwarden.jmx.RmiPort;
 import org.diskwarden.sweep.SweepReport;
 import org.junit.jupiter.api.AfterEach;
@@ -91,7 +92,7 @@ class NotifyTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> cleanupMail().isPresent());
     MimeMessage mail = cleanupMail().orElseThrow();
-    SweepReport report = warden.lastCleanup().orElseThrow();
+    SweepReport report = warden.status().lastCleanup().orElseThrow();
     assertThat(mail.getSubject()).matches("\\[diskwarden\\] .+: freed [0-9.]+ MB, [0-9.]+ [GT]B free");
     // quoted-printable breaks long lines with a soft "=" line end: join them before looking for names
     String body = GreenMailUtil.getBody(mail).replaceAll("=\r?\n", "");
@@ -124,9 +125,9 @@ class NotifyTest {
     start("1000TB", email("diskwarden", "HOOK_TOKEN", smtp.getSmtp().getPort())
         + "  retries: 2\n  retry_backoff: 100ms\n");
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> warden.notificationFailures() >= 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> warden.status().notificationFailures() >= 1);
     assertThat(smtp.getReceivedMessages()).isEmpty();
-    assertThat(warden.statistics().sweeps()).isEqualTo(1);
+    assertThat(warden.status().statistics().sweeps()).isEqualTo(1);
   }
 
   @Test
@@ -149,7 +150,7 @@ class NotifyTest {
     assertThat(event.get("type").asText()).isEqualTo("cleanup");
     assertThat(event.get("base_dir").asText()).isEqualTo(base.toRealPath().toString());
     assertThat(event.at("/cleanup/removed")).hasSize(8);
-    assertThat(event.at("/cleanup/bytes_freed").asLong()).isEqualTo(warden.lastCleanup().orElseThrow().bytesFreed());
+    assertThat(event.at("/cleanup/bytes_freed").asLong()).isEqualTo(warden.status().lastCleanup().orElseThrow().bytesFreed());
     assertThat(event.at("/volume/total_bytes").asLong()).isPositive();
     assertThat(hook.header("Authorization")).isEqualTo("Bearer t0k");
     assertThat(hook.header("X-Diskwarden-Delivery")).isEqualTo(event.get("id").asText());
@@ -182,10 +183,10 @@ class NotifyTest {
         """.formatted(hooks.url("/sleepy"), hooks.url("/flaky"), hooks.url("/gone")));
 
     // the sweep has ended while the hanging receiver still holds its first request
-    await().atMost(Duration.ofSeconds(30)).until(() -> warden.statistics().sweeps() == 1 && !hooks.at("/sleepy").isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> warden.status().statistics().sweeps() == 1 && !hooks.at("/sleepy").isEmpty());
     assertThat(hooks.release.getCount()).isEqualTo(1);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> warden.notificationFailures() == 3);
+    await().atMost(Duration.ofSeconds(30)).until(() -> warden.status().notificationFailures() == 3);
     List<Receiver.Request> flaky = hooks.at("/flaky");
     assertThat(flaky).hasSize(2);
     assertThat(flaky.get(0).header("X-Diskwarden-Delivery")).isEqualTo(flaky.get(1).header("X-Diskwarden-Delivery"));
@@ -250,7 +251,7 @@ class NotifyTest {
             javax.management.openmbean.CompositeData c = (javax.management.openmbean.CompositeData) n.getUserData();
             assertThat(c.get("state")).isEqualTo(expected.name());
           });
-      assertThat(w.lastUsage().orElseThrow().free()).isEqualTo(r.freeAfter());
+      assertThat(w.status().lastUsage().orElseThrow().free()).isEqualTo(r.freeAfter());
     }
   }
 
@@ -282,11 +283,11 @@ class NotifyTest {
     Path conf = Files.writeString(dir.resolve("clean.yml"), Configs.incident(base, "1000TB", "1000TB", "full")
         + notify(outlets(smtp.getSmtp().getPort())));
     try (org.diskwarden.Console console = new org.diskwarden.Console(dir.resolve("logs"))) {
-      org.diskwarden.Main.execute("clean", "--force", "--dry-run", "--no-notify", "--config", conf.toString());
+      org.diskwarden.cli.Main.execute("clean", "--force", "--dry-run", "--no-notify", "--config", conf.toString());
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() ->
           hooks.requests.isEmpty() && smtp.getReceivedMessages().length == 0);
 
-      org.diskwarden.Main.execute("clean", "--config", conf.toString());
+      org.diskwarden.cli.Main.execute("clean", "--config", conf.toString());
     }
     // no waiting: the command returned only after its deliveries
     assertThat(hooks.at("/json")).extracting(q -> q.header("X-Diskwarden-Event")).contains("cleanup", "critical");

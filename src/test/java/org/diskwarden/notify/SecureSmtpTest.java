@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.diskwarden.config.EventType;
 import org.diskwarden.config.NotifyConfig;
 import org.diskwarden.jmx.RmiPort;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class SecureSmtpTest {
 
   private List<String> send(NotifyConfig config) {
     try (Dispatcher d = Dispatcher.start(config, Clock.systemUTC(), System::getenv)) {
-      return d.test(Dispatcher.sample(EventType.RECOVERED, Instant.now()));
+      return d.test(Dispatcher.sample(EventType.RECOVERED, Instant.now())).stream().map(Dispatcher.Answer::toString).toList();
     }
   }
 

@@ -1,4 +1,4 @@
-package org.diskwarden;
+package org.diskwarden.agent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,7 +30,7 @@ import org.apache.logging.log4j.Logger;
  * is used as it is; anything else (a link planted there, a hard link, a fifo, someone else's file) is
  * unlinked as a name (its target untouched), reported, and the lock created new.
  */
-final class BaseDirLock implements AutoCloseable {
+public final class BaseDirLock implements AutoCloseable {
   static final String NAME = ".diskwarden.lock";
   private static final Logger LOG = LogManager.getLogger(BaseDirLock.class);
   private final FileChannel channel;
@@ -45,7 +45,7 @@ final class BaseDirLock implements AutoCloseable {
    * @param replaced told the path and what was at it, when something not ours had to go first
    * @throws IllegalStateException when another agent holds the lock, or it cannot be created
    */
-  static BaseDirLock acquire(Path baseDir, BiConsumer<Path, String> replaced) {
+  public static BaseDirLock acquire(Path baseDir, BiConsumer<Path, String> replaced) {
     Path file = baseDir.resolve(NAME);
     FileChannel channel = null;
     try {

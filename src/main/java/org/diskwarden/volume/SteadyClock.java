@@ -1,4 +1,4 @@
-package org.diskwarden;
+package org.diskwarden.volume;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,13 +12,13 @@ import java.util.function.LongSupplier;
  * would otherwise make every log "older than max_age" and every save "older than min_age" at once;
  * stepped back, entries look younger, which only keeps more.
  */
-final class SteadyClock extends Clock {
+public final class SteadyClock extends Clock {
   private final Clock wall;
   private final LongSupplier nanos;
   private Instant anchorWall;
   private long anchorNanos;
 
-  SteadyClock(Clock wall, LongSupplier nanos) {
+  public SteadyClock(Clock wall, LongSupplier nanos) {
     this.wall = wall;
     this.nanos = nanos;
     this.anchorWall = wall.instant();
@@ -43,7 +43,7 @@ final class SteadyClock extends Clock {
   }
 
   /** How far the wall clock is ahead of the time ages are judged by. */
-  synchronized Duration aheadBy() {
+  public synchronized Duration aheadBy() {
     return Duration.between(instant(), wall.instant());
   }
 

@@ -1,4 +1,4 @@
-package org.diskwarden;
+package org.diskwarden.volume;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -11,11 +11,11 @@ import org.apache.logging.log4j.Logger;
  * Reads free space every sample_interval between checks (one statvfs, nothing else) on a thread of
  * its own, so a save that fills the disk in a minute is seen in seconds, not at the next check.
  */
-final class Sampler implements AutoCloseable {
+public final class Sampler implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(Sampler.class);
   private final ScheduledExecutorService timer;
 
-  Sampler(Duration interval, Runnable tick) {
+  public Sampler(Duration interval, Runnable tick) {
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "diskwarden-sampler");
       t.setDaemon(true);

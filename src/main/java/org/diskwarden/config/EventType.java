@@ -1,4 +1,4 @@
-package org.diskwarden.notify;
+package org.diskwarden.config;
 
 import java.util.Locale;
 
@@ -23,5 +23,15 @@ public enum EventType {
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The event named {@code key}, if any. */
+  public static java.util.Optional<EventType> fromKey(String key) {
+    for (EventType t : values()) {
+      if (t.key().equals(key)) {
+        return java.util.Optional.of(t);
+      }
+    }
+    return java.util.Optional.empty();
   }
 }

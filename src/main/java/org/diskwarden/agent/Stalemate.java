@@ -1,4 +1,4 @@
-package org.diskwarden;
+package org.diskwarden.agent;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,14 +1,14 @@
-package org.diskwarden;
+package org.diskwarden.agent;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -17,7 +17,7 @@ import org.apache.logging.log4j.Logger;
  * {@code run/}): {@code diskwarden.ready} once the agent is up, {@code diskwarden.state} with the
  * status line of the last check. Nothing is written when no run dir is given.
  */
-final class RunDir {
+public final class RunDir {
   private static final Logger LOG = LogManager.getLogger(RunDir.class);
   private final Optional<Path> dir;
 
@@ -25,19 +25,19 @@ final class RunDir {
     this.dir = dir;
   }
 
-  static RunDir fromSystemProperty() {
+  public static RunDir fromSystemProperty() {
     return new RunDir(Optional.ofNullable(System.getProperty("diskwarden.rundir")).map(Path::of));
   }
 
-  void writeReady() {
+  public void writeReady() {
     write("diskwarden.ready", ProcessHandle.current().pid() + "\n");
   }
 
-  void writeState(String statusLine) {
+  public void writeState(String statusLine) {
     write("diskwarden.state", statusLine + "\n");
   }
 
-  void clear() {
+  public void clear() {
     dir.ifPresent(d -> {
       try {
         Files.deleteIfExists(d.resolve("diskwarden.ready"));

@@ -1,4 +1,4 @@
-package org.diskwarden;
+package org.diskwarden.notify;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,12 +14,12 @@ import java.util.function.UnaryOperator;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.config.ConfigException;
+import org.diskwarden.config.EventType;
 import org.diskwarden.config.NotifyConfig;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.notify.Dispatcher;
 import org.diskwarden.notify.Event;
-import org.diskwarden.notify.EventType;
 import org.diskwarden.notify.Notifier;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.Forecast;
@@ -31,7 +31,7 @@ import org.diskwarden.volume.Usage;
  * the email/webhook/exec dispatcher, with the edges (critical once, reminders at their period,
  * recovered once, filling_up once per approach).
  */
-final class Alerts {
+public final class Alerts {
   private static final Logger LOG = LogManager.getLogger(Alerts.class);
 
   private final Clock clock;
@@ -50,7 +50,7 @@ final class Alerts {
   /**
    * @param held what the last plan found held (kept, protected, young): a critical event names the largest
    */
-  Alerts(Clock clock, Supplier<WardenConfig> config, Supplier<Optional<Usage>> usage,
+  public Alerts(Clock clock, Supplier<WardenConfig> config, Supplier<Optional<Usage>> usage,
       Supplier<List<org.diskwarden.policy.Held>> held) {
     this.clock = clock;
     this.config = config;
@@ -58,24 +58,24 @@ final class Alerts {
     this.held = held;
   }
 
-  void useEnvironment(UnaryOperator<String> env) {
+  public void useEnvironment(UnaryOperator<String> env) {
     this.environment = env;
   }
 
-  void addNotifier(Notifier notifier) {
+  public void addNotifier(Notifier notifier) {
     notifiers.add(notifier);
   }
 
-  void removeNotifier(Notifier notifier) {
+  public void removeNotifier(Notifier notifier) {
     notifiers.remove(notifier);
   }
 
-  State state() {
+  public State state() {
     return state.get();
   }
 
   /** Tells every outlet; an outlet that throws is logged and the others still hear. */
-  void publish(EventType type, String message, Optional<SweepReport> report) {
+  public void publish(EventType type, String message, Optional<SweepReport> report) {
     // After a sweep every outlet shows the state and free space the sweep ended with, not the check's.
     Usage u = report.filter(r -> !r.dryRun()).map(r -> new Usage(r.total(), r.freeAfter(), r.end()))
         .orElseGet(() -> usage.get().orElse(new Usage(0, 0, clock.instant())));
@@ -93,7 +93,7 @@ final class Alerts {
   }
 
   /** Records the state a check or sweep found, and tells people when it turns critical or recovers. */
-  void enter(State next) {
+  public void enter(State next) {
     State before = state.getAndSet(next);
     if (before == next) {
       return;
@@ -110,7 +110,7 @@ final class Alerts {
   }
 
   /** After a check: a reminder when still CRITICAL a critical_reminder period after the last notice. */
-  void remindIfStillCritical() {
+  public void remindIfStillCritical() {
     Duration period = config.get().notifications().criticalReminder();
     Instant now = clock.instant();
     if (state.get() == State.CRITICAL && !period.isZero() && !now.isBefore(lastCriticalNotice.plus(period))) {
@@ -121,7 +121,7 @@ final class Alerts {
   }
 
   /** filling_up once while the disk is predicted full within predict_horizon; re-armed when it no longer is. */
-  void fillingUp(Forecast f) {
+  public void fillingUp(Forecast f) {
     Duration horizon = config.get().foresight().predictHorizon();
     boolean soon = f.toFull().isPresent() && f.toFull().get().compareTo(horizon) < 0;
     if (soon && !fillingUpSent) {
@@ -138,7 +138,7 @@ final class Alerts {
    *
    * @throws IllegalArgumentException naming a template file and line that is wrong
    */
-  synchronized void startDispatcher(NotifyConfig notify) {
+  public synchronized void startDispatcher(NotifyConfig notify) {
     if (notify.hasOutlets()) {
       dispatcher = Dispatcher.start(notify, clock, environment);
       addNotifier(dispatcher);
@@ -150,7 +150,7 @@ final class Alerts {
    *
    * @throws ConfigException naming the template problem
    */
-  synchronized void swapDispatcher(NotifyConfig before, NotifyConfig after, Optional<Path> source)
+  public synchronized void swapDispatcher(NotifyConfig before, NotifyConfig after, Optional<Path> source)
       throws ConfigException {
     if (before.equals(after)) {
       return;
@@ -172,7 +172,7 @@ final class Alerts {
   }
 
   /** Drains the dispatcher's queue (up to 10 s) and stops it. */
-  synchronized void closeDispatcher() {
+  public synchronized void closeDispatcher() {
     Dispatcher d = dispatcher;
     if (d != null) {
       removeNotifier(d);
@@ -181,12 +181,12 @@ final class Alerts {
     }
   }
 
-  Map<String, Long> outcomes() {
+  public Map<String, Long> outcomes() {
     Dispatcher d = dispatcher;
     return d == null ? Map.of() : d.outcomes();
   }
 
-  long failures() {
+  public long failures() {
     Dispatcher d = dispatcher;
     return d == null ? 0 : d.failures();
   }

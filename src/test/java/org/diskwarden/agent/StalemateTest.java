@@ -1,4 +1,4 @@
-package org.diskwarden;
+package org.diskwarden.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.diskwarden.Configs;
+import org.diskwarden.Tree;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,13 +45,13 @@ class StalemateTest {
 
     warden.start();
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> warden.statistics().sweeps() == 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> warden.status().statistics().sweeps() == 1);
     // every sample is below the trigger; without the stalemate each would plan and sweep again
     await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-        .until(() -> warden.statistics().sweeps() == 1);
-    assertThat(warden.state()).isEqualTo(org.diskwarden.volume.State.CRITICAL);
+        .until(() -> warden.status().statistics().sweeps() == 1);
+    assertThat(warden.status().state()).isEqualTo(org.diskwarden.volume.State.CRITICAL);
 
     tree.version("models/versions/v003", 1000, Tree.days(1));
-    await().atMost(Duration.ofSeconds(10)).until(() -> warden.statistics().sweeps() == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> warden.status().statistics().sweeps() == 2);
   }
 }

@@ -1,4 +1,4 @@
-package org.diskwarden;
+package org.diskwarden.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
+import org.diskwarden.Configs;
+import org.diskwarden.Console;
+import org.diskwarden.Incident;
+import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.Size;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package org.diskwarden;
+package org.diskwarden.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,9 +8,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.diskwarden.Configs;
+import org.diskwarden.config.EventType;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.notify.Event;
-import org.diskwarden.notify.EventType;
 import org.diskwarden.volume.Forecast;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.Usage;

@@ -1,4 +1,4 @@
-package org.diskwarden;
+package org.diskwarden.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -6,11 +6,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.diskwarden.archive.Restorer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code bin/diskwarden restore ARCHIVE}: puts a compressed entry back beside its archive. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
