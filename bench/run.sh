@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 home="$(cd "$here/.." && pwd)"
 bin="$home/bin/diskwarden"
-files=200000 dirs=20000 runs=5 seed=42 idle=60 soak=120 versions=1000 logs=100000 compress_mb=512 only=",scan,remove,tmpfs,writer,gc,compress,plan,check,idle,"
+files=200000 dirs=20000 runs=5 seed=42 idle=60 soak=60 versions=1000 logs=100000 compress_mb=512 only=",scan,remove,tmpfs,writer,gc,compress,plan,check,idle,"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) files=2000 dirs=200 runs=1 idle=2 soak=2 versions=50 logs=1000 compress_mb=8; shift ;;
@@ -31,7 +31,7 @@ done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/diskwarden-bench.XXXXXX")"
 holders=()
-trap '[ "${#holders[@]}" -eq 0 ] || kill "${holders[@]}" 2>/dev/null; umount "$work/rm" "$work/tmpfs" "$work/w" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ "${#holders[@]}" -eq 0 ] || kill "${holders[@]}" 2>/dev/null || true; for m in rm tmpfs w; do umount "$work/$m" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 export DISKWARDEN_LOG_DIR="$work/logs" DISKWARDEN_RUN_DIR="$work/run"
 # a jar older than the sources would measure old code
 if [ ! -f "$home/target/diskwarden.jar" ] || [ -n "$(find "$home/src" -newer "$home/target/diskwarden.jar" -print -quit)" ]; then
