@@ -69,6 +69,9 @@ class BadInputTest {
         // policies
         bad("policies: {name: v}", "policies"),
         bad("policies:\n  - {path: v, keep_latest: 1}", "name"),
+        // an empty value is not "not given": keep_latest would silently be off beside max_age
+        bad("policies:\n  - {name: v, path: v, keep_latest: null, max_age: 7d}", "keep_latest"),
+        bad("policies:\n  - {name: v, path: v, keep_latest: 2, compress_level: null, action: compress}", "compress_level"),
         bad("policies:\n  - {name: 'bad name!', path: v, keep_latest: 1}", "name"),
         bad("policies:\n  - {name: v, keep_latest: 1}", "path"),
         bad("policies:\n  - {name: v, path: /data, keep_latest: 1}", "path"),

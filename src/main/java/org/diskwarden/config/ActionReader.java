@@ -37,15 +37,7 @@ final class ActionReader {
     if (p.has("move_to") && action != Action.MOVE) {
       in.problem(at + ".move_to is set but action is " + action.key() + "; it applies to action move");
     }
-    int level = ActionConfig.DEFAULT_LEVEL;
-    if (p.has("compress_level")) {
-      JsonNode l = p.get("compress_level");
-      if (!l.isIntegralNumber() || l.asInt() < 1 || l.asInt() > 19) {
-        in.problem(at + ".compress_level value was set to " + l + ", must be a whole number 1..19");
-      } else {
-        level = l.asInt();
-      }
-    }
+    int level = in.whole(p, "compress_level", ActionConfig.DEFAULT_LEVEL, 1, 19, at + ".");
     Optional<String> compressTo = Optional.empty();
     if (p.hasNonNull("compress_to")) {
       compressTo = Optional.of(p.get("compress_to").asText());
@@ -53,7 +45,7 @@ final class ActionReader {
     }
     Duration archivesMaxAge = in.duration(p, "archives_max_age", Duration.ZERO, at + ".");
     if (p.has("archives_max_age") && archivesMaxAge.isZero()) {
-      in.problem(at + ".archives_max_age value was set to " + p.get("archives_max_age").asText() + ", must be > 0");
+      in.invalid(at + ".archives_max_age", p.get("archives_max_age").asText(), "> 0");
     }
     double gain = in.number(p, "min_ratio_gain", ActionConfig.DEFAULT_MIN_RATIO_GAIN, 0, 100,
         "a percent between 0 and 100", at + ".");

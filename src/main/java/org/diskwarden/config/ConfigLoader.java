@@ -175,7 +175,7 @@ public final class ConfigLoader {
       shown = "base_dir value " + dir;
       if (!dir.isAbsolute()) {
         // Resolved against whoever runs the command, '.' would be a different tree for each caller.
-        in.problem("base_dir value was set to '" + dir + "', must be an absolute path (such as /data/training)");
+        in.invalid("base_dir", dir, "an absolute path (such as /data/training)");
         return null;
       }
     }
@@ -208,12 +208,12 @@ public final class ConfigLoader {
     in.unknownKeys(a, Set.of("max_size", "keep"), "audit.");
     long maxSize = in.size(a, "max_size", AuditConfig.DEFAULT_MAX_SIZE);
     if (a.has("max_size") && maxSize < (64L << 10)) {
-      in.problem("audit.max_size value was set to '" + a.get("max_size").asText() + "', must be at least 64KB");
+      in.invalid("audit.max_size", a.get("max_size").asText(), "at least 64KB");
     }
     double keep = in.number(a, "keep", AuditConfig.DEFAULT_KEEP, 1, 1000, "a whole number of rotated files from 1 to 1000",
         "audit.");
     if (keep != Math.rint(keep)) {
-      in.problem("audit.keep value was set to '" + a.get("keep").asText() + "', must be a whole number");
+      in.invalid("audit.keep", a.get("keep").asText(), "a whole number");
     }
     return new AuditConfig(maxSize, (int) keep);
   }

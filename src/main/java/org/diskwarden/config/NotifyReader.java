@@ -37,15 +37,7 @@ final class NotifyReader {
     }
     Duration reminder = in.duration(n, "critical_reminder", d.criticalReminder(), "notify.");
     Duration minInterval = in.duration(n, "min_interval", d.minInterval(), "notify.");
-    int retries = d.retries();
-    if (n.has("retries")) {
-      JsonNode r = n.get("retries");
-      if (!r.isIntegralNumber() || r.asInt() < 1 || r.asInt() > 10) {
-        in.problem("notify.retries value was set to " + r + ", must be a whole number from 1 to 10");
-      } else {
-        retries = r.asInt();
-      }
-    }
+    int retries = in.whole(n, "retries", d.retries(), 1, 10, "notify.");
     Duration backoff = in.duration(n, "retry_backoff", d.retryBackoff(), "notify.");
     // Templates live in notifications/ beside conf/, wherever the install is.
     // The install's own templates unless the config names others: a config kept outside conf/ works as is.
@@ -85,7 +77,7 @@ final class NotifyReader {
     }
     String transport = in.text(e, "transport", "smtp_tls");
     if (!NotifyConfig.Email.TRANSPORTS.contains(transport)) {
-      in.problem(at + "transport value was set to '" + transport + "', must be one of " + NotifyConfig.Email.TRANSPORTS);
+      in.invalid(at + "transport", transport, "one of " + NotifyConfig.Email.TRANSPORTS);
     }
     int defaultPort = switch (transport) {
       case "smtps" -> 465;
@@ -126,7 +118,7 @@ final class NotifyReader {
     }
     String format = in.text(w, "format", "json");
     if (!NotifyConfig.Webhook.FORMATS.contains(format)) {
-      in.problem(at + "format value was set to '" + format + "', must be one of " + NotifyConfig.Webhook.FORMATS);
+      in.invalid(at + "format", format, "one of " + NotifyConfig.Webhook.FORMATS);
     }
     java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     if (w.has("headers")) {

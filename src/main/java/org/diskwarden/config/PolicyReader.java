@@ -53,8 +53,7 @@ final class PolicyReader {
       in.unknownKeys(p, POLICY_KEYS, at + ".");
       String name = p.path("name").asText("");
       if (!POLICY_NAME.matcher(name).matches()) {
-        in.problem(at + ".name value was set to '" + name
-            + "', must be a non-empty name of letters, digits, '.', '_' or '-'");
+        in.invalid(at + ".name", name, "a non-empty name of letters, digits, '.', '_' or '-'");
       } else if (!names.add(name)) {
         in.problem(at + ".name value '" + name + "' is used twice, must be unique");
       }
@@ -72,18 +71,10 @@ final class PolicyReader {
     } else {
       in.relativePath(at + ".path", path);
     }
-    int keep = 0;
-    if (p.has("keep_latest")) {
-      JsonNode k = p.get("keep_latest");
-      if (!k.canConvertToInt() || !k.isIntegralNumber() || k.asInt() < 1) {
-        in.problem(at + ".keep_latest value was set to " + k + ", must be a whole number >= 1");
-      } else {
-        keep = k.asInt();
-      }
-    }
+    int keep = in.whole(p, "keep_latest", 0, 1, Integer.MAX_VALUE, at + ".");
     Duration maxAge = in.duration(p, "max_age", Duration.ZERO, at + ".");
     if (p.has("max_age") && maxAge.isZero()) {
-      in.problem(at + ".max_age value was set to " + p.get("max_age").asText() + ", must be > 0");
+      in.invalid(at + ".max_age", p.get("max_age").asText(), "> 0");
     }
     if (!p.has("keep_latest") && !p.has("max_age")) {
       in.problem(at + " needs keep_latest, max_age or both");
@@ -135,35 +126,18 @@ final class PolicyReader {
     in.unknownKeys(b, Set.of("metric", "mode", "count"), where + ".");
     String metric = b.path("metric").asText("");
     if (!metric.matches("[A-Za-z0-9_.-]+")) {
-      in.problem(where + ".metric value was set to '" + metric + "', must be the name written before '=' in "
-          + "entry names, such as val_loss");
+      in.invalid(where + ".metric", metric, "the name written before '=' in entry names, such as val_loss");
     }
     String mode = b.path("mode").asText("min");
     if (!mode.equals("min") && !mode.equals("max")) {
-      in.problem(where + ".mode value was set to '" + mode + "', must be min or max");
+      in.invalid(where + ".mode", mode, "min or max");
     }
-    JsonNode count = b.path("count");
-    int n = 1;
-    if (!count.isMissingNode()) {
-      if (!count.isIntegralNumber() || !count.canConvertToInt() || count.asInt() < 1 || count.asInt() > 1000) {
-        in.problem(where + ".count value was set to " + count + ", must be a whole number from 1 to 1000");
-      } else {
-        n = count.asInt();
-      }
-    }
+    int n = in.whole(b, "count", 1, 1, 1000, where + ".");
     return Optional.of(new KeepBest(metric, !mode.equals("max"), n));
   }
 
   List<PolicyConfig> compactPolicies(JsonNode root) {
-    int keep = 2;
-    if (root.has("keep_versions")) {
-      JsonNode k = root.get("keep_versions");
-      if (!k.isIntegralNumber() || !k.canConvertToInt() || k.asInt() < 1) {
-        in.problem("keep_versions value was set to " + k + ", must be a whole number >= 1");
-      } else {
-        keep = k.asInt();
-      }
-    }
+    int keep = in.whole(root, "keep_versions", 2, 1, Integer.MAX_VALUE, "");
     String versions = in.text(root, "versions_dir", "models/versions");
     String backups = in.text(root, "backups_dir", "models/backups");
     String logs = in.text(root, "logs_dir", "logs");

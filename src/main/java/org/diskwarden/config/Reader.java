@@ -50,6 +50,23 @@ final class Reader {
     problems.add(message);
   }
 
+  /**
+   * A whole number from {@code min} to {@code max} under {@code prefix + key}; missing: {@code fallback};
+   * anything else (an empty value too) is a problem and gives {@code fallback}.
+   */
+  int whole(JsonNode node, String key, int fallback, int min, int max, String prefix) {
+    JsonNode v = node.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
+      invalid(prefix + key, v.asText(), max == Integer.MAX_VALUE ? "a whole number >= " + min
+          : "a whole number from " + min + " to " + max);
+      return fallback;
+    }
+    return v.asInt();
+  }
+
   /** A value that is not allowed: names the key, repeats the value and says what is allowed. */
   void invalid(String key, Object value, String allowed) {
     problems.add(key + " value was set to '" + value + "', must be " + allowed);
