@@ -23,6 +23,10 @@ DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHea
 # JGit's CPU-heavy gc yield to training.
 # DISKWARDEN_NICE=10
 
+# DISKWARDEN_IONICE: I/O class of the agent started by run/start: idle (default; the disk serves it when
+# nobody else wants it, under the BFQ scheduler) or none.
+# DISKWARDEN_IONICE=idle
+
 # DISKWARDEN_OPTS: further JVM flags.
 # DISKWARDEN_OPTS=""
 

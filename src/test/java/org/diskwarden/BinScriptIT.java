@@ -54,6 +54,8 @@ class BinScriptIT {
 
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     assertThat(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]).as("niceness").isEqualTo("10");
+    Shell.Result io = shell.run("ionice", "-p", Long.toString(pid));
+    assertThat(io.output()).as("I/O class").contains("idle");
 
     Shell.Result status = shell.run(bin, "status");
     assertThat(status.exit()).isZero();

@@ -8,8 +8,7 @@ import java.util.Optional;
  *
  * @param name unique name, used in logs, the audit log and JMX object names
  * @param path folder relative to base_dir whose direct children are the policy's entries
- * @param keepLatest newest settled entries kept (per group); 0 when the policy has no keep_latest
- * @param maxAge entries older than this are candidates; {@link Duration#ZERO} when the policy has none
+ * @param retention which settled entries the rule keeps (keep_latest, max_age or both)
  * @param orderBy how entries are ranked
  * @param completeMarker glob an entry must hold to count as a finished save; empty when not set
  * @param groupBy regex whose group 1 is the entry's group; empty when not set
@@ -22,8 +21,7 @@ import java.util.Optional;
 public record PolicyConfig(
     String name,
     String path,
-    int keepLatest,
-    Duration maxAge,
+    Retention retention,
     OrderBy orderBy,
     Optional<String> completeMarker,
     Optional<String> groupBy,
@@ -37,8 +35,8 @@ public record PolicyConfig(
   public PolicyConfig(String name, String path, int keepLatest, Duration maxAge, OrderBy orderBy,
       Optional<String> completeMarker, Optional<String> groupBy, Optional<String> match, boolean enabled,
       ActionConfig action) {
-    this(name, path, keepLatest, maxAge, orderBy, completeMarker, groupBy, match, enabled, action, Layout.PLAIN,
-        Optional.empty());
+    this(name, path, Retention.of(keepLatest, maxAge), orderBy, completeMarker, groupBy, match, enabled, action,
+        Layout.PLAIN, Optional.empty());
   }
 
   /** A plain policy whose entries are deleted. */
@@ -48,40 +46,51 @@ public record PolicyConfig(
   }
 
   public PolicyConfig {
-    if (keepLatest < 0) {
-      throw new IllegalArgumentException("keep_latest value was set to " + keepLatest + ", must be >= 1");
-    }
-    if (maxAge.isNegative()) {
-      throw new IllegalArgumentException("max_age value was set to " + maxAge + ", must be >= 0");
-    }
-    if (keepLatest == 0 && maxAge.isZero()) {
-      throw new IllegalArgumentException("policy " + name + " needs keep_latest (>= 1), max_age (> 0) or both");
-    }
+    java.util.Objects.requireNonNull(retention, "retention");
+  }
+
+  /** keep_latest, 0 when the rule has none. */
+  public int keepLatest() {
+    return retention.keepLatest();
+  }
+
+  /** max_age, zero when the rule has none. */
+  public Duration maxAge() {
+    return retention.maxAge();
   }
 
   public boolean hasKeepLatest() {
-    return keepLatest > 0;
+    return keepLatest() > 0;
   }
 
   public boolean hasMaxAge() {
-    return !maxAge.isZero();
+    return !maxAge().isZero();
   }
 
   public PolicyConfig withKeepLatest(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("keep_latest value was set to " + n + ", must be >= 1");
     }
-    return new PolicyConfig(name, path, n, maxAge, orderBy, completeMarker, groupBy, match, enabled, action, layout,
-        keepBest);
+    return withRetention(Retention.of(n, maxAge()));
   }
 
   public PolicyConfig withMaxAge(Duration d) {
-    return new PolicyConfig(name, path, keepLatest, d, orderBy, completeMarker, groupBy, match, enabled, action, layout,
-        keepBest);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("max_age value was set to " + d + ", must be >= 0");
+    }
+    try {
+      return withRetention(Retention.of(keepLatest(), d));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("policy " + name + " " + e.getMessage(), e);
+    }
+  }
+
+  public PolicyConfig withRetention(Retention r) {
+    return new PolicyConfig(name, path, r, orderBy, completeMarker, groupBy, match, enabled, action, layout, keepBest);
   }
 
   public PolicyConfig withEnabled(boolean on) {
-    return new PolicyConfig(name, path, keepLatest, maxAge, orderBy, completeMarker, groupBy, match, on, action, layout,
+    return new PolicyConfig(name, path, retention, orderBy, completeMarker, groupBy, match, on, action, layout,
         keepBest);
   }
 

@@ -71,14 +71,7 @@ final class PolicyReader {
     } else {
       in.relativePath(at + ".path", path);
     }
-    int keep = in.whole(p, "keep_latest", 0, 1, Integer.MAX_VALUE, at + ".");
-    Duration maxAge = in.duration(p, "max_age", Duration.ZERO, at + ".");
-    if (p.has("max_age") && maxAge.isZero()) {
-      in.invalid(at + ".max_age", p.get("max_age").asText(), "> 0");
-    }
-    if (!p.has("keep_latest") && !p.has("max_age")) {
-      in.problem(at + " needs keep_latest, max_age or both");
-    }
+    Optional<Retention> retention = retention(p, at);
     Layout layout = in.parsed(p, "layout", Layout.PLAIN, Layout::fromKey, at + ".");
     if (layout == Layout.HF_CACHE) {
       // The hub cache's revisions, links and blobs have one shape: nothing here may reshape it.
@@ -101,15 +94,29 @@ final class PolicyReader {
     match.ifPresent(g -> in.nameGlob(at + ".match", g));
     boolean enabled = in.bool(p, "enabled", true, at + ".");
     Optional<ActionConfig> action = new ActionReader(in).read(p, at);
-    if (in.problemCount() > before || (keep == 0 && maxAge.isZero()) || action.isEmpty()) {
+    if (in.problemCount() > before || retention.isEmpty() || action.isEmpty()) {
       return null;
     }
     Optional<KeepBest> best = keepBest(p, at);
     if (in.problemCount() > before) {
       return null;
     }
-    return new PolicyConfig(name, path, keep, maxAge, order, marker, groupBy, match, enabled, action.get(), layout,
-        best);
+    return new PolicyConfig(name, path, retention.get(), order, marker, groupBy, match, enabled, action.get(),
+        layout, best);
+  }
+
+  /** The retention rule: keep_latest, max_age or both (a new rule's keys are read here). */
+  private Optional<Retention> retention(JsonNode p, String at) {
+    int before = in.problemCount();
+    int keep = in.whole(p, "keep_latest", 0, 1, Integer.MAX_VALUE, at + ".");
+    Duration maxAge = in.duration(p, "max_age", Duration.ZERO, at + ".");
+    if (p.has("max_age") && maxAge.isZero()) {
+      in.invalid(at + ".max_age", p.get("max_age").asText(), "> 0");
+    }
+    if (!p.has("keep_latest") && !p.has("max_age")) {
+      in.problem(at + " needs keep_latest, max_age or both");
+    }
+    return in.problemCount() > before ? Optional.empty() : Optional.of(Retention.of(keep, maxAge));
   }
 
   /** {@code keep_best: {metric: val_loss, mode: min, count: 1}}. */

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.diskwarden.config.Durations;
 import org.diskwarden.config.PolicyConfig;
+import org.diskwarden.config.Retention;
 
 /**
  * The Hugging Face hub cache ({@code layout: hf_cache}): repositories {@code models--org--name} (and
@@ -90,7 +91,7 @@ final class HubCache {
     // newest first: a revision a ref names, then by last use
     revisions = lastUseOfOwnBlobs(revisions);
     revisions.sort(Comparator.comparing(Revision::named).thenComparing(Revision::lastUse).reversed());
-    Policy rule = Policy.of(config);
+    Retention rule = config.retention();
     List<Revision> kept = new ArrayList<>();
     List<Revision> released = new ArrayList<>();
     for (int rank = 0; rank < revisions.size(); rank++) {

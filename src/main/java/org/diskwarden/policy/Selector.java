@@ -28,6 +28,7 @@ import org.diskwarden.config.ActionConfig;
 import org.diskwarden.config.Durations;
 import org.diskwarden.config.OrderBy;
 import org.diskwarden.config.PolicyConfig;
+import org.diskwarden.config.Retention;
 
 /**
  * Applies one configured policy to its folder and says which entries may go. One selector serves one
@@ -138,7 +139,7 @@ public final class Selector implements AutoCloseable {
     }
     Map<Path, Path> linkedBy = linkTargets(folder.get(), links);
 
-    Policy rule = Policy.of(config);
+    Retention rule = config.retention();
     Comparator<Entry> oldestFirst = order(config.orderBy());
     List<Entry> partial = new ArrayList<>();
     List<Entry> released = new ArrayList<>();
@@ -179,7 +180,7 @@ public final class Selector implements AutoCloseable {
         Entry e = settled.get(rank);
         if (rule.keeps(rank, e.newest(), now)) {
           held.add(new Held(e.path(), config.name(), Held.Why.KEPT_BY_RULE,
-              "kept by rule (" + keptBecause(config, rank) + ")", e.footprint().bytes()));
+              "kept by rule (" + rule.keptBecause(rank, e.newest(), now) + ")", e.footprint().bytes()));
         } else if (framework.containsKey(e.path())) {
           // kept besides keep_latest: it still took its rank above
           held.add(framework.get(e.path()).withBytes(e.footprint().bytes()));
@@ -352,13 +353,6 @@ public final class Selector implements AutoCloseable {
     }
     return openFiles.openUnder(e.path()).map(file -> new Held(e.path(), policy, Held.Why.IN_USE,
         "in use: " + file + " is open"));
-  }
-
-  private static String keptBecause(PolicyConfig config, int rank) {
-    if (config.hasKeepLatest() && rank < config.keepLatest()) {
-      return "among the newest " + config.keepLatest();
-    }
-    return "younger than " + Durations.format(config.maxAge());
   }
 
   private static boolean holds(Path entry, String marker) {
