@@ -21,10 +21,8 @@ import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.archive.ArchiveFormat;
-import org.diskwarden.archive.Compressibility;
 import org.diskwarden.archive.Partial;
 import org.diskwarden.config.Action;
-import org.diskwarden.config.ActionConfig;
 import org.diskwarden.config.Durations;
 import org.diskwarden.config.OrderBy;
 import org.diskwarden.config.PolicyConfig;
@@ -209,12 +207,13 @@ public final class Selector implements AutoCloseable {
         } else {
           Candidate c = new Candidate(e.path(), config.name(), config.noun(), e.footprint().bytes(), e.newest(),
               reasons.get(e.path()));
-          candidates.add(disposed(c.seen(new Sighting(chain.get(), e.key())), config.action()));
+          candidates.add(Archives.disposed(c.seen(new Sighting(chain.get(), e.key())), config.action()));
         }
       }
     }
     if (compress && config.action().archivesExpire()) {
-      candidates.addAll(expiredArchives(config, folder.get(), held));
+      candidates.addAll(Archives.expired(new Context(protection, openFiles, blockSize, now, minAge, sizing), config,
+          folder.get(), held));
     }
     return new Selection(config.name(), candidates, held, nextSave, links);
   }
@@ -268,54 +267,6 @@ public final class Selector implements AutoCloseable {
       }
     }
     return linkedBy;
-  }
-
-  /** The candidate under its policy's action, with what that action is expected to free here. */
-  private static Candidate disposed(Candidate c, ActionConfig action) {
-    return switch (action.action()) {
-      case DELETE -> c;
-      case MOVE -> c.as(Action.MOVE, c.bytes());
-      case COMPRESS -> {
-        double ratio = Compressibility.ratio(c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel());
-        yield c.as(Action.COMPRESS, c.bytes() - (long) Math.ceil(c.bytes() * ratio));
-      }
-    };
-  }
-
-  /** The policy's archives older than archives_max_age, oldest first; they are deleted. */
-  private List<Candidate> expiredArchives(PolicyConfig config, Path folder, List<Held> held) {
-    Path archives = config.action().compressTo().map(protection.baseDir()::resolve).orElse(folder).normalize();
-    Duration maxAge = config.action().archivesMaxAge();
-    List<Candidate> expired = new ArrayList<>();
-    Optional<List<Object>> chain = Sighting.folders(protection.baseDir(), archives);
-    if (!Files.isDirectory(archives, LinkOption.NOFOLLOW_LINKS) || chain.isEmpty()) {
-      return expired;
-    }
-    try (DirectoryStream<Path> children = Files.newDirectoryStream(archives)) {
-      for (Path archive : children) {
-        BasicFileAttributes attrs;
-        try {
-          attrs = Files.readAttributes(archive, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-          continue;
-        }
-        if (ArchiveFormat.of(archive).isEmpty() || Partial.is(archive) || !attrs.isRegularFile()) {
-          continue;
-        }
-        Footprint footprint = FootprintWalk.measure(archive, protection, blockSize, true, sizing);
-        Optional<String> stop = protection.protectedBy(archive);
-        if (stop.isPresent()) {
-          held.add(new Held(archive, config.name(), Held.Why.PROTECTED, stop.get()));
-        } else if (footprint.newest().isBefore(now.minus(maxAge)) && footprint.newest().isBefore(now.minus(minAge))) {
-          expired.add(new Candidate(archive, config.name(), "archive", footprint.bytes(), footprint.newest(),
-              "archive older than " + Durations.format(maxAge)).seen(new Sighting(chain.get(), attrs.fileKey())));
-        }
-      }
-    } catch (IOException e) {
-      held.add(new Held(archives, config.name(), Held.Why.FOLDER, "cannot list the archives: " + e.getMessage()));
-    }
-    expired.sort(Comparator.comparing(Candidate::newest));
-    return expired;
   }
 
   private Optional<Path> folder(PolicyConfig config, List<Held> held) {
