@@ -260,4 +260,40 @@ final class Check {
         .forEach(r -> crew.alerts().publish(EventType.FAILURE, r.summary(), Optional.empty()));
     return reports;
   }
+
+  /**
+   * One sample between checks: records the volume, warns when it is filling up, and says why a check
+   * should run now when free space is below the trigger in force (empty otherwise).
+   */
+  Optional<String> sample() {
+    Usage u = usage();
+    crew.lookout().record(u, c.foresight().sampleInterval());
+    crew.alerts().fillingUp(forecast());
+    long trigger = thresholds().triggerBytes(u.total());
+    if (u.free() >= trigger || !crew.stalemate().worthChecking(u, c)) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "%s free is below the trigger %s (at %.1f MB/s the configured one "
+        + "is crossed before the sample after next)", Size.human(u.free(), 1), Size.human(trigger, 1),
+        crew.lookout().recentRate() / (1 << 20)));
+  }
+
+  /**
+   * At start: a killed run's half-written archives and copies go, and the removals it began are
+   * finished whatever the free space (unless paused). Failures are logged; the agent starts anyway.
+   */
+  void recover() {
+    try {
+      new Sweeper(crew.volume(), crew.audit(), crew.ages()).discardLeftovers(c);
+    } catch (RuntimeException e) {
+      LOG.error("Could not clean up unfinished archives or copies: {}", e.toString());
+    }
+    if (!crew.audit().unfinished().isEmpty() && !c.paused()) {
+      try {
+        clean(false, c.dryRun());
+      } catch (RuntimeException e) {
+        LOG.error("Could not finish the removals an earlier run began: {}", e.toString());
+      }
+    }
+  }
 }

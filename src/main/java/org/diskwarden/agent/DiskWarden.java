@@ -3,7 +3,6 @@ package org.diskwarden.agent;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,7 +25,6 @@ import org.diskwarden.sweep.AuditLog;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.sweep.SweepStatistics;
-import org.diskwarden.sweep.Sweeper;
 import org.diskwarden.volume.Lookout;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.StatusLine;
@@ -272,18 +270,7 @@ public final class DiskWarden implements Agent {
   // ---- scheduled work
 
   private void sample() {
-    Check now = now();
-    Usage u = now.usage();
-    WardenConfig c = now.config();
-    lookout.record(u, c.foresight().sampleInterval());
-    double rate = lookout.recentRate();
-    long trigger = now.thresholds().triggerBytes(u.total());
-    if (u.free() < trigger && crew.stalemate().worthChecking(u, c)) {
-      rounds.requestCheck(String.format(Locale.ROOT, "%s free is below the trigger %s (at %.1f MB/s the configured one "
-          + "is crossed before the sample after next)", Size.human(u.free(), 1), Size.human(trigger, 1),
-          rate / (1 << 20)), sweeping.isLocked());
-    }
-    alerts.fillingUp(now.forecast());
+    now().sample().ifPresent(why -> rounds.requestCheck(why, sweeping.isLocked()));
   }
 
   private void scheduledCheck() {
@@ -355,20 +342,7 @@ public final class DiskWarden implements Agent {
       alerts.closeDispatcher();
       throw e;
     }
-    try {
-      // A killed run's half-written archives and copies go now, not at the first sweep.
-      new Sweeper(volume, audit, crew.ages()).discardLeftovers(c);
-    } catch (RuntimeException e) {
-      LOG.error("Could not clean up unfinished archives or copies: {}", e.toString());
-    }
-    if (!audit.unfinished().isEmpty() && !c.paused()) {
-      try {
-        // A removal a killed run began is finished now, whatever the free space.
-        clean(false, c.dryRun());
-      } catch (RuntimeException e) {
-        LOG.error("Could not finish the removals an earlier run began: {}", e.toString());
-      }
-    }
+    now().recover();
     learnNextSave();
     try {
       rounds.start(c, this::scheduledCheck, this::sample, this::scheduledGitGc);
