@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diskwarden.archive.Compressibility;
 import org.diskwarden.config.EventType;
 import org.diskwarden.config.GitConfig;
 import org.diskwarden.config.Size;
@@ -45,7 +46,7 @@ final class Check {
   /** What every check works with; owned by the agent, shared by its checks. */
   record Crew(Volume volume, AuditLog audit, Clock clock, SteadyClock ages, Lookout lookout, Alerts alerts,
       SweepStatistics stats, Stalemate stalemate, Readings readings, ReentrantLock sweeping,
-      BooleanSupplier stopping) {}
+      BooleanSupplier stopping, Compressibility estimates) {}
 
   /** The last of each reading, for the read model. */
   static final class Readings {
@@ -96,7 +97,7 @@ final class Check {
           unfinished.size(), unfinished);
     }
     Plan plan = Planner.plan(c.withThresholds(thresholds()), usage(), crew.volume().blockSize(),
-        crew.ages().instant(), unfinished);
+        crew.ages().instant(), unfinished, crew.estimates());
     crew.lookout().learnNextSave(plan.nextSave(), crew.clock().instant());
     // The walk just measured the next save: the plan decides on the trigger that includes it, so a
     // one-shot command needs no second walk to learn it first.
@@ -178,7 +179,7 @@ final class Check {
         }
         plan = plan.onlyResumed();
       }
-      SweepReport report = new Sweeper(crew.volume(), crew.audit(), crew.ages())
+      SweepReport report = new Sweeper(crew.volume(), crew.audit(), crew.ages(), crew.estimates())
           .execute(plan, c, dryRun, crew.stopping());
       crew.stats().record(report);
       crew.stalemate().after(report, plan, c);
@@ -284,7 +285,7 @@ final class Check {
    */
   void recover() {
     try {
-      new Sweeper(crew.volume(), crew.audit(), crew.ages()).discardLeftovers(c);
+      new Sweeper(crew.volume(), crew.audit(), crew.ages(), crew.estimates()).discardLeftovers(c);
     } catch (RuntimeException e) {
       LOG.error("Could not clean up unfinished archives or copies: {}", e.toString());
     }

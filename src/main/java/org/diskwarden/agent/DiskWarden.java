@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diskwarden.archive.Compressibility;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.Durations;
 import org.diskwarden.config.EventType;
@@ -80,7 +81,7 @@ public final class DiskWarden implements Agent {
     this.alerts = new Alerts(clock, settings::get, () -> Optional.ofNullable(readings.usage.get()),
         () -> Optional.ofNullable(readings.plan.get()).map(Plan::held).orElse(List.of()));
     this.crew = new Check.Crew(volume, audit, clock, new SteadyClock(clock, System::nanoTime), lookout, alerts,
-        stats, new Stalemate(), readings, sweeping, () -> stopping);
+        stats, new Stalemate(), readings, sweeping, () -> stopping, new Compressibility());
     this.status = new Status(settings, crew);
   }
 

@@ -22,44 +22,43 @@ import org.apache.commons.io.output.NullOutputStream;
  * Estimates what an entry compresses to, for the plan, by compressing samples (up to
  * {@value #SAMPLE_BYTES} bytes from the start, middle and end of its files) at the policy's level.
  * Model weights are mostly incompressible floats, logs compress tenfold: a fixed guess would be wrong
- * for one or the other. Estimates are remembered per entry and its newest modification time.
+ * for one or the other. Estimates are remembered per entry and its newest modification time, by the
+ * one instance the agent owns (at most 10,000; the least recently used go first).
  */
 public final class Compressibility {
   static final int SAMPLE_BYTES = 1 << 20;
   private static final int PIECE = 64 << 10;
   private static final int MAX_FILES = 32;
-  private static final Map<String, Double> MEMO = new LinkedHashMap<>(64, 0.75f, true) {
+  private final Map<String, Double> memo = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
       return size() > 10_000;
     }
   };
 
-  private Compressibility() {}
-
   /**
    * The estimated archive size as a fraction of the entry's bytes (0..1, 1 when it cannot be read or
    * holds nothing: no gain is promised that is not likely).
    */
-  public static double ratio(Path entry, Instant newest, ArchiveFormat format, int level) {
+  public double ratio(Path entry, Instant newest, ArchiveFormat format, int level) {
     String key = key(entry, newest, format, level);
-    synchronized (MEMO) {
-      Double known = MEMO.get(key);
+    synchronized (memo) {
+      Double known = memo.get(key);
       if (known != null) {
         return known;
       }
     }
     double ratio = measure(entry, format, level);
-    synchronized (MEMO) {
-      MEMO.put(key, ratio);
+    synchronized (memo) {
+      memo.put(key, ratio);
     }
     return ratio;
   }
 
   /** Remembers the ratio an archive of {@code entry} really had: the next plan shows it instead of a guess. */
-  public static void learn(Path entry, Instant newest, ArchiveFormat format, int level, double ratio) {
-    synchronized (MEMO) {
-      MEMO.put(key(entry, newest, format, level), Math.min(1, ratio));
+  public void learn(Path entry, Instant newest, ArchiveFormat format, int level, double ratio) {
+    synchronized (memo) {
+      memo.put(key(entry, newest, format, level), Math.min(1, ratio));
     }
   }
 

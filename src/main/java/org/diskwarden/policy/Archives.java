@@ -24,12 +24,12 @@ final class Archives {
   private Archives() {}
 
   /** The candidate under its policy's action, with what that action is expected to free here. */
-  static Candidate disposed(Candidate c, ActionConfig action) {
+  static Candidate disposed(Candidate c, ActionConfig action, Compressibility estimates) {
     return switch (action.action()) {
       case DELETE -> c;
       case MOVE -> c.as(Action.MOVE, c.bytes());
       case COMPRESS -> {
-        double ratio = Compressibility.ratio(c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel());
+        double ratio = estimates.ratio(c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel());
         yield c.as(Action.COMPRESS, c.bytes() - (long) Math.ceil(c.bytes() * ratio));
       }
     };

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.archive.ArchiveFormat;
+import org.diskwarden.archive.Compressibility;
 import org.diskwarden.archive.Partial;
 import org.diskwarden.config.Action;
 import org.diskwarden.config.Durations;
@@ -42,13 +43,15 @@ public final class Selector implements AutoCloseable {
   private final Duration minAge;
   private final java.util.Set<Path> unfinished;
   private final Workers sizing = Workers.sizing();
+  private final Compressibility estimates;
 
   /**
    * @param unfinished entries whose removal a crashed agent began (the audit log has the intent, no
    *     outcome): judged by the times of their files, since our own unlinks touched their directories
    */
   public Selector(Protection protection, OpenFiles openFiles, long blockSize, Instant now, Duration minAge,
-      java.util.Set<Path> unfinished) {
+      java.util.Set<Path> unfinished, Compressibility estimates) {
+    this.estimates = estimates;
     this.unfinished = unfinished;
     this.protection = protection;
     this.openFiles = openFiles;
@@ -207,7 +210,7 @@ public final class Selector implements AutoCloseable {
         } else {
           Candidate c = new Candidate(e.path(), config.name(), config.noun(), e.footprint().bytes(), e.newest(),
               reasons.get(e.path()));
-          candidates.add(Archives.disposed(c.seen(new Sighting(chain.get(), e.key())), config.action()));
+          candidates.add(Archives.disposed(c.seen(new Sighting(chain.get(), e.key())), config.action(), estimates));
         }
       }
     }

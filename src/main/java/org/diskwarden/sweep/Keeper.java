@@ -58,9 +58,11 @@ final class Keeper {
   private final java.util.Set<Path> resumed;
   private final BooleanSupplier stopping;
   private final Consumer<Path> beforeVerify;
+  private final Compressibility estimates;
 
   Keeper(GuardedDelete deletion, AuditLog audit, Volume volume, Path baseDir, java.util.Set<Path> resumed,
-      BooleanSupplier stopping, Consumer<Path> beforeVerify) {
+      BooleanSupplier stopping, Consumer<Path> beforeVerify, Compressibility estimates) {
+    this.estimates = estimates;
     this.deletion = deletion;
     this.audit = audit;
     this.volume = volume;
@@ -133,7 +135,7 @@ final class Keeper {
       }
       if (c.action() == Action.COMPRESS) {
         long archive = Files.size(partial);
-        Compressibility.learn(c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel(),
+        estimates.learn(c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel(),
             c.bytes() == 0 ? 1 : (double) archive / c.bytes());
         double saving = c.bytes() == 0 ? 0 : 100.0 * (c.bytes() - archive) / c.bytes();
         if (saving < action.minRatioGain()) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.diskwarden.archive.Compressibility;
 import org.diskwarden.config.PolicyConfig;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.policy.Candidate;
@@ -31,13 +32,23 @@ public final class Planner {
    * @param unfinished removals a crashed run began (see {@link AuditLog#unfinished()})
    */
   public static Plan plan(WardenConfig config, Usage usage, long blockSize, Instant now, Set<Path> unfinished) {
+    return plan(config, usage, blockSize, now, unfinished, new Compressibility());
+  }
+
+  /**
+   * As {@link #plan(WardenConfig, Usage, long, Instant, Set)}, with the agent's compression estimates
+   * (what earlier archives really saved).
+   */
+  public static Plan plan(WardenConfig config, Usage usage, long blockSize, Instant now, Set<Path> unfinished,
+      Compressibility estimates) {
     Protection protection = new Protection(config.baseDir(), config.protect());
     List<Candidate> candidates = new ArrayList<>();
     List<Held> held = new ArrayList<>();
     Set<Path> kept = new HashSet<>();
     List<Path> links = new ArrayList<>();
     long nextSave = 0;
-    try (Selector selector = new Selector(protection, OpenFiles.snapshot(), blockSize, now, config.minAge(), unfinished)) {
+    try (Selector selector = new Selector(protection, OpenFiles.snapshot(), blockSize, now, config.minAge(), unfinished,
+        estimates)) {
       for (PolicyConfig policy : config.policies()) {
         if (!policy.enabled()) {
           continue;

@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diskwarden.archive.Compressibility;
 import org.diskwarden.config.Action;
 import org.diskwarden.config.ActionConfig;
 import org.diskwarden.config.CleanupMode;
@@ -36,9 +37,15 @@ public final class Sweeper {
   private final AuditLog audit;
   private final Clock clock;
   private final Consumer<Path> beforeVerify;
+  private final Compressibility estimates;
 
   public Sweeper(Volume volume, AuditLog audit, Clock clock) {
-    this(volume, audit, clock, partial -> { });
+    this(volume, audit, clock, new Compressibility());
+  }
+
+  /** @param estimates the agent's compression estimates, taught what each archive really saved */
+  public Sweeper(Volume volume, AuditLog audit, Clock clock, Compressibility estimates) {
+    this(volume, audit, clock, partial -> { }, estimates);
   }
 
   /**
@@ -46,6 +53,12 @@ public final class Sweeper {
    *     back (tests corrupt it there to prove the verification holds)
    */
   Sweeper(Volume volume, AuditLog audit, Clock clock, Consumer<Path> beforeVerify) {
+    this(volume, audit, clock, beforeVerify, new Compressibility());
+  }
+
+  private Sweeper(Volume volume, AuditLog audit, Clock clock, Consumer<Path> beforeVerify,
+      Compressibility estimates) {
+    this.estimates = estimates;
     this.volume = volume;
     this.audit = audit;
     this.clock = clock;
@@ -137,7 +150,8 @@ public final class Sweeper {
     Instant start = clock.instant();
     CleanupMode mode = config.cleanupMode();
     Thresholds thresholds = plan.thresholds();
-    Keeper keeper = new Keeper(deletion, audit, volume, config.baseDir(), plan.resumed(), stopping, beforeVerify);
+    Keeper keeper = new Keeper(deletion, audit, volume, config.baseDir(), plan.resumed(), stopping, beforeVerify,
+        estimates);
     Map<String, ActionConfig> actions = new HashMap<>();
     config.policies().forEach(p -> actions.put(p.name(), p.action()));
     List<Removal> removed = new ArrayList<>();
