@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -162,6 +163,8 @@ public final class FootprintWalk {
       }
       tally.bytes += allocated(attrs.size());
       try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+        // each child read relative to the open directory (fstatat), as du does, where the JDK allows it
+        SecureDirectoryStream<Path> held = children instanceof SecureDirectoryStream<Path> s ? s : null;
         for (Path child : children) {
           if (checkInside) {
             // A protected part is still walked (reading only): its mtimes say whether the entry is
@@ -170,7 +173,7 @@ public final class FootprintWalk {
           }
           Stat a;
           try {
-            a = Stat.of(child);
+            a = held != null ? Stat.at(held, child.getFileName(), child) : Stat.of(child);
           } catch (IOException e) {
             fail("cannot read " + child + ": " + e.getMessage());
             continue;

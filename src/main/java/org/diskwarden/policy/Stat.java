@@ -7,7 +7,9 @@ import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +91,25 @@ public record Stat(boolean directory, boolean regular, long size, long mtimeNano
 
   static Stat direct(Path path) throws IOException {
     PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return of(a, path);
+  }
+
+  /**
+   * Reads {@code name} in the open directory {@code dir} without following a link: one
+   * {@code fstatat} relative to the held descriptor (no path walked from the root again per file).
+   *
+   * @param path the same entry as a path, for messages and the fallback
+   */
+  static Stat at(SecureDirectoryStream<Path> dir, Path name, Path path) throws IOException {
+    if (!direct()) {
+      return mapped(path);
+    }
+    PosixFileAttributes a = dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .readAttributes();
+    return of(a, path);
+  }
+
+  private static Stat of(PosixFileAttributes a, Path path) throws IOException {
     if (!UNIX_ATTRIBUTES.isInstance(a)) {
       return mapped(path);
     }

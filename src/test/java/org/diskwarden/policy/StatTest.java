@@ -2,8 +2,10 @@ package org.diskwarden.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
@@ -40,5 +42,24 @@ class StatTest {
     assertThat(Stat.direct(file).mtimeNanos() % 1_000_000_000L).isEqualTo(123_456_789L);
     assertThat(Stat.direct(link).directory()).isFalse();
     assertThat(Stat.direct(link).regular()).isFalse();
+  }
+
+  @Test
+  void readRelativeToTheOpenDirectory_agreesWithThePathRead_andFollowsNoLink() throws Exception {
+    Path file = Files.write(dir.resolve("weights.bin"), new byte[5000]);
+    Files.createLink(dir.resolve("weights-link.bin"), file);
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    Files.createSymbolicLink(dir.resolve("to-sub"), sub);
+    Files.createFile(dir.resolve("empty"));
+
+    try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+      assertThat(listing).isInstanceOf(SecureDirectoryStream.class);
+      SecureDirectoryStream<Path> held = (SecureDirectoryStream<Path>) listing;
+      for (String name : List.of("weights.bin", "weights-link.bin", "sub", "to-sub", "empty")) {
+        Path p = dir.resolve(name);
+        assertThat(Stat.at(held, Path.of(name), p)).as(name).isEqualTo(Stat.direct(p));
+      }
+      assertThat(Stat.at(held, Path.of("to-sub"), dir.resolve("to-sub")).directory()).isFalse();
+    }
   }
 }
