@@ -46,6 +46,37 @@ class BinScriptIT {
   }
 
   @Test
+  void severalWatches_oneAgent_statusShowsEachWatch_andStopReleasesEveryLock() throws Exception {
+    Path a = Files.createDirectory(dir.resolve("a"));
+    Path b = Files.createDirectory(dir.resolve("b"));
+    Path watches = Files.writeString(dir.resolve("watches.yml"), """
+        min_free: 0B
+        min_free_percent: 0
+        protect: []
+        policies:
+          - {name: versions, path: v, keep_latest: 1}
+        watch:
+          - {name: a, base_dir: %s}
+          - {name: b, base_dir: %s}
+        """.formatted(a, b));
+    Shell.Result started = shell.run(bin, "start", "--config", watches.toString());
+    assertThat(started.exit()).as(started.output()).isZero();
+
+    await().untilAsserted(() -> assertThat(shell.run(bin, "status").output())
+        .contains("a: DISKWARDEN OK - ").contains("b: DISKWARDEN OK - "));
+    assertThat(a.resolve(".diskwarden.lock")).exists();
+    assertThat(b.resolve(".diskwarden.lock")).exists();
+
+    assertThat(shell.run(bin, "stop").exit()).isZero();
+    // both base_dirs are free again: a one-directory agent may take each
+    for (Path base : List.of(a, b)) {
+      Shell.Result check = shell.run(bin, "clean", "--config", watches.toString(), "--watch",
+          base.getFileName().toString());
+      assertThat(check.exit()).as(check.output()).isZero();
+    }
+  }
+
+  @Test
   void start_status_startAgain_stop_status() throws Exception {
     Shell.Result started = shell.run(bin, "start", "--config", conf.toString());
     assertThat(started.exit()).as(started.output()).isZero();

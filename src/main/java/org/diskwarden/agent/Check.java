@@ -46,7 +46,7 @@ final class Check {
   /** What every check works with; owned by the agent, shared by its checks. */
   record Crew(Volume volume, AuditLog audit, Clock clock, SteadyClock ages, Lookout lookout, Alerts alerts,
       SweepStatistics stats, Stalemate stalemate, Readings readings, ReentrantLock sweeping,
-      BooleanSupplier stopping, Compressibility estimates) {}
+      BooleanSupplier stopping, Compressibility estimates, ReentrantLock volumeLock) {}
 
   /** The last of each reading, for the read model. */
   static final class Readings {
@@ -171,6 +171,9 @@ final class Check {
     if (!crew.sweeping().tryLock()) {
       throw new IllegalStateException("a sweep is already running; try again when it ends");
     }
+    // one sweep per filesystem: another watch on this volume sweeping now is waited for, and the plan
+    // below reads free space as that sweep left it
+    crew.volumeLock().lock();
     try {
       Plan plan = plan();
       if (!force && plan.state() == State.OK) {
@@ -192,6 +195,7 @@ final class Check {
       announce(report);
       return Optional.of(report);
     } finally {
+      crew.volumeLock().unlock();
       crew.sweeping().unlock();
     }
   }
@@ -243,9 +247,11 @@ final class Check {
     if (!crew.sweeping().tryLock()) {
       throw new IllegalStateException("a sweep is already running; try again when it ends");
     }
+    crew.volumeLock().lock();
     try {
       return gitGcLocked();
     } finally {
+      crew.volumeLock().unlock();
       crew.sweeping().unlock();
     }
   }

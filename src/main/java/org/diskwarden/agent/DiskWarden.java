@@ -21,7 +21,7 @@ import org.diskwarden.config.WardenConfig;
 import org.diskwarden.git.GitGcReport;
 import org.diskwarden.notify.Alerts;
 import org.diskwarden.notify.Notifier;
-import org.diskwarden.schedule.CheckSchedule;
+import org.diskwarden.schedule.Lane;
 import org.diskwarden.sweep.AuditLog;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.SweepReport;
@@ -50,7 +50,8 @@ public final class DiskWarden implements Agent {
   private final SweepStatistics stats = new SweepStatistics();
   private final Check.Readings readings = new Check.Readings();
   private final ReentrantLock sweeping = new ReentrantLock();
-  private final Rounds rounds = new Rounds();
+  private final Rounds rounds;
+  private final Optional<Membership> member;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Check.Crew crew;
   private final Status status;
@@ -74,15 +75,52 @@ public final class DiskWarden implements Agent {
    */
   public DiskWarden(WardenConfig config, Optional<Path> configFile, Optional<Path> baseDirOverride, Path logDir,
       Clock clock) {
+    this(config, configFile, baseDirOverride, clock, Optional.empty(),
+        new AuditLog(logDir.resolve("audit.jsonl"), clock, config.audit()), new ReentrantLock(), "default");
+  }
+
+  /**
+   * One watch of a config with {@code watch:}, on its own (the one-shot commands): its events and
+   * audit lines carry its name.
+   */
+  public DiskWarden(String watch, WardenConfig config, Optional<Path> configFile, Path logDir, Clock clock) {
+    this(config, configFile, Optional.empty(), clock, Optional.empty(),
+        new AuditLog(logDir.resolve("audit.jsonl"), clock, config.audit()).forWatch(watch), new ReentrantLock(),
+        watch);
+    alerts.forWatch(watch);
+  }
+
+  /** One watch of several in one agent ({@link Fleet}): its lane, audit view and dispatcher are the agent's. */
+  DiskWarden(String watch, WardenConfig config, Optional<Path> configFile, Clock clock, Fleet fleet,
+      AuditLog audit, ReentrantLock volumeLock) {
+    this(config, configFile, Optional.empty(), clock, Optional.of(new Membership(watch, fleet)),
+        audit.forWatch(watch), volumeLock, watch);
+    alerts.forWatch(watch);
+    alerts.shareDispatcher(fleet.dispatcher());
+  }
+
+  private DiskWarden(WardenConfig config, Optional<Path> configFile, Optional<Path> baseDirOverride, Clock clock,
+      Optional<Membership> member, AuditLog audit, ReentrantLock volumeLock, String name) {
     this.settings = new Settings(config, configFile, baseDirOverride);
     this.clock = clock;
+    this.member = member;
     this.volume = Volume.of(config.baseDir(), clock);
-    this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock, config.audit());
+    this.audit = audit;
+    this.rounds = new Rounds(name, member.map(m -> m.fleet().schedule()));
     this.alerts = new Alerts(clock, settings::get, () -> Optional.ofNullable(readings.usage.get()),
         () -> Optional.ofNullable(readings.plan.get()).map(Plan::held).orElse(List.of()));
     this.crew = new Check.Crew(volume, audit, clock, new SteadyClock(clock, System::nanoTime), lookout, alerts,
-        stats, new Stalemate(), readings, sweeping, () -> stopping, new Compressibility());
+        stats, new Stalemate(), readings, sweeping, () -> stopping, new Compressibility(), volumeLock);
     this.status = new Status(settings, crew);
+  }
+
+  /** What makes a watch one of several: its name and the agent that holds them. */
+  private record Membership(String watch, Fleet fleet) {}
+
+  /** Puts a reloaded watch's settings in force (the agent read the file). */
+  void reloaded(WardenConfig loaded) {
+    update(c -> loaded);
+    settings.fileSays(loaded);
   }
 
   /** One unit of work on the configuration in force now. */
@@ -113,6 +151,11 @@ public final class DiskWarden implements Agent {
    */
   @Override
   public WardenConfig reload() throws ConfigException {
+    if (member.isPresent()) {
+      // one watch of several: the file is the agent's, and a reload may add or remove watches
+      member.get().fleet().reload();
+      return settings.get();
+    }
     WardenConfig loaded;
     try {
       loaded = settings.load();
@@ -383,7 +426,7 @@ public final class DiskWarden implements Agent {
     stopped.await();
   }
 
-  public Optional<CheckSchedule> schedule() {
+  public Optional<Lane> schedule() {
     return rounds.schedule();
   }
 

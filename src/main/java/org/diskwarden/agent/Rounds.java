@@ -9,50 +9,66 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.schedule.CheckSchedule;
+import org.diskwarden.schedule.Lane;
 import org.diskwarden.volume.Sampler;
 
 /**
- * The agent's timing: the Quartz schedule with its one worker (checks, routine git gc, and every JMX
- * operation that walks the tree), and the sampler that asks for a check between them.
+ * A watch's timing: its lane on the agent's Quartz scheduler (checks, routine git gc, and every JMX
+ * operation that walks the tree, one at a time), and the sampler that asks for a check between them.
  */
 final class Rounds {
   private static final Logger LOG = LogManager.getLogger(Rounds.class);
 
+  private final String name;
+  private final Optional<CheckSchedule> shared;
   private final AtomicBoolean checkQueued = new AtomicBoolean();
-  private volatile CheckSchedule schedule;
+  private volatile CheckSchedule own;
+  private volatile Lane lane;
   private volatile Sampler sampler;
 
   /**
-   * Starts the schedule (the first check runs at once), the sampler and the routine git gc.
+   * @param shared the agent's scheduler when it guards several directories; empty: a scheduler of its own
+   */
+  Rounds(String name, Optional<CheckSchedule> shared) {
+    this.name = name;
+    this.shared = shared;
+  }
+
+  /**
+   * Starts the checks (the first at once), the sampler and the routine git gc.
    *
    * @throws IllegalStateException when Quartz cannot start
    */
   void start(WardenConfig c, Runnable check, Runnable sample, Runnable gitGc) {
-    schedule = CheckSchedule.start(check, c.checkInterval());
+    CheckSchedule schedule = shared.orElseGet(() -> own = CheckSchedule.start(1));
+    lane = schedule.lane(name, check, c.checkInterval());
     Duration every = c.foresight().sampleInterval();
     if (!every.isZero()) {
       sampler = new Sampler(every, sample);
     }
-    c.git().schedule().ifPresent(cron -> schedule.scheduleCron("git-gc", cron, gitGc));
+    c.git().schedule().ifPresent(cron -> lane.scheduleCron("git-gc", cron, gitGc));
   }
 
-  /** Stops sampling and the schedule (a running check finishes its current removal first). */
+  /** Stops sampling and the checks (a running one finishes its current removal first). */
   void stop() {
     try {
       if (sampler != null) {
         sampler.close();
         sampler = null;
       }
-      if (schedule != null) {
-        schedule.shutdown();
+      if (own != null) {
+        own.shutdown();
+      } else if (lane != null) {
+        lane.close();
       }
     } finally {
-      schedule = null;
+      own = null;
+      lane = null;
     }
   }
 
-  Optional<CheckSchedule> schedule() {
-    return Optional.ofNullable(schedule);
+  Optional<Lane> schedule() {
+    return Optional.ofNullable(lane);
   }
 
   /** A check begins: a sampler may ask for the next one from now on. */
@@ -62,43 +78,43 @@ final class Rounds {
 
   /** Asks for a check now, once, unless one is queued or a sweep runs. */
   void requestCheck(String why, boolean sweeping) {
-    CheckSchedule s = schedule;
-    if (s == null || sweeping || !checkQueued.compareAndSet(false, true)) {
+    Lane l = lane;
+    if (l == null || sweeping || !checkQueued.compareAndSet(false, true)) {
       return;
     }
     LOG.info("Checking now: {}", why);
-    s.triggerNow();
+    l.triggerNow();
   }
 
-  /** Runs the check on the worker now; false when not started. */
+  /** Runs the check now; false when not started. */
   boolean triggerNow() {
-    CheckSchedule s = schedule;
-    if (s == null) {
+    Lane l = lane;
+    if (l == null) {
       return false;
     }
-    s.triggerNow();
+    l.triggerNow();
     return true;
   }
 
   void reschedule(Duration interval) {
-    CheckSchedule s = schedule;
-    if (s != null) {
-      s.reschedule(interval);
+    Lane l = lane;
+    if (l != null) {
+      l.reschedule(interval);
     }
   }
 
   /**
-   * Runs {@code task} on the worker (where checks run, so never beside a sweep) and waits for it.
+   * Runs {@code task} in this watch's lane (where its checks run, so never beside its sweep) and waits.
    *
    * @throws IllegalStateException when the agent is not started
    */
   <T> T onWorker(Supplier<T> task) {
-    CheckSchedule s = schedule;
-    if (s == null) {
+    Lane l = lane;
+    if (l == null) {
       throw new IllegalStateException("the agent is not started");
     }
     try {
-      return s.submit(task).join();
+      return l.submit(task).join();
     } catch (CompletionException e) {
       // the task's own exception, as if it had run on this thread
       if (e.getCause() instanceof RuntimeException cause) {

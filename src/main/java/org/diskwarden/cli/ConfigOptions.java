@@ -1,10 +1,11 @@
 package org.diskwarden.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
-import org.diskwarden.config.WardenConfig;
+import org.diskwarden.config.Watches;
 import picocli.CommandLine.Option;
 
 /** Options every command takes. */
@@ -16,6 +17,10 @@ final class ConfigOptions {
   @Option(names = "--base-dir", paramLabel = "DIR", description = "Overrides base_dir of the config file.")
   Path baseDir;
 
+  @Option(names = "--watch", paramLabel = "NAME",
+      description = "Only the watch of this name (a config with watch:); default: every watch.")
+  String watch;
+
   Path file() {
     if (config != null) {
       return config;
@@ -23,8 +28,19 @@ final class ConfigOptions {
     return home().resolve("conf").resolve("diskwarden.yml");
   }
 
-  WardenConfig load() throws ConfigException {
-    return ConfigLoader.load(file(), Optional.ofNullable(baseDir));
+  /**
+   * The watches of the file ({@code --watch}: the one named).
+   *
+   * @throws ConfigException for a bad file, or a --watch the file does not name
+   */
+  Watches load() throws ConfigException {
+    Watches all = ConfigLoader.loadWatches(file(), Optional.ofNullable(baseDir));
+    if (watch == null) {
+      return all;
+    }
+    Watches.Watch one = all.named(watch).orElseThrow(() -> new ConfigException(file().toString(), List.of(
+        "--watch value was set to '" + watch + "', must be one of " + all.names())));
+    return new Watches(List.of(one), all.listed());
   }
 
   static Path home() {

@@ -12,6 +12,11 @@ import picocli.CommandLine.Command;
 final class GitGcCommand extends ConfiguredCommand {
   @Override
   int call(DiskWarden warden, PrintWriter out) {
+    if (watch.isPresent() && warden.status().config().git().repos().isEmpty()) {
+      // one watch of several without repositories: nothing to do here, not a failure
+      out.println("no repository is configured in this watch (git.repos)");
+      return 0;
+    }
     try (BaseDirLock lock = warden.acquireLock()) {
       List<org.diskwarden.git.GitGcReport> reports = warden.gitGc();
       reports.forEach(r -> out.println(r.summary()));

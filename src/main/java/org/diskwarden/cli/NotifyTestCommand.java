@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.EventType;
+import org.diskwarden.config.Watches;
 import org.diskwarden.notify.Dispatcher;
 import org.diskwarden.notify.Event;
 import org.diskwarden.volume.Usage;
@@ -23,6 +24,17 @@ final class NotifyTestCommand extends ConfiguredCommand {
   @Option(names = "--message", paramLabel = "TEXT",
       description = "The event's message (default: says it is a test); bin/diskwarden watchdog alerts with it.")
   String message;
+
+  /** The outlets are shared by every watch: one test, through the first watch's agent. */
+  @Override
+  int call(Watches watches, PrintWriter out) throws Exception {
+    return super.call(new Watches(List.of(watches.watches().get(0)), watches.listed()), out);
+  }
+
+  @Override
+  boolean headed() {
+    return false;
+  }
 
   @Override
   int call(DiskWarden warden, PrintWriter out) {

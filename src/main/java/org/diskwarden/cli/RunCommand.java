@@ -2,11 +2,22 @@ package org.diskwarden.cli;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.management.MBeanServer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diskwarden.agent.AgentStatus;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.Fleet;
 import org.diskwarden.agent.RunDir;
+import org.diskwarden.config.Watches;
+import org.diskwarden.jmx.FleetBeans;
 import org.diskwarden.jmx.JmxExporter;
 import org.diskwarden.jmx.RemoteJmx;
 import org.diskwarden.metrics.MetricsExporter;
@@ -17,28 +28,93 @@ import picocli.CommandLine.Command;
 final class RunCommand extends ConfiguredCommand {
   private static final Logger LOG = LogManager.getLogger(RunCommand.class);
 
+  /** Remote JMX as configured, checked before anything starts. */
+  private Optional<RemoteJmx.Checked> remote = Optional.empty();
+
   @Override
-  int call(DiskWarden warden, PrintWriter out) throws InterruptedException {
-    RunDir runDir = RunDir.fromSystemProperty();
-    Optional<RemoteJmx.Checked> remote;
+  int call(Watches watches, PrintWriter out) throws Exception {
     try {
-      // Checked before anything starts: an unsafe remote JMX setup is a bad config, not a warning.
+      // an unsafe remote JMX setup is a bad config, not a warning
       remote = RemoteJmx.fromSystemProperties().map(RemoteJmx::check);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("diskwarden: remote JMX: " + e.getMessage());
       spec.commandLine().getErr().println("diskwarden: nothing was touched; fix it and start again");
       return Main.CONFIG_ERROR;
     }
+    return watches.listed() ? runAll(watches) : super.call(watches, out);
+  }
+
+  /** The agent of a config with watch: every watch in one JVM, one scheduler, one JMX, one /metrics. */
+  private int runAll(Watches watches) throws InterruptedException {
+    RunDir runDir = RunDir.fromSystemProperty();
+    MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
+    Fleet fleet = new Fleet(watches, options.file().toAbsolutePath(), ConfigOptions.logDir(), Clock.systemUTC());
+    Map<String, String> states = new LinkedHashMap<>();
+    FleetBeans beans = FleetBeans.follow(fleet, mbs);
+    AtomicReference<MetricsExporter> metrics = new AtomicReference<>();
+    fleet.addListener(new Fleet.Listener() {
+      @Override
+      public void added(String watch, DiskWarden agent) {
+        agent.onStatus(line -> {
+          synchronized (states) {
+            states.put(watch, watch + ": " + line);
+            runDir.writeState(String.join("\n", states.values()));
+          }
+        });
+        Optional.ofNullable(metrics.get()).ifPresent(m -> m.follow(watch, agent.status()));
+      }
+
+      @Override
+      public void removed(String watch, DiskWarden agent) {
+        synchronized (states) {
+          states.remove(watch);
+          runDir.writeState(String.join("\n", states.values()));
+        }
+      }
+    });
+    try {
+      fleet.start();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return refused(e);
+    }
+    RemoteJmx connector = serve(remote, mbs);
+    if (watches.shared().metrics().enabled()) {
+      try {
+        MetricsExporter m = MetricsExporter.start(() -> statuses(fleet), watches.shared().metrics(),
+            new Main.Version().getVersion()[0].replace("diskwarden ", ""));
+        fleet.agents().forEach((watch, agent) -> m.follow(watch, agent.status()));
+        metrics.set(m);
+        LOG.info("Metrics served at http://{}:{}/metrics", watches.shared().metrics().host(), m.port());
+      } catch (RuntimeException e) {
+        LOG.warn("Metrics are not available: {}", e.getMessage());
+      }
+    }
+    runDir.writeReady();
+    RemoteJmx remoteServed = connector;
+    serveUntilStopped(fleet::stop, runDir, () -> {
+      if (remoteServed != null) {
+        remoteServed.close();
+      }
+      beans.close();
+      Optional.ofNullable(metrics.get()).ifPresent(MetricsExporter::close);
+    });
+    return 0;
+  }
+
+  private static Map<String, AgentStatus> statuses(Fleet fleet) {
+    Map<String, AgentStatus> out = new LinkedHashMap<>();
+    fleet.agents().forEach((watch, agent) -> out.put(watch, agent.status()));
+    return out;
+  }
+
+  @Override
+  int call(DiskWarden warden, PrintWriter out) throws InterruptedException {
+    RunDir runDir = RunDir.fromSystemProperty();
     warden.onStatus(runDir::writeState);
     try {
       warden.start();
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
-      spec.commandLine().getErr().println("diskwarden: nothing was touched; fix it and start again");
-      return Main.CONFIG_ERROR;
-    } catch (IllegalStateException e) {
-      spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
-      return 1;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return refused(e);
     }
     JmxExporter jmx = null;
     try {
@@ -48,14 +124,7 @@ final class RunCommand extends ConfiguredCommand {
       LOG.warn("JMX management is not available: {}", e.getMessage());
     }
     JmxExporter registered = jmx;
-    RemoteJmx connector = null;
-    if (jmx != null && remote.isPresent()) {
-      try {
-        connector = remote.get().start(ManagementFactory.getPlatformMBeanServer());
-      } catch (java.io.IOException | RuntimeException e) {
-        LOG.warn("Remote JMX is not available: {}", e.toString());
-      }
-    }
+    RemoteJmx connector = jmx == null ? null : serve(remote, ManagementFactory.getPlatformMBeanServer());
     RemoteJmx remoteServed = connector;
     MetricsExporter metrics = null;
     if (warden.status().config().metrics().enabled()) {
@@ -69,43 +138,76 @@ final class RunCommand extends ConfiguredCommand {
     }
     MetricsExporter served = metrics;
     runDir.writeReady();
-    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-    Runnable stop = () -> {
-      if (!stopped.compareAndSet(false, true)) {
-        return;
+    serveUntilStopped(warden::stop, runDir, () -> {
+      if (remoteServed != null) {
+        remoteServed.close();
       }
-      try {
-        warden.stop();
-      } finally {
-        runDir.clear();
-        if (remoteServed != null) {
-          remoteServed.close();
-        }
-        if (registered != null) {
-          registered.close();
-        }
-        if (served != null) {
-          served.close();
-        }
+      if (registered != null) {
+        registered.close();
       }
-    };
-    // SIGTERM and SIGINT stop the agent cleanly and it exits 0, as documented (the JVM's default
-    // would exit 143 or 130 after the hooks); the hook still covers any other way out.
-    onSignal("TERM", stop);
-    onSignal("INT", stop);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop, "diskwarden-shutdown"));
-    warden.awaitStop();
-    stop.run();
+      if (served != null) {
+        served.close();
+      }
+    });
     return 0;
   }
 
-@SuppressWarnings("removal")
-private static void onSignal(String name, Runnable stop) {
-  try {
-    sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(stop, "diskwarden-sig" + name).start());
-  } catch (IllegalArgumentException e) {
-    // not a signal here (or the JVM uses it): the shutdown hook stops the agent all the same
-    LOG.debug("No handler for SIG{}: {}", name, e.getMessage());
+  /**
+   * Waits until SIGTERM, SIGINT or the JVM's exit, then stops the agent and closes what serves it,
+   * once. SIGTERM and SIGINT stop the agent cleanly and it exits 0, as documented (the JVM's default
+   * would exit 143 or 130 after the hooks); the hook still covers any other way out.
+   */
+  private static void serveUntilStopped(Runnable agent, RunDir runDir, Runnable outlets) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (!stopping.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        agent.run();
+      } finally {
+        runDir.clear();
+        outlets.run();
+        stopped.countDown();
+      }
+    };
+    onSignal("TERM", stop);
+    onSignal("INT", stop);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "diskwarden-shutdown"));
+    stopped.await();
   }
-}
+
+  /** The exit status of a start that was refused: 2 for a bad config or template, 1 otherwise. */
+  private int refused(RuntimeException e) {
+    spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+    if (e instanceof IllegalArgumentException) {
+      spec.commandLine().getErr().println("diskwarden: nothing was touched; fix it and start again");
+      return Main.CONFIG_ERROR;
+    }
+    return 1;
+  }
+
+  /** The agent's own JMX connector when remote JMX is configured; null when not (or it failed: a warning). */
+  private static RemoteJmx serve(Optional<RemoteJmx.Checked> remote, MBeanServer mbs) {
+    if (remote.isEmpty()) {
+      return null;
+    }
+    try {
+      return remote.get().start(mbs);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn("Remote JMX is not available: {}", e.toString());
+      return null;
+    }
+  }
+
+  @SuppressWarnings("removal")
+  private static void onSignal(String name, Runnable stop) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(stop, "diskwarden-sig" + name).start());
+    } catch (IllegalArgumentException e) {
+      // not a signal here (or the JVM uses it): the shutdown hook stops the agent all the same
+      LOG.debug("No handler for SIG{}: {}", name, e.getMessage());
+    }
+  }
 }

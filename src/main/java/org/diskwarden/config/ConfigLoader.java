@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +20,11 @@ public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of(
       "base_dir", "min_free", "min_free_gb", "min_free_percent", "target_free", "target_free_percent",
       "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify", "save_headroom", "sample_interval", "predict_horizon", "metrics", "audit",
-      "keep_versions", "versions_dir", "backups_dir", "logs_dir");
+      "keep_versions", "versions_dir", "backups_dir", "logs_dir", "watch");
+
+  /** What a watch may set: every top-level key but the shared ones, and its name. */
+  private static final Set<String> WATCH_KEYS = watchKeys();
+  private static final java.util.regex.Pattern WATCH_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
 
   private final YAMLMapper yaml = new YAMLMapper();
   private final Reader in;
@@ -51,6 +56,123 @@ public final class ConfigLoader {
     return parse(text, source, baseDirOverride, Path.of("conf").toAbsolutePath());
   }
 
+  /**
+   * Loads a config that may list several directories under {@code watch:}; without it, the one
+   * base_dir is one watch named {@value Watches#DEFAULT}.
+   *
+   * @throws ConfigException listing every problem found, in every watch
+   */
+  public static Watches loadWatches(Path file, Optional<Path> baseDirOverride) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), List.of("cannot read the file: " + e));
+    }
+    return parseWatches(text, file.toString(), baseDirOverride, file.toAbsolutePath().getParent());
+  }
+
+  /** As {@link #loadWatches}, for config text; relative paths resolve against {@code configDir}. */
+  public static Watches parseWatches(String text, String source, Optional<Path> baseDirOverride, Path configDir)
+      throws ConfigException {
+    ConfigLoader loader = new ConfigLoader(configDir);
+    Watches watches = loader.readWatches(text, baseDirOverride);
+    if (loader.in.problemCount() > 0 || watches == null) {
+      throw new ConfigException(source, loader.in.problems());
+    }
+    return watches;
+  }
+
+  private Watches readWatches(String text, Optional<Path> baseDirOverride) {
+    JsonNode root = root(text);
+    if (root == null) {
+      return null;
+    }
+    if (!root.has("watch")) {
+      WardenConfig single = readRoot(root, baseDirOverride);
+      return single == null ? null : Watches.single(single);
+    }
+    if (root.has("base_dir")) {
+      in.problem("base_dir is set beside watch:; give each watch its own base_dir");
+    }
+    if (baseDirOverride.isPresent()) {
+      in.problem("--base-dir applies to a config without watch:; choose a watch with --watch instead");
+    }
+    JsonNode list = root.get("watch");
+    if (!list.isArray() || list.isEmpty()) {
+      in.problem("watch must be a list of directories to guard, each {name, base_dir, ...}");
+      return null;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode defaults = ((com.fasterxml.jackson.databind.node.ObjectNode) root)
+        .deepCopy();
+    defaults.remove("watch");
+    List<Watches.Watch> watches = new ArrayList<>();
+    Set<String> names = new java.util.HashSet<>();
+    List<List<String>> problemsPerWatch = new ArrayList<>();
+    List<String> namesInOrder = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode w = list.get(i);
+      String at = "watch[" + i + "]";
+      if (!w.isObject()) {
+        in.problem(at + " must be a mapping {name, base_dir, ...}");
+        continue;
+      }
+      String name = w.path("name").asText("");
+      if (!WATCH_NAME.matcher(name).matches()) {
+        in.invalid(at + ".name", name, "a non-empty name of letters, digits, '.', '_' or '-'");
+        continue;
+      }
+      if (!names.add(name)) {
+        in.problem(at + ".name value '" + name + "' is used twice, must be unique");
+        continue;
+      }
+      in.unknownKeys(w, WATCH_KEYS, "watch." + name + ".");
+      com.fasterxml.jackson.databind.node.ObjectNode merged = defaults.deepCopy();
+      w.fields().forEachRemaining(f -> {
+        if (!f.getKey().equals("name") && WATCH_KEYS.contains(f.getKey())) {
+          merged.set(f.getKey(), f.getValue());
+        }
+      });
+      ConfigLoader one = new ConfigLoader(in.configDir());
+      WardenConfig c = one.readRoot(merged, Optional.empty());
+      problemsPerWatch.add(one.in.problems());
+      namesInOrder.add(name);
+      if (c != null) {
+        watches.add(new Watches.Watch(name, c));
+      }
+    }
+    // a problem every watch has comes from the shared top level: said once, as it is
+    Set<String> everywhere = problemsPerWatch.size() < 2 ? new java.util.LinkedHashSet<>()
+        : new java.util.LinkedHashSet<>(problemsPerWatch.get(0));
+    problemsPerWatch.forEach(everywhere::retainAll);
+    everywhere.forEach(in::problem);
+    for (int i = 0; i < problemsPerWatch.size(); i++) {
+      String name = namesInOrder.get(i);
+      problemsPerWatch.get(i).stream().filter(p -> !everywhere.contains(p))
+          .forEach(p -> in.problem("watch." + name + ": " + p));
+    }
+    for (int a = 0; a < watches.size(); a++) {
+      for (int b = 0; b < watches.size(); b++) {
+        Watches.Watch x = watches.get(a);
+        Watches.Watch y = watches.get(b);
+        if (a != b && x.config().baseDir().startsWith(y.config().baseDir()) && (a > b
+            || !x.config().baseDir().equals(y.config().baseDir()))) {
+          in.problem("watch." + x.name() + ".base_dir " + x.config().baseDir() + (x.config().baseDir().equals(
+              y.config().baseDir()) ? " is also" : " is inside") + " watch." + y.name() + ".base_dir "
+              + y.config().baseDir() + "; watches may not nest (one agent, one lock and one sweep per directory)");
+        }
+      }
+    }
+    return in.problemCount() > 0 || watches.isEmpty() ? null : new Watches(watches, true);
+  }
+
+  private static Set<String> watchKeys() {
+    Set<String> keys = new java.util.HashSet<>(TOP_KEYS);
+    keys.removeAll(Set.of("watch", "notify", "metrics", "audit"));
+    keys.add("name");
+    return Set.copyOf(keys);
+  }
+
   private static WardenConfig parse(String text, String source, Optional<Path> baseDirOverride, Path configDir)
       throws ConfigException {
     ConfigLoader loader = new ConfigLoader(configDir);
@@ -62,6 +184,19 @@ public final class ConfigLoader {
   }
 
   private WardenConfig read(String text, Optional<Path> baseDirOverride) {
+    JsonNode root = root(text);
+    if (root == null) {
+      return null;
+    }
+    if (root.has("watch")) {
+      in.problem("watch: lists several directories; this command takes one config (use the agent or --watch)");
+      return null;
+    }
+    return readRoot(root, baseDirOverride);
+  }
+
+  /** The YAML document, checked for strictness and shape; null (with the problem) when it cannot be read. */
+  private JsonNode root(String text) {
     JsonNode root;
     try {
       root = yaml.readTree(text);
@@ -82,6 +217,10 @@ public final class ConfigLoader {
       in.problem("the top level must be a mapping of keys such as base_dir, min_free, policies");
       return null;
     }
+    return root;
+  }
+
+  private WardenConfig readRoot(JsonNode root, Optional<Path> baseDirOverride) {
     in.unknownKeys(root, TOP_KEYS, "");
 
     Path baseDir = baseDir(root, baseDirOverride);

@@ -2,6 +2,7 @@ package org.diskwarden.jmx;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.AttributeChangeNotification;
@@ -16,6 +17,7 @@ import javax.management.ObjectName;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.agent.Agent;
+import org.diskwarden.agent.Fleet;
 import org.diskwarden.config.PolicyConfig;
 import org.diskwarden.notify.Event;
 import org.diskwarden.notify.Notifier;
@@ -34,16 +36,18 @@ public final class JmxExporter implements AutoCloseable {
 
   private final Agent warden;
   private final MBeanServer server;
+  private final Optional<String> watch;
   private final ObjectName agentName;
   private final NotificationBroadcasterSupport emitter;
   private final AtomicLong sequence = new AtomicLong();
   private final Map<String, ObjectName> policies = new LinkedHashMap<>();
   private final Notifier notifier = this::publish;
 
-  private JmxExporter(Agent warden, MBeanServer server) {
+  private JmxExporter(Agent warden, MBeanServer server, Optional<String> watch) {
     this.warden = warden;
     this.server = server;
-    this.agentName = name(AGENT);
+    this.watch = watch;
+    this.agentName = agentName(watch);
     this.emitter = new NotificationBroadcasterSupport(
         new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
             AttributeChangeNotification.class.getName(), "A JMX write changed a setting (old and new value)"),
@@ -62,6 +66,42 @@ public final class JmxExporter implements AutoCloseable {
     return name("org.diskwarden:type=Policy,name=" + policy);
   }
 
+  /** The name of the bean listing the watches of one agent ({@code watch:}). */
+  public static final String AGENTS = "org.diskwarden:type=Agents";
+
+  /**
+   * Registers {@value #AGENTS} for {@code fleet}; close the returned handle to unregister it.
+   *
+   * @throws IllegalStateException when it cannot be registered
+   */
+  public static AutoCloseable registerAgents(Fleet fleet, MBeanServer server) {
+    ObjectName name = name(AGENTS);
+    try {
+      server.registerMBean(new DescribedMBean<>(new AgentsControl(fleet), AgentsMXBean.class, true,
+          new NotificationBroadcasterSupport()), name);
+    } catch (JMException e) {
+      throw new IllegalStateException("cannot register " + AGENTS + ": " + e.getMessage(), e);
+    }
+    return () -> {
+      try {
+        server.unregisterMBean(name);
+      } catch (JMException e) {
+        LOG.warn("Cannot unregister {}: {}", name, e.getMessage());
+      }
+    };
+  }
+
+  /** The ObjectName of the agent MXBean of {@code watch} (one of several), or of the one agent. */
+  public static ObjectName agentName(Optional<String> watch) {
+    return name(watch.map(w -> AGENT + ",watch=" + w).orElse(AGENT));
+  }
+
+  /** The ObjectName of a policy's MXBean in {@code watch} (one of several), or of the one agent. */
+  public static ObjectName policyName(Optional<String> watch, String policy) {
+    return watch.map(w -> name("org.diskwarden:type=Policy,watch=" + w + ",name=" + policy))
+        .orElseGet(() -> policyName(policy));
+  }
+
   private static ObjectName name(String text) {
     try {
       return new ObjectName(text);
@@ -76,16 +116,26 @@ public final class JmxExporter implements AutoCloseable {
    * @throws IllegalStateException when another agent in this JVM already registered them
    */
   public static JmxExporter register(Agent warden, MBeanServer server) {
-    JmxExporter exporter = new JmxExporter(warden, server);
+    return register(warden, server, Optional.empty());
+  }
+
+  /**
+   * Registers the MXBeans of one watch of several ({@code type=Agent,watch=NAME} and its policies), or
+   * of the one agent when {@code watch} is empty.
+   *
+   * @throws IllegalStateException when they are registered already
+   */
+  public static JmxExporter register(Agent warden, MBeanServer server, Optional<String> watch) {
+    JmxExporter exporter = new JmxExporter(warden, server, watch);
     AgentControl agent = new AgentControl(warden,
         new Announcer(exporter.emitter, exporter.agentName, exporter.sequence), exporter::refreshPolicies);
     try {
       server.registerMBean(new DescribedMBean<>(agent, DiskWardenMXBean.class, false, exporter.emitter), exporter.agentName);
     } catch (InstanceAlreadyExistsException e) {
-      throw new IllegalStateException("an MBean named " + AGENT + " is already registered in this JVM: "
+      throw new IllegalStateException("an MBean named " + exporter.agentName + " is already registered in this JVM: "
           + "is another diskwarden agent running here? One agent per JVM can be managed over JMX", e);
     } catch (JMException e) {
-      throw new IllegalStateException("cannot register " + AGENT + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot register " + exporter.agentName + ": " + e.getMessage(), e);
     }
     exporter.refreshPolicies();
     warden.addNotifier(exporter.notifier);
@@ -93,7 +143,7 @@ public final class JmxExporter implements AutoCloseable {
   }
 
   /** Registers an MXBean for every configured policy and unregisters those no longer configured. */
-  synchronized void refreshPolicies() {
+  public synchronized void refreshPolicies() {
     Set<String> configured = warden.status().config().policies().stream().map(PolicyConfig::name)
         .collect(java.util.stream.Collectors.toSet());
     policies.keySet().removeIf(p -> {
@@ -107,7 +157,7 @@ public final class JmxExporter implements AutoCloseable {
       if (policies.containsKey(p)) {
         continue;
       }
-      ObjectName name = policyName(p);
+      ObjectName name = policyName(watch, p);
       NotificationBroadcasterSupport policyEmitter = new NotificationBroadcasterSupport(new MBeanNotificationInfo(
           new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE}, AttributeChangeNotification.class.getName(),
           "A JMX write changed a setting of the policy (old and new value)"));

@@ -42,6 +42,9 @@ public final class Alerts {
   private final AtomicReference<State> state = new AtomicReference<>(State.OK);
   private volatile UnaryOperator<String> environment = System::getenv;
   private volatile Dispatcher dispatcher;
+  /** The agent's dispatcher when this is one watch of several: used, never started or closed here. */
+  private volatile boolean sharedDispatcher;
+  private volatile Optional<String> watch = Optional.empty();
   private volatile Instant lastCriticalNotice = Instant.MIN;
   private volatile boolean fillingUpSent;
 
@@ -82,7 +85,7 @@ public final class Alerts {
     State s = report.filter(r -> !r.dryRun()).map(SweepReport::state).orElseGet(state::get);
     WardenConfig c = config.get();
     Event event = new Event(type, clock.instant(), host, c.baseDir().toString(), s, u, c.thresholds(), report,
-        message, report.map(SweepReport::held).orElseGet(held));
+        message, report.map(SweepReport::held).orElseGet(held), watch);
     for (Notifier n : notifiers) {
       try {
         n.publish(event);
@@ -138,7 +141,25 @@ public final class Alerts {
    *
    * @throws IllegalArgumentException naming a template file and line that is wrong
    */
+  /** Events name {@code name} as their watch (one watch of several). */
+  public void forWatch(String name) {
+    this.watch = Optional.of(name);
+  }
+
+  /** Delivers through the agent's {@code shared} dispatcher (one watch of several), which this never closes. */
+  public synchronized void shareDispatcher(Optional<Dispatcher> shared) {
+    closeDispatcher();
+    sharedDispatcher = true;
+    shared.ifPresent(d -> {
+      dispatcher = d;
+      addNotifier(d);
+    });
+  }
+
   public synchronized void startDispatcher(NotifyConfig notify) {
+    if (sharedDispatcher) {
+      return;
+    }
     if (notify.hasOutlets()) {
       dispatcher = Dispatcher.start(notify, clock, environment);
       addNotifier(dispatcher);
@@ -152,7 +173,7 @@ public final class Alerts {
    */
   public synchronized void swapDispatcher(NotifyConfig before, NotifyConfig after, Optional<Path> source)
       throws ConfigException {
-    if (before.equals(after)) {
+    if (before.equals(after) || sharedDispatcher) {
       return;
     }
     Dispatcher next = null;
@@ -176,18 +197,26 @@ public final class Alerts {
     Dispatcher d = dispatcher;
     if (d != null) {
       removeNotifier(d);
-      d.close();
+      if (!sharedDispatcher) {
+        d.close();
+      }
       dispatcher = null;
     }
   }
 
   public Map<String, Long> outcomes() {
     Dispatcher d = dispatcher;
-    return d == null ? Map.of() : d.outcomes();
+    return d == null ? Map.of() : d.outcomes(watch);
   }
 
+  /** Notifications of this watch that failed for good. */
   public long failures() {
     Dispatcher d = dispatcher;
-    return d == null ? 0 : d.failures();
+    if (d == null) {
+      return 0;
+    }
+    return watch.isEmpty() ? d.failures()
+        : d.outcomes(watch).entrySet().stream().filter(e -> e.getKey().endsWith("/failed"))
+            .mapToLong(Map.Entry::getValue).sum();
   }
 }

@@ -151,7 +151,7 @@ public final class Dispatcher implements Notifier, AutoCloseable {
     try {
       String answer = outlet.send(event, message, id, suppressed);
       delivered.incrementAndGet();
-      count(outlet, OutletKind.Outcome.SENT);
+      count(outlet, event, OutletKind.Outcome.SENT);
       pending.decrementAndGet();
       LOG.info("Notification {} {} sent through {}: {}", event.type().key(), id, outlet.name(), answer);
     } catch (Outlet.DeliveryException e) {
@@ -164,13 +164,13 @@ public final class Dispatcher implements Notifier, AutoCloseable {
       }
       pending.decrementAndGet();
       failures.incrementAndGet();
-      count(outlet, OutletKind.Outcome.FAILED);
+      count(outlet, event, OutletKind.Outcome.FAILED);
       LOG.error("Notification {} {} through {} failed for good after {} tr{}: {}", event.type().key(), id,
           outlet.name(), n, n == 1 ? "y" : "ies", e.getMessage());
     } catch (RuntimeException e) {
       pending.decrementAndGet();
       failures.incrementAndGet();
-      count(outlet, OutletKind.Outcome.FAILED);
+      count(outlet, event, OutletKind.Outcome.FAILED);
       LOG.error("Notification {} through {} failed: {}", event.type().key(), outlet.name(), e.toString());
     }
   }
@@ -197,15 +197,28 @@ public final class Dispatcher implements Notifier, AutoCloseable {
     return answers;
   }
 
-  private void count(Outlet outlet, OutletKind.Outcome outcome) {
-    outcomes.computeIfAbsent(outlet.kind().key() + "/" + outcome.key(), k -> new AtomicLong()).incrementAndGet();
+  private void count(Outlet outlet, Event event, OutletKind.Outcome outcome) {
+    // one watch of several: its deliveries are counted apart ("scratch:webhook/sent")
+    String key = event.watch().map(w -> w + ":").orElse("") + outlet.kind().key() + "/" + outcome.key();
+    outcomes.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** The deliveries of one watch's events ({@code "webhook/sent" -> 12}); empty: those of no watch. */
+  public Map<String, Long> outcomes(java.util.Optional<String> watch) {
+    String prefix = watch.map(w -> w + ":").orElse("");
+    Map<String, Long> out = new java.util.TreeMap<>();
+    outcomes.forEach((k, v) -> {
+      String rest = k.startsWith(prefix) ? k.substring(prefix.length()) : null;
+      if (rest != null && !rest.contains(":")) {
+        out.put(rest, v.get());
+      }
+    });
+    return out;
   }
 
   /** Deliveries per outlet kind and outcome: {@code "webhook/sent" -> 12}, {@code "email/failed" -> 1}. */
   public Map<String, Long> outcomes() {
-    Map<String, Long> out = new java.util.TreeMap<>();
-    outcomes.forEach((k, v) -> out.put(k, v.get()));
-    return out;
+    return outcomes(java.util.Optional.empty());
   }
 
   /** Deliveries that failed for good (or were dropped) since start. */

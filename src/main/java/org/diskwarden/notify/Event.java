@@ -22,9 +22,11 @@ import org.diskwarden.volume.Usage;
  * @param thresholds the thresholds in force
  * @param report for cleanup: the sweep's report
  * @param message one line for people
+ * @param held what the plan kept or held, largest first in {@link #holding()}
+ * @param watch the watch's name when the agent guards several directories ({@code watch:})
  */
 public record Event(EventType type, Instant time, String host, String baseDir, State state, Usage usage,
-    Thresholds thresholds, Optional<SweepReport> report, String message, List<Held> held) {
+    Thresholds thresholds, Optional<SweepReport> report, String message, List<Held> held, Optional<String> watch) {
 
   public Event {
     held = List.copyOf(held);
@@ -34,7 +36,12 @@ public record Event(EventType type, Instant time, String host, String baseDir, S
   public Event(EventType type, Instant time, String host, String baseDir, State state, Usage usage,
       Thresholds thresholds, Optional<SweepReport> report, String message) {
     this(type, time, host, baseDir, state, usage, thresholds, report, message,
-        report.map(SweepReport::held).orElse(List.of()));
+        report.map(SweepReport::held).orElse(List.of()), Optional.empty());
+  }
+
+  /** {@code host} or, for one watch of several, {@code host/watch}: where the event comes from. */
+  public String source() {
+    return watch.map(w -> host + "/" + w).orElse(host);
   }
 
   /**

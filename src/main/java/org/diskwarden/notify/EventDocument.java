@@ -22,6 +22,7 @@ final class EventDocument {
         .put("state", e.state().name())
         .put("message", e.message())
         .put("suppressed", suppressed);
+    e.watch().ifPresent(w -> root.put("watch", w));
     if (!e.held().isEmpty()) {
       // what holds the space: the largest entries the policies keep or hold, and what no policy covers
       ArrayNode holding = root.putArray("holding");

@@ -73,7 +73,9 @@ public final class Templates {
   static Map<String, String> fields(Event e, String suppressed) {
     Usage u = e.usage();
     Map<String, String> f = new LinkedHashMap<>();
-    f.put("host", e.host());
+    // host/watch for one watch of several: subjects read [diskwarden] host/scratch: ...
+    f.put("host", e.source());
+    f.put("watch", e.watch().orElse(""));
     f.put("base_dir", e.baseDir());
     f.put("time", e.time().toString());
     f.put("event", e.type().key());

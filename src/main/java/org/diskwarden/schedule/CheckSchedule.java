@@ -3,14 +3,8 @@ package org.diskwarden.schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
-import org.quartz.JobDataMap;
-import org.quartz.JobBuilder;
-import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -21,13 +15,12 @@ import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 
 /**
- * The Quartz wiring: one worker thread (so two checks never run at once), an in-memory job store, and
- * a trigger that repeats every check_interval and runs a missed check at once after a JVM pause.
+ * The Quartz wiring: one scheduler for the whole agent with an in-memory job store, a worker per
+ * watched directory, and a {@link Lane} per watch whose check repeats every check_interval (a missed
+ * check runs at once after a JVM pause). A lane's work runs one at a time.
  */
 public final class CheckSchedule {
-  private static final JobKey JOB = JobKey.jobKey("check", "diskwarden");
-  private static final TriggerKey TRIGGER = TriggerKey.triggerKey("check-trigger", "diskwarden");
-  private static final String TASK = "task";
+  static final String TASK = "task";
   private final Scheduler scheduler;
 
   private CheckSchedule(Scheduler scheduler) {
@@ -35,15 +28,15 @@ public final class CheckSchedule {
   }
 
   /**
-   * Starts a scheduler that runs {@code check} now and every {@code interval}.
+   * Starts a scheduler with {@code threads} workers and no job until a {@link #lane} is added.
    *
    * @throws IllegalStateException when Quartz cannot start
    */
-  public static CheckSchedule start(Runnable check, Duration interval) {
+  public static CheckSchedule start(int threads) {
     Properties props = new Properties();
     // Unique: getScheduler() would hand back an existing scheduler of the same name.
     props.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "diskwarden-" + UUID.randomUUID());
-    props.setProperty("org.quartz.threadPool.threadCount", "1");
+    props.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(1, threads)));
     props.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     props.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
     props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
@@ -52,10 +45,7 @@ public final class CheckSchedule {
     props.setProperty("org.quartz.scheduler.jmx.export", "false");
     try {
       Scheduler scheduler = new StdSchedulerFactory(props).getScheduler();
-      scheduler.setJobFactory((bundle, s) -> new CheckJob(
-          bundle.getJobDetail().getJobDataMap().get(TASK) instanceof Runnable task ? task : check));
-      JobDetail job = JobBuilder.newJob(CheckJob.class).withIdentity(JOB).storeDurably().build();
-      scheduler.scheduleJob(job, trigger(interval, Instant.now()));
+      scheduler.setJobFactory((bundle, s) -> new CheckJob((Runnable) bundle.getJobDetail().getJobDataMap().get(TASK)));
       scheduler.start();
       return new CheckSchedule(scheduler);
     } catch (SchedulerException e) {
@@ -63,10 +53,20 @@ public final class CheckSchedule {
     }
   }
 
-  private static Trigger trigger(Duration interval, Instant first) {
+  /**
+   * One watch's work: its check now and every {@code interval}, its cron jobs and the tasks submitted
+   * to it, one at a time (other watches' work runs beside it).
+   */
+  public Lane lane(String name, Runnable check, Duration interval) {
+    Lane lane = new Lane(scheduler, name);
+    lane.start(check, interval);
+    return lane;
+  }
+
+  static Trigger trigger(TriggerKey key, JobKey job, Duration interval, Instant first) {
     return TriggerBuilder.newTrigger()
-        .withIdentity(TRIGGER)
-        .forJob(JOB)
+        .withIdentity(key)
+        .forJob(job)
         .startAt(Date.from(first))
         .withSchedule(SimpleScheduleBuilder.simpleSchedule()
             .withIntervalInMilliseconds(interval.toMillis())
@@ -75,98 +75,7 @@ public final class CheckSchedule {
         .build();
   }
 
-  /**
-   * Makes the check repeat every {@code interval}, the next one {@code interval} from now.
-   *
-   * @throws IllegalStateException when the trigger is gone (rescheduleJob reports that only as null)
-   */
-  public void reschedule(Duration interval) {
-    try {
-      Date next = scheduler.rescheduleJob(TRIGGER, trigger(interval, Instant.now().plus(interval)));
-      if (next == null) {
-        throw new IllegalStateException("the check trigger is not scheduled; is the agent stopped?");
-      }
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot reschedule the check: " + e.getMessage(), e);
-    }
-  }
-
-  /** Runs the check now on the scheduler's worker, in addition to the schedule. */
-  public void triggerNow() {
-    try {
-      scheduler.triggerJob(JOB);
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot trigger the check: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Runs {@code task} once on the worker thread, after whatever runs there now.
-   *
-   * @return its result, or its exception
-   */
-  public <T> CompletableFuture<T> submit(Supplier<T> task) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    Runnable run = () -> {
-      try {
-        result.complete(task.get());
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    };
-    JobDataMap data = new JobDataMap();
-    data.put(TASK, run);
-    JobDetail job = JobBuilder.newJob(CheckJob.class).withIdentity("once-" + UUID.randomUUID(), "diskwarden")
-        .usingJobData(data).build();
-    try {
-      scheduler.scheduleJob(job, TriggerBuilder.newTrigger().startNow().build());
-    } catch (SchedulerException e) {
-      result.completeExceptionally(new IllegalStateException("cannot run on the scheduler: " + e.getMessage(), e));
-    }
-    return result;
-  }
-
-  /**
-   * Runs {@code task} on the worker at the times of a Quartz cron expression (routine git gc).
-   *
-   * @throws IllegalArgumentException for a bad expression
-   */
-  public void scheduleCron(String name, String cron, Runnable task) {
-    JobDataMap data = new JobDataMap();
-    data.put(TASK, task);
-    JobDetail job = JobBuilder.newJob(CheckJob.class).withIdentity(name, "diskwarden").usingJobData(data).build();
-    try {
-      scheduler.scheduleJob(job, TriggerBuilder.newTrigger().withIdentity(name + "-trigger", "diskwarden")
-          .withSchedule(org.quartz.CronScheduleBuilder.cronSchedule(cron)
-              .withMisfireHandlingInstructionDoNothing()).build());
-    } catch (SchedulerException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot schedule " + name + " with '" + cron + "': " + e.getMessage(), e);
-    }
-  }
-
-  /** When the check fires next, if it is scheduled. */
-  public Optional<Instant> nextFire() {
-    try {
-      Trigger t = scheduler.getTrigger(TRIGGER);
-      return Optional.ofNullable(t).map(Trigger::getNextFireTime).map(Date::toInstant);
-    } catch (SchedulerException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** The repeat interval of the trigger in force. */
-  public Optional<Duration> interval() {
-    try {
-      Trigger t = scheduler.getTrigger(TRIGGER);
-      return t instanceof org.quartz.SimpleTrigger st
-          ? Optional.of(Duration.ofMillis(st.getRepeatInterval()))
-          : Optional.empty();
-    } catch (SchedulerException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** Stops the schedule, waiting for a running check to finish. */
+  /** Stops the scheduler, waiting for running work to finish. */
   public void shutdown() {
     try {
       scheduler.shutdown(true);

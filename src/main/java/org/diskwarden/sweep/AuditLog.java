@@ -32,6 +32,10 @@ public final class AuditLog {
 
   private final long maxSize;
   private final int keep;
+  /** The log that owns the file (this one, or the one a watch's view writes through). */
+  private final AuditLog owner;
+  /** The watch this view writes for ({@code "watch"} field); null for the log of a single directory. */
+  private final String watch;
   /** Lines of removals and writes begun and not yet ended, by path; read from the file once. */
   private java.util.Map<String, String> openRemoves;
   private java.util.Map<String, String> openWrites;
@@ -46,6 +50,25 @@ public final class AuditLog {
     this.clock = clock;
     this.maxSize = rotation.maxSize();
     this.keep = rotation.keep();
+    this.owner = this;
+    this.watch = null;
+  }
+
+  private AuditLog(AuditLog owner, String watch) {
+    this.file = owner.file;
+    this.clock = owner.clock;
+    this.maxSize = owner.maxSize;
+    this.keep = owner.keep;
+    this.owner = owner;
+    this.watch = watch;
+  }
+
+  /**
+   * The same log as one watch of several writes it: every line carries {@code "watch":NAME}, and what
+   * is in flight is that watch's only.
+   */
+  public AuditLog forWatch(String name) {
+    return new AuditLog(owner, name);
   }
 
   public Path file() {
@@ -132,7 +155,14 @@ public final class AuditLog {
     append(line);
   }
 
-  private synchronized void append(ObjectNode line) {
+  private void append(ObjectNode line) {
+    if (watch != null) {
+      line.put("watch", watch);
+    }
+    owner.appendLine(line);
+  }
+
+  private synchronized void appendLine(ObjectNode line) {
     pending.add(line.toString() + "\n");
     try {
       flushPending();
@@ -164,10 +194,25 @@ public final class AuditLog {
     return unfinished("write");
   }
 
-  private synchronized java.util.Set<Path> unfinished(String event) {
-    load();
-    return (event.equals("remove") ? openRemoves : openWrites).keySet().stream().map(Path::of)
+  private java.util.Set<Path> unfinished(String event) {
+    java.util.Map<String, String> open = owner.open(event);
+    return open.entrySet().stream().filter(e -> ours(e.getValue())).map(e -> Path.of(e.getKey()))
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
+  private synchronized java.util.Map<String, String> open(String event) {
+    load();
+    return java.util.Map.copyOf(event.equals("remove") ? openRemoves : openWrites);
+  }
+
+  /** Whether a line was written for this view's watch (a line without the field: the single directory's). */
+  private boolean ours(String line) {
+    try {
+      var w = json.readTree(line).get("watch");
+      return watch == null ? w == null : w != null && w.asText().equals(watch);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -221,7 +266,11 @@ public final class AuditLog {
   }
 
   /** Writes lines held back by a full disk, if any; a no-op when the disk is still full. */
-  public synchronized void flush() {
+  public void flush() {
+    owner.flushOwned();
+  }
+
+  private synchronized void flushOwned() {
     try {
       flushPending();
     } catch (IOException e) {

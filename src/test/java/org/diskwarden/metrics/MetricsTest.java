@@ -136,6 +136,32 @@ class MetricsTest {
   }
 
   @Test
+  void everyDiskwardenSeries_carriesTheWatchLabel_defaultForOneDirectory() throws Exception {
+    List<String> series = scrape().lines().filter(l -> l.startsWith("diskwarden_") && !l.startsWith("diskwarden_build_info"))
+        .toList();
+    assertThat(series).isNotEmpty().allMatch(l -> l.contains("watch=\"default\""));
+  }
+
+  @Test
+  void severalWatches_areOneEndpoint_eachSeriesNamingItsWatch() throws Exception {
+    Path other = Files.createDirectory(dir.resolve("other"));
+    DiskWarden second = new DiskWarden(Configs.parse("base_dir: " + other + "\nmin_free: 0B\nmin_free_percent: 0\n"),
+        dir.resolve("logs2"), Clock.systemUTC());
+    Map<String, org.diskwarden.agent.AgentStatus> watches = new java.util.LinkedHashMap<>();
+    watches.put("scratch", warden.status());
+    watches.put("home", second.status());
+    try (MetricsExporter both = MetricsExporter.start(() -> watches, new MetricsConfig(0, "127.0.0.1"), "t")) {
+      String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + both.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+
+      assertThat(value(body, "diskwarden_sweeps_total", "watch=\"scratch\"")).isEqualTo(1.0);
+      assertThat(value(body, "diskwarden_sweeps_total", "watch=\"home\"")).isZero();
+      assertThat(value(body, "diskwarden_volume_size_bytes", "base_dir=\"" + other + "\"")).isPositive();
+      assertThat(body.lines().filter(l -> l.startsWith("diskwarden_state{")).count()).isEqualTo(6);
+    }
+  }
+
+  @Test
   void scrape_passesPromtoolsStrictLint() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")),
         "SKIPPED: promtool (Debian's prometheus package, installed by .ci/run) is not here");

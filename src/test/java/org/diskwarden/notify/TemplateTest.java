@@ -46,6 +46,19 @@ class TemplateTest {
   }
 
   @Test
+  void oneWatchOfSeveral_isNamedInEverySubject_andInTheEventDocument() {
+    Templates templates = Templates.load(Path.of("notifications"), NotifyConfig.EVENTS);
+    for (EventType type : EventType.values()) {
+      Event e = Dispatcher.sample(type, Instant.now());
+      Event scratch = new Event(e.type(), e.time(), e.host(), e.baseDir(), e.state(), e.usage(), e.thresholds(),
+          e.report(), e.message(), e.held(), java.util.Optional.of("scratch"));
+      assertThat(templates.render(scratch, "").subject()).startsWith("[diskwarden] sample-host/scratch: ");
+      assertThat(EventDocument.of(scratch, "id", "")).contains("\"watch\":\"scratch\"")
+          .contains("\"host\":\"sample-host\"");
+    }
+  }
+
+  @Test
   void htmlAndJsonValues_areEscaped() throws Exception {
     Template t = Template.parse("<p>${message}</p>", "t.html");
     assertThat(t.render(Map.of("message", "<b>&\"x\""), List.of(), s -> s.replace("<", "&lt;")))

@@ -1,0 +1,200 @@
+package org.diskwarden.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.diskwarden.config.ConfigException;
+import org.diskwarden.config.ConfigLoader;
+import org.diskwarden.config.Watches;
+import org.diskwarden.notify.Dispatcher;
+import org.diskwarden.schedule.CheckSchedule;
+import org.diskwarden.sweep.AuditLog;
+
+/**
+ * One agent guarding every directory of {@code watch:}: one Quartz scheduler with a lane per watch,
+ * one dispatcher, one audit log (lines carry the watch), one lock file per watch's base_dir, and one
+ * sweep per filesystem at a time. A reload adds, removes and changes watches live.
+ */
+public final class Fleet {
+  private static final Logger LOG = LogManager.getLogger(Fleet.class);
+
+  /** Hears of watches as they start and stop (the JMX beans and metrics follow them). */
+  public interface Listener {
+    void added(String watch, DiskWarden agent);
+
+    void removed(String watch, DiskWarden agent);
+
+    /** A reload changed the watch's settings (its policies may have changed). */
+    default void reloaded(String watch, DiskWarden agent) {}
+  }
+
+  private final Path file;
+  private final Clock clock;
+  private final AuditLog audit;
+  private final Map<String, DiskWarden> agents = new LinkedHashMap<>();
+  private final Map<Object, ReentrantLock> volumeLocks = new ConcurrentHashMap<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private volatile Watches watches;
+  private volatile CheckSchedule schedule;
+  private volatile Dispatcher dispatcher;
+
+  /**
+   * @param file the config file the watches came from (reloads read it again)
+   * @param logDir where the one {@code audit.jsonl} is written
+   */
+  public Fleet(Watches watches, Path file, Path logDir, Clock clock) {
+    this.watches = watches;
+    this.file = file;
+    this.clock = clock;
+    this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock, watches.shared().audit());
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Starts every watch: the shared dispatcher first (a broken template fails here, before anything
+   * else), then a lane and a lock per watch.
+   *
+   * @throws IllegalStateException when a base_dir is held by another agent, or Quartz cannot start
+   * @throws IllegalArgumentException when a template is broken
+   */
+  public synchronized void start() {
+    if (watches.shared().notifications().hasOutlets()) {
+      dispatcher = Dispatcher.start(watches.shared().notifications(), clock, System::getenv);
+    }
+    schedule = CheckSchedule.start(watches.watches().size() + 1);
+    try {
+      watches.watches().forEach(this::add);
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+  }
+
+  private void add(Watches.Watch w) {
+    DiskWarden agent = new DiskWarden(w.name(), w.config(), Optional.of(file), clock, this, audit,
+        volumeLock(w.config().baseDir()));
+    // the listeners first: the status of the first check and the beans are in place when it runs
+    listeners.forEach(l -> l.added(w.name(), agent));
+    try {
+      agent.start();
+    } catch (RuntimeException e) {
+      listeners.forEach(l -> l.removed(w.name(), agent));
+      throw e;
+    }
+    agents.put(w.name(), agent);
+    LOG.info("Watch {} started: {}", w.name(), w.config().baseDir());
+  }
+
+  private void remove(String name) {
+    DiskWarden agent = agents.remove(name);
+    if (agent != null) {
+      listeners.forEach(l -> l.removed(name, agent));
+      agent.stop();
+      LOG.info("Watch {} stopped (it left the config)", name);
+    }
+  }
+
+  /** The sweep lock of the filesystem {@code dir} is on: watches on one volume take turns. */
+  private ReentrantLock volumeLock(Path dir) {
+    Object device;
+    try {
+      device = Files.getAttribute(dir, "unix:dev");
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      device = dir; // the device cannot be read: this watch takes turns with nobody
+    }
+    return volumeLocks.computeIfAbsent(device, d -> new ReentrantLock());
+  }
+
+  /** Stops every watch (each finishes its current removal), then the scheduler and the dispatcher. */
+  public synchronized void stop() {
+    for (String name : new ArrayList<>(agents.keySet())) {
+      try {
+        remove(name);
+      } catch (RuntimeException e) {
+        LOG.error("Could not stop watch {}: {}", name, e.toString());
+      }
+    }
+    if (schedule != null) {
+      schedule.shutdown();
+      schedule = null;
+    }
+    if (dispatcher != null) {
+      dispatcher.close();
+      dispatcher = null;
+    }
+  }
+
+  /**
+   * Reads the file again: watches that left it stop (their beans unregister, their locks are
+   * released), new ones start, changed ones take their new settings (a new base_dir restarts the
+   * watch). A bad file changes nothing.
+   *
+   * @throws ConfigException listing the file's problems
+   * @throws IllegalStateException when the file no longer lists watches (a restart is needed)
+   */
+  public synchronized Watches reload() throws ConfigException {
+    Watches next = ConfigLoader.loadWatches(file, Optional.empty());
+    if (!next.listed()) {
+      throw new IllegalStateException("the config no longer has watch:; going back to one directory needs a restart");
+    }
+    if (!next.shared().notifications().equals(watches.shared().notifications())) {
+      LOG.warn("notify: changed; the new outlets are used after a restart");
+    }
+    for (String name : new ArrayList<>(agents.keySet())) {
+      Optional<Watches.Watch> now = next.named(name);
+      if (now.isEmpty() || !now.get().config().baseDir().equals(agents.get(name).status().config().baseDir())) {
+        remove(name);
+      }
+    }
+    for (Watches.Watch w : next.watches()) {
+      DiskWarden agent = agents.get(w.name());
+      if (agent == null) {
+        add(w);
+      } else {
+        agent.reloaded(w.config());
+        listeners.forEach(l -> l.reloaded(w.name(), agent));
+      }
+    }
+    watches = next;
+    LOG.info("Config reloaded from {}: watches {}", file, next.names());
+    return next;
+  }
+
+  CheckSchedule schedule() {
+    return schedule;
+  }
+
+  Optional<Dispatcher> dispatcher() {
+    return Optional.ofNullable(dispatcher);
+  }
+
+  /** The running watches by name, in the file's order. */
+  public synchronized Map<String, DiskWarden> agents() {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(agents));
+  }
+
+  /** The running watches' names, in the file's order. */
+  public synchronized List<String> names() {
+    return List.copyOf(agents.keySet());
+  }
+
+  public Optional<DiskWarden> agent(String watch) {
+    synchronized (this) {
+      return Optional.ofNullable(agents.get(watch));
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package org.diskwarden.schedule;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.matchers.GroupMatcher;
+
+/**
+ * One watch's jobs on a shared {@link CheckSchedule}: everything it runs (the check, cron jobs, tasks
+ * submitted from JMX) runs one at a time, so a preview never races that watch's sweep; other watches'
+ * work runs beside it on the other workers.
+ */
+public final class Lane {
+  private static final String TASK = CheckSchedule.TASK;
+  private final Scheduler scheduler;
+  private final String group;
+  private final JobKey job;
+  private final TriggerKey trigger;
+  private final ReentrantLock serial = new ReentrantLock();
+
+  Lane(Scheduler scheduler, String name) {
+    this.scheduler = scheduler;
+    this.group = "watch-" + name;
+    this.job = JobKey.jobKey("check", group);
+    this.trigger = TriggerKey.triggerKey("check-trigger", group);
+  }
+
+  void start(Runnable check, Duration interval) {
+    try {
+      scheduler.scheduleJob(jobOf(job, check), CheckSchedule.trigger(trigger, job, interval, Instant.now()));
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot schedule the check of " + group + ": " + e.getMessage(), e);
+    }
+  }
+
+  private JobDetail jobOf(JobKey key, Runnable task) {
+    JobDataMap data = new JobDataMap();
+    data.put(TASK, (Runnable) () -> serially(task));
+    return JobBuilder.newJob(CheckJob.class).withIdentity(key).usingJobData(data).storeDurably().build();
+  }
+
+  private void serially(Runnable task) {
+    serial.lock();
+    try {
+      task.run();
+    } finally {
+      serial.unlock();
+    }
+  }
+
+  /** Makes the check repeat every {@code interval}, the next one {@code interval} from now. */
+  public void reschedule(Duration interval) {
+    try {
+      if (scheduler.rescheduleJob(trigger, CheckSchedule.trigger(trigger, job, interval,
+          Instant.now().plus(interval))) == null) {
+        throw new IllegalStateException("the check of " + group + " is not scheduled");
+      }
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot reschedule the check: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs the check now, in addition to the schedule. */
+  public void triggerNow() {
+    try {
+      scheduler.triggerJob(job);
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot trigger the check: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code task} once in this lane, after whatever runs in it now. */
+  public <T> CompletableFuture<T> submit(Supplier<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Runnable run = () -> {
+      try {
+        result.complete(task.get());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    };
+    try {
+      scheduler.scheduleJob(JobBuilder.newJob(CheckJob.class).withIdentity("once-" + UUID.randomUUID(), group)
+          .usingJobData(new JobDataMap(java.util.Map.of(TASK, (Runnable) () -> serially(run)))).build(),
+          TriggerBuilder.newTrigger().startNow().build());
+    } catch (SchedulerException e) {
+      result.completeExceptionally(new IllegalStateException("cannot run on the scheduler: " + e.getMessage(), e));
+    }
+    return result;
+  }
+
+  /** Runs {@code task} in this lane at the times of a Quartz cron expression. */
+  public void scheduleCron(String name, String cron, Runnable task) {
+    JobKey key = JobKey.jobKey(name, group);
+    try {
+      scheduler.scheduleJob(jobOf(key, task), TriggerBuilder.newTrigger().withIdentity(name + "-trigger", group)
+          .withSchedule(org.quartz.CronScheduleBuilder.cronSchedule(cron).withMisfireHandlingInstructionDoNothing())
+          .build());
+    } catch (SchedulerException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot schedule " + name + " with '" + cron + "': " + e.getMessage(), e);
+    }
+  }
+
+  public Optional<Instant> nextFire() {
+    try {
+      return Optional.ofNullable(scheduler.getTrigger(trigger)).map(Trigger::getNextFireTime).map(Date::toInstant);
+    } catch (SchedulerException e) {
+      return Optional.empty();
+    }
+  }
+
+  public Optional<Duration> interval() {
+    try {
+      return scheduler.getTrigger(trigger) instanceof org.quartz.SimpleTrigger st
+          ? Optional.of(Duration.ofMillis(st.getRepeatInterval()))
+          : Optional.empty();
+    } catch (SchedulerException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Removes this lane's jobs and waits for the one running in it, if any. */
+  public void close() {
+    try {
+      scheduler.deleteJobs(new java.util.ArrayList<>(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group))));
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot remove the jobs of " + group + ": " + e.getMessage(), e);
+    }
+    serial.lock();
+    serial.unlock();
+  }
+}
