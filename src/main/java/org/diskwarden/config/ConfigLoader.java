@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,14 +16,10 @@ import java.util.Set;
  * gives up, so that one run of the agent tells the operator all that is wrong.
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP_KEYS = Set.of(
+  static final Set<String> TOP_KEYS = Set.of(
       "base_dir", "min_free", "min_free_gb", "min_free_percent", "target_free", "target_free_percent",
       "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify", "save_headroom", "sample_interval", "predict_horizon", "metrics", "audit",
       "keep_versions", "versions_dir", "backups_dir", "logs_dir", "watch");
-
-  /** What a watch may set: every top-level key but the shared ones, and its name. */
-  private static final Set<String> WATCH_KEYS = watchKeys();
-  private static final java.util.regex.Pattern WATCH_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
 
   private final YAMLMapper yaml = new YAMLMapper();
   private final Reader in;
@@ -92,85 +87,13 @@ public final class ConfigLoader {
       WardenConfig single = readRoot(root, baseDirOverride);
       return single == null ? null : Watches.single(single);
     }
-    if (root.has("base_dir")) {
-      in.problem("base_dir is set beside watch:; give each watch its own base_dir");
-    }
-    if (baseDirOverride.isPresent()) {
-      in.problem("--base-dir applies to a config without watch:; choose a watch with --watch instead");
-    }
-    JsonNode list = root.get("watch");
-    if (!list.isArray() || list.isEmpty()) {
-      in.problem("watch must be a list of directories to guard, each {name, base_dir, ...}");
-      return null;
-    }
-    com.fasterxml.jackson.databind.node.ObjectNode defaults = ((com.fasterxml.jackson.databind.node.ObjectNode) root)
-        .deepCopy();
-    defaults.remove("watch");
-    List<Watches.Watch> watches = new ArrayList<>();
-    Set<String> names = new java.util.HashSet<>();
-    List<List<String>> problemsPerWatch = new ArrayList<>();
-    List<String> namesInOrder = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      JsonNode w = list.get(i);
-      String at = "watch[" + i + "]";
-      if (!w.isObject()) {
-        in.problem(at + " must be a mapping {name, base_dir, ...}");
-        continue;
-      }
-      String name = w.path("name").asText("");
-      if (!WATCH_NAME.matcher(name).matches()) {
-        in.invalid(at + ".name", name, "a non-empty name of letters, digits, '.', '_' or '-'");
-        continue;
-      }
-      if (!names.add(name)) {
-        in.problem(at + ".name value '" + name + "' is used twice, must be unique");
-        continue;
-      }
-      in.unknownKeys(w, WATCH_KEYS, "watch." + name + ".");
-      com.fasterxml.jackson.databind.node.ObjectNode merged = defaults.deepCopy();
-      w.fields().forEachRemaining(f -> {
-        if (!f.getKey().equals("name") && WATCH_KEYS.contains(f.getKey())) {
-          merged.set(f.getKey(), f.getValue());
-        }
-      });
-      ConfigLoader one = new ConfigLoader(in.configDir());
-      WardenConfig c = one.readRoot(merged, Optional.empty());
-      problemsPerWatch.add(one.in.problems());
-      namesInOrder.add(name);
-      if (c != null) {
-        watches.add(new Watches.Watch(name, c));
-      }
-    }
-    // a problem every watch has comes from the shared top level: said once, as it is
-    Set<String> everywhere = problemsPerWatch.size() < 2 ? new java.util.LinkedHashSet<>()
-        : new java.util.LinkedHashSet<>(problemsPerWatch.get(0));
-    problemsPerWatch.forEach(everywhere::retainAll);
-    everywhere.forEach(in::problem);
-    for (int i = 0; i < problemsPerWatch.size(); i++) {
-      String name = namesInOrder.get(i);
-      problemsPerWatch.get(i).stream().filter(p -> !everywhere.contains(p))
-          .forEach(p -> in.problem("watch." + name + ": " + p));
-    }
-    for (int a = 0; a < watches.size(); a++) {
-      for (int b = 0; b < watches.size(); b++) {
-        Watches.Watch x = watches.get(a);
-        Watches.Watch y = watches.get(b);
-        if (a != b && x.config().baseDir().startsWith(y.config().baseDir()) && (a > b
-            || !x.config().baseDir().equals(y.config().baseDir()))) {
-          in.problem("watch." + x.name() + ".base_dir " + x.config().baseDir() + (x.config().baseDir().equals(
-              y.config().baseDir()) ? " is also" : " is inside") + " watch." + y.name() + ".base_dir "
-              + y.config().baseDir() + "; watches may not nest (one agent, one lock and one sweep per directory)");
-        }
-      }
-    }
-    return in.problemCount() > 0 || watches.isEmpty() ? null : new Watches(watches, true);
+    return new WatchesReader(in, this::readWatch).read(root, baseDirOverride);
   }
 
-  private static Set<String> watchKeys() {
-    Set<String> keys = new java.util.HashSet<>(TOP_KEYS);
-    keys.removeAll(Set.of("watch", "notify", "metrics", "audit"));
-    keys.add("name");
-    return Set.copyOf(keys);
+  /** One watch's config: the merged node read as a config of its own, its problems in its own list. */
+  private WatchesReader.Read readWatch(JsonNode merged) {
+    ConfigLoader one = new ConfigLoader(in.configDir());
+    return new WatchesReader.Read(one.readRoot(merged, Optional.empty()), one.in.problems());
   }
 
   private static WardenConfig parse(String text, String source, Optional<Path> baseDirOverride, Path configDir)
