@@ -96,6 +96,7 @@ class FleetJmxTest {
   void reload_removesAWatch_unregistersItsBeans_andAddsANewOne() throws Exception {
     Path extra = Files.createDirectories(dir.resolve("extra"));
     Files.writeString(conf, Files.readString(conf).replaceAll("  - \\{name: home.*\\n", "")
+        .replace("{name: scratch,", "{name: scratch, min_free: 3GB,")
         + "  - {name: extra, base_dir: " + extra + "}\n");
 
     String answer = (String) jmx.invoke(new ObjectName("org.diskwarden:type=Agent,watch=scratch"), "reloadConfig",
@@ -109,5 +110,8 @@ class FleetJmxTest {
     org.diskwarden.agent.BaseDirLock.acquire(dir.resolve("home").toRealPath(), (p, w) -> { }).close();
     assertThat((String[]) jmx.getAttribute(new ObjectName(JmxExporter.AGENTS), "Watches"))
         .containsExactly("scratch", "datasets", "extra");
+    // a changed watch takes its new settings in place, the others keep theirs
+    assertThat(jmx.getAttribute(new ObjectName("org.diskwarden:type=Agent,watch=scratch"), "MinFreeGb")).isEqualTo(3.0);
+    assertThat(jmx.getAttribute(new ObjectName("org.diskwarden:type=Agent,watch=datasets"), "MinFreeGb")).isEqualTo(0.0);
   }
 }
