@@ -151,13 +151,13 @@ public final class DiskWarden implements Agent {
    */
   @Override
   public WardenConfig reload() throws ConfigException {
-    if (member.isPresent()) {
-      // one watch of several: the file is the agent's, and a reload may add or remove watches
-      member.get().fleet().reload();
-      return settings.get();
-    }
     WardenConfig loaded;
     try {
+      if (member.isPresent()) {
+        // one watch of several: the file is the agent's, and a reload may add or remove watches
+        member.get().fleet().reload();
+        return settings.get();
+      }
       loaded = settings.load();
     } catch (ConfigException e) {
       alerts.publish(EventType.FAILURE, "config reload failed; the old config stays: " + e.getMessage(), Optional.empty());
