@@ -3,6 +3,7 @@ package org.diskwarden.policy;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,9 +86,10 @@ public final class OpenFiles {
   private static void readOwnFiles(Path self, NavigableSet<String> into) {
     try (DirectoryStream<Path> fds = Files.newDirectoryStream(self.resolve("fd"))) {
       for (Path fd : fds) {
-        if (!Files.isDirectory(fd)) {
-          readLink(fd).ifPresent(into::add);
-        }
+        // judged by what the link names, not by the descriptor: the walk closes and opens descriptors
+        // all the time, and a number read as a file may be a directory of the walk a moment later
+        readLink(fd).filter(target -> !Files.isDirectory(Path.of(target), LinkOption.NOFOLLOW_LINKS))
+            .ifPresent(into::add);
       }
     } catch (IOException | SecurityException e) {
       // not on Linux, or /proc is not ours to read: the warning above has said so

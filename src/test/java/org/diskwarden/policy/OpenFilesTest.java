@@ -39,4 +39,35 @@ class OpenFilesTest {
       assertThat(open.openUnder(walked)).isEmpty();
     }
   }
+
+  @Test
+  void directoriesOurWalkOpensAndCloses_neverCountAsInUse() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs Linux /proc");
+    Path walked = Files.createDirectory(dir.resolve("walked"));
+    for (int i = 0; i < 50; i++) {
+      Files.createDirectory(walked.resolve("d" + i));
+    }
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread walker = new Thread(() -> {
+      // as the sizing walk does: descriptors of directories opened and closed all the time
+      while (!done.get()) {
+        for (int i = 0; i < 50; i++) {
+          try (DirectoryStream<Path> d = Files.newDirectoryStream(walked.resolve("d" + i))) {
+            d.iterator().hasNext();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+    });
+    walker.start();
+    try {
+      for (int i = 0; i < 300; i++) {
+        assertThat(OpenFiles.snapshot().openUnder(walked)).as("snapshot " + i).isEmpty();
+      }
+    } finally {
+      done.set(true);
+      walker.join();
+    }
+  }
 }
