@@ -192,9 +192,7 @@ public final class Fleet {
     return List.copyOf(agents.keySet());
   }
 
-  public Optional<DiskWarden> agent(String watch) {
-    synchronized (this) {
-      return Optional.ofNullable(agents.get(watch));
-    }
+  public synchronized Optional<DiskWarden> agent(String watch) {
+    return Optional.ofNullable(agents.get(watch));
   }
 }

@@ -21,7 +21,8 @@ public final class ConfigLoader {
       "check_interval", "min_age", "cleanup_mode", "dry_run", "paused", "protect", "policies", "git", "notify", "save_headroom", "sample_interval", "predict_horizon", "metrics", "audit",
       "keep_versions", "versions_dir", "backups_dir", "logs_dir", "watch");
 
-  private final YAMLMapper yaml = new YAMLMapper();
+  /** Thread-safe once made; one for all loaders (a config with watch: makes a loader per watch). */
+  private static final YAMLMapper YAML = new YAMLMapper();
   private final Reader in;
 
   private ConfigLoader(Path configDir) {
@@ -35,14 +36,15 @@ public final class ConfigLoader {
    * @throws ConfigException listing every problem found
    */
   public static WardenConfig load(Path file, Optional<Path> baseDirOverride) throws ConfigException {
-    String text;
+    return parse(text(file), file.toString(), baseDirOverride, file.toAbsolutePath().getParent());
+  }
+
+  private static String text(Path file) throws ConfigException {
     try {
-      text = Files.readString(file);
+      return Files.readString(file);
     } catch (IOException e) {
       throw new ConfigException(file.toString(), List.of("cannot read the file: " + e));
     }
-    Path dir = file.toAbsolutePath().getParent();
-    return parse(text, file.toString(), baseDirOverride, dir);
   }
 
   /** Validates config text; {@code source} names it in the error; relative paths resolve against ./conf. */
@@ -58,24 +60,24 @@ public final class ConfigLoader {
    * @throws ConfigException listing every problem found, in every watch
    */
   public static Watches loadWatches(Path file, Optional<Path> baseDirOverride) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new ConfigException(file.toString(), List.of("cannot read the file: " + e));
-    }
-    return parseWatches(text, file.toString(), baseDirOverride, file.toAbsolutePath().getParent());
+    return parseWatches(text(file), file.toString(), baseDirOverride, file.toAbsolutePath().getParent());
   }
 
   /** As {@link #loadWatches}, for config text; relative paths resolve against {@code configDir}. */
   public static Watches parseWatches(String text, String source, Optional<Path> baseDirOverride, Path configDir)
       throws ConfigException {
+    return checked(source, configDir, loader -> loader.readWatches(text, baseDirOverride));
+  }
+
+  /** What {@code read} makes of the text; whatever problems it found, thrown together. */
+  private static <T> T checked(String source, Path configDir, java.util.function.Function<ConfigLoader, T> read)
+      throws ConfigException {
     ConfigLoader loader = new ConfigLoader(configDir);
-    Watches watches = loader.readWatches(text, baseDirOverride);
-    if (loader.in.problemCount() > 0 || watches == null) {
+    T result = read.apply(loader);
+    if (loader.in.problemCount() > 0 || result == null) {
       throw new ConfigException(source, loader.in.problems());
     }
-    return watches;
+    return result;
   }
 
   private Watches readWatches(String text, Optional<Path> baseDirOverride) {
@@ -98,12 +100,7 @@ public final class ConfigLoader {
 
   private static WardenConfig parse(String text, String source, Optional<Path> baseDirOverride, Path configDir)
       throws ConfigException {
-    ConfigLoader loader = new ConfigLoader(configDir);
-    WardenConfig config = loader.read(text, baseDirOverride);
-    if (loader.in.problemCount() > 0 || config == null) {
-      throw new ConfigException(source, loader.in.problems());
-    }
-    return config;
+    return checked(source, configDir, loader -> loader.read(text, baseDirOverride));
   }
 
   private WardenConfig read(String text, Optional<Path> baseDirOverride) {
@@ -122,7 +119,7 @@ public final class ConfigLoader {
   private JsonNode root(String text) {
     JsonNode root;
     try {
-      root = yaml.readTree(text);
+      root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
       in.problem("not valid YAML: " + e.getOriginalMessage());
       return null;
@@ -208,7 +205,7 @@ public final class ConfigLoader {
     }
     Duration horizon = in.bounded(root, "predict_horizon", defaults.predictHorizon(), Duration.ofDays(30));
     Foresight foresight = new Foresight(headroom, sample, horizon);
-    NotifyConfig notifications = new NotifyReader(in).notify(root.has("notify") ? root.get("notify") : yaml.createObjectNode());
+    NotifyConfig notifications = new NotifyReader(in).notify(root.has("notify") ? root.get("notify") : YAML.createObjectNode());
 
     if (baseDir != null) {
       for (PolicyConfig p : policies) {

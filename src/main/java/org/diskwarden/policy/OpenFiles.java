@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -64,12 +65,17 @@ public final class OpenFiles {
     }
     // half of the processes on a second thread: reading the links is the kernel's work, per process
     NavigableSet<String> found = new ConcurrentSkipListSet<>();
-    readOwnFiles(self, found);
+    // Our own open files, but not our directories: the walk running beside this read holds the
+    // directories it is sizing open, and they are not in use by anyone. Judged by what the link names,
+    // not by the descriptor: the walk closes and opens descriptors all the time, and a number read as
+    // a file may be a directory of the walk a moment later.
+    readFds(List.of(self), found, target -> !Files.isDirectory(Path.of(target), LinkOption.NOFOLLOW_LINKS));
     int half = pids.size() / 2;
-    Thread second = new Thread(() -> readFds(pids.subList(half, pids.size()), found), "diskwarden-open-files-2");
+    Thread second = new Thread(() -> readFds(pids.subList(half, pids.size()), found, target -> true),
+        "diskwarden-open-files-2");
     second.setDaemon(true);
     second.start();
-    readFds(pids.subList(0, half), found);
+    readFds(pids.subList(0, half), found, target -> true);
     try {
       second.join();
     } catch (InterruptedException e) {
@@ -79,28 +85,12 @@ public final class OpenFiles {
     return found;
   }
 
-  /**
-   * Our own open files, but not our directories: the walk running beside this read holds the
-   * directories it is sizing open, and they are not in use by anyone.
-   */
-  private static void readOwnFiles(Path self, NavigableSet<String> into) {
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(self.resolve("fd"))) {
-      for (Path fd : fds) {
-        // judged by what the link names, not by the descriptor: the walk closes and opens descriptors
-        // all the time, and a number read as a file may be a directory of the walk a moment later
-        readLink(fd).filter(target -> !Files.isDirectory(Path.of(target), LinkOption.NOFOLLOW_LINKS))
-            .ifPresent(into::add);
-      }
-    } catch (IOException | SecurityException e) {
-      // not on Linux, or /proc is not ours to read: the warning above has said so
-    }
-  }
-
-  private static void readFds(List<Path> pids, NavigableSet<String> into) {
+  /** The targets of the open descriptors of {@code pids} that {@code keep} accepts, into {@code into}. */
+  private static void readFds(List<Path> pids, NavigableSet<String> into, Predicate<String> keep) {
     for (Path pid : pids) {
       try (DirectoryStream<Path> fds = Files.newDirectoryStream(pid.resolve("fd"))) {
         for (Path fd : fds) {
-          readLink(fd).ifPresent(into::add);
+          readLink(fd).filter(keep).ifPresent(into::add);
         }
       } catch (IOException | SecurityException e) {
         // processes come and go, and some are not ours to read
