@@ -1,0 +1,74 @@
+package org.diskwarden.fs;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+
+/**
+ * One {@code statx} of a held descriptor or of a name in a held directory, read without following a
+ * link: what a decision about a file in a user's tree needs.
+ *
+ * @param device the device as {@code major:minor} folded into one number
+ * @param mtime modification time (seconds and nanoseconds)
+ */
+public record Attrs(int mode, int uid, int gid, long links, long inode, long device, long size, long blocks,
+    Instant mtime) {
+  static final int SIZE = 256;
+  private static final int S_IFMT = 0170000;
+
+  /** Decodes {@code struct statx} (the same layout on every Linux architecture). */
+  static Attrs decode(byte[] statx) {
+    ByteBuffer b = ByteBuffer.wrap(statx).order(ByteOrder.nativeOrder());
+    int nlink = b.getInt(16);
+    int uid = b.getInt(20);
+    int gid = b.getInt(24);
+    int mode = Short.toUnsignedInt(b.getShort(28));
+    long ino = b.getLong(32);
+    long size = b.getLong(40);
+    long blocks = b.getLong(48);
+    Instant mtime = Instant.ofEpochSecond(b.getLong(112), Integer.toUnsignedLong(b.getInt(120)));
+    long device = (Integer.toUnsignedLong(b.getInt(136)) << 32) | Integer.toUnsignedLong(b.getInt(140));
+    return new Attrs(mode, uid, gid, Integer.toUnsignedLong(nlink), ino, device, size, blocks, mtime);
+  }
+
+  public boolean isDirectory() {
+    return (mode & S_IFMT) == 0040000;
+  }
+
+  public boolean isRegularFile() {
+    return (mode & S_IFMT) == 0100000;
+  }
+
+  public boolean isSymbolicLink() {
+    return (mode & S_IFMT) == 0120000;
+  }
+
+  /** A FIFO, socket, character or block device. */
+  public boolean isSpecial() {
+    return !isDirectory() && !isRegularFile() && !isSymbolicLink();
+  }
+
+  /** The permission bits (with set-id and sticky bits). */
+  public int permissions() {
+    return mode & 07777;
+  }
+
+  /** Same inode on the same device: the identity removal checks. */
+  public boolean sameFileAs(Attrs other) {
+    return inode == other.inode && device == other.device;
+  }
+
+  /** What kind of file, for messages. */
+  public String kind() {
+    return switch (mode & S_IFMT) {
+      case 0040000 -> "directory";
+      case 0100000 -> "regular file";
+      case 0120000 -> "symbolic link";
+      case 0010000 -> "FIFO";
+      case 0140000 -> "socket";
+      case 0020000 -> "character device";
+      case 0060000 -> "block device";
+      default -> "file of unknown type";
+    };
+  }
+}

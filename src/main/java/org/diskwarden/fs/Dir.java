@@ -1,0 +1,394 @@
+package org.diskwarden.fs;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A directory held open as a descriptor. Everything the agent does in a user's tree starts from one of
+ * these and goes one name at a time: opens with {@code O_NOFOLLOW} (a link in the way is refused by the
+ * kernel), non-blocking (a FIFO never hangs the agent), creates with {@code O_EXCL}, renames with
+ * {@code RENAME_NOREPLACE}, and sets modes, owners and times on descriptors. No method takes a path
+ * with more than one name, and none resolves a path again after a check.
+ */
+public final class Dir implements AutoCloseable {
+  /** The charset the JDK uses for file names, so names listed here and by {@code java.nio} agree. */
+  private static final Charset NAMES = names();
+  private static final int READ_DIR = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NONBLOCK;
+
+  private final int fd;
+  private final Path path;
+  private boolean closed;
+
+  private Dir(int fd, Path path) {
+    this.fd = fd;
+    this.path = path;
+  }
+
+  /** Whether this platform has the calls (Linux on x86-64 or arm64). */
+  public static boolean available() {
+    return Libc.LIBC != null;
+  }
+
+  /**
+   * Opens an absolute directory given by the operator (base_dir, a move target). Links in that path
+   * are the operator's and are followed; everything below is reached through {@link #dir}.
+   */
+  public static Dir open(Path absolute) throws IOException {
+    if (!absolute.isAbsolute()) {
+      throw new IllegalArgumentException("not an absolute path: " + absolute);
+    }
+    try {
+      return new Dir(Errors.libc().openat(Libc.AT_FDCWD, c(absolute.toString()), READ_DIR, 0), absolute);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, absolute.toString());
+    }
+  }
+
+  /** The path this directory had when it was reached: for messages only, never to act on. */
+  public Path path() {
+    return path;
+  }
+
+  /** Opens the directory {@code name} here without following a link. */
+  public Dir dir(String name) throws IOException {
+    try {
+      return new Dir(Errors.libc().openat(fd, c(check(name)), READ_DIR | Libc.O_NOFOLLOW, 0), path.resolve(name));
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+  }
+
+  /** {@code fstat} of this directory. */
+  public Attrs self() throws IOException {
+    return statFd(fd, path.toString());
+  }
+
+  /** {@code name} here as it is, a link not followed; empty when there is no such name. */
+  public Optional<Attrs> stat(String name) throws IOException {
+    byte[] buffer = new byte[Attrs.SIZE];
+    try {
+      Errors.libc().statx(fd, c(check(name)), Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
+      return Optional.of(Attrs.decode(buffer));
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == Errors.ENOENT) {
+        return Optional.empty();
+      }
+      throw Errors.of(e, where(name));
+    }
+  }
+
+  /**
+   * Reads a small control file ({@code gc.pid}, {@code latest}, {@code trainer_state.json}, a hub ref):
+   * opened no-follow and non-blocking, checked to be a regular file of at most {@code cap} bytes on
+   * the open descriptor, then read. Anything else is {@link ControlFile.Unreadable}.
+   */
+  public ControlFile read(String name, long cap) {
+    Handle h;
+    try {
+      h = openFile(name);
+    } catch (NoSuchFileException e) {
+      return new ControlFile.Missing();
+    } catch (IOException e) {
+      return new ControlFile.Unreadable(e.getMessage());
+    }
+    try (h) {
+      Attrs a = h.attrs();
+      if (a.size() > cap) {
+        return new ControlFile.Unreadable(where(name) + " holds " + a.size() + " bytes, more than the " + cap
+            + " a control file may have");
+      }
+      byte[] bytes = new byte[(int) a.size()];
+      int at = 0;
+      while (at < bytes.length) {
+        byte[] chunk = new byte[bytes.length - at];
+        int n = h.read(chunk, chunk.length);
+        if (n < 0) {
+          break;
+        }
+        System.arraycopy(chunk, 0, bytes, at, n);
+        at += n;
+      }
+      byte[] extra = new byte[1];
+      if (h.read(extra, 1) > 0) {
+        return new ControlFile.Unreadable(where(name) + " grew while it was read");
+      }
+      return new ControlFile.Content(at == bytes.length ? bytes : Arrays.copyOf(bytes, at));
+    } catch (IOException e) {
+      return new ControlFile.Unreadable(e.getMessage());
+    }
+  }
+
+  /**
+   * Opens the regular file {@code name} here for reading: no-follow, non-blocking (a FIFO does not
+   * wait for a writer), and refused on the open descriptor unless it is a regular file.
+   */
+  public Handle openFile(String name) throws IOException {
+    int opened;
+    try {
+      opened = Errors.libc().openat(fd, c(check(name)),
+          Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+    Handle h = new Handle(opened, where(name));
+    try {
+      Attrs a = h.attrs();
+      if (!a.isRegularFile()) {
+        throw new FileSystemException(where(name), null, "a " + a.kind() + ", not a regular file");
+      }
+      return h;
+    } catch (IOException | RuntimeException e) {
+      h.close();
+      throw e;
+    }
+  }
+
+  /** Creates the file {@code name} here (it must not exist; a link there is not followed) for writing. */
+  public Handle createFile(String name, int mode) throws IOException {
+    try {
+      return new Handle(Errors.libc().openat(fd, c(check(name)),
+          Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_NOCTTY | Libc.O_CLOEXEC, mode),
+          where(name));
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+  }
+
+  /**
+   * Makes the directory {@code name} here and opens it; the opened directory must be one the agent's
+   * user owns (a directory someone else put there in the moment between is refused).
+   */
+  public Dir mkdir(String name, int mode) throws IOException {
+    try {
+      Errors.libc().mkdirat(fd, c(check(name)), mode);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+    Dir made = dir(name);
+    try {
+      Attrs a = made.self();
+      if (a.uid() != Errors.libc().geteuid()) {
+        throw new FileSystemException(where(name), null, "replaced by a directory of uid " + a.uid()
+            + " right after it was made");
+      }
+      return made;
+    } catch (IOException | RuntimeException e) {
+      made.close();
+      throw e;
+    }
+  }
+
+  /** Makes the symbolic link {@code name} here pointing at {@code target} (never followed by us). */
+  public void symlink(String name, String target) throws IOException {
+    try {
+      Errors.libc().symlinkat(c(target), fd, c(check(name)));
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+  }
+
+  /** The target of the link {@code name} here. */
+  public String readLink(String name) throws IOException {
+    byte[] buffer = new byte[4097];
+    try {
+      long n = Errors.libc().readlinkat(fd, c(check(name)), buffer, buffer.length);
+      if (n >= buffer.length) {
+        throw new FileSystemException(where(name), null, "link target longer than 4096 bytes");
+      }
+      return decode(Arrays.copyOf(buffer, (int) n), where(name));
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+  }
+
+  /** Renames {@code from} here to {@code to} in {@code into}, never over an existing name. */
+  public void rename(String from, Dir into, String to) throws IOException {
+    try {
+      Errors.libc().renameat2(fd, c(check(from)), into.fd, c(check(to)), Libc.RENAME_NOREPLACE);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(from) + " -> " + into.where(to));
+    }
+  }
+
+  /** Removes the file or link {@code name} here (never a directory's contents). */
+  public void unlink(String name) throws IOException {
+    try {
+      Errors.libc().unlinkat(fd, c(check(name)), 0);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+  }
+
+  /** Removes the empty directory {@code name} here. */
+  public void rmdir(String name) throws IOException {
+    try {
+      Errors.libc().unlinkat(fd, c(check(name)), Libc.AT_REMOVEDIR);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+  }
+
+  /** Sets owner and group of {@code name} here without following it (for links). */
+  public void chownNoFollow(String name, int uid, int gid) throws IOException {
+    try {
+      Errors.libc().fchownat(fd, c(check(name)), uid, gid, Libc.AT_SYMLINK_NOFOLLOW);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+  }
+
+  /** Sets the modification time of {@code name} here without following it (for links). */
+  public void setModifiedNoFollow(String name, Instant mtime) throws IOException {
+    try {
+      Errors.libc().utimensat(fd, c(check(name)), times(mtime), Libc.AT_SYMLINK_NOFOLLOW);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, where(name));
+    }
+  }
+
+  public void chmod(int mode) throws IOException {
+    try {
+      Errors.libc().fchmod(fd, mode);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, path.toString());
+    }
+  }
+
+  public void chown(int uid, int gid) throws IOException {
+    try {
+      Errors.libc().fchown(fd, uid, gid);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, path.toString());
+    }
+  }
+
+  public void setModified(Instant mtime) throws IOException {
+    try {
+      Errors.libc().futimens(fd, times(mtime));
+    } catch (LastErrorException e) {
+      throw Errors.of(e, path.toString());
+    }
+  }
+
+  /** Forces this directory's entries (a rename into it) to disk. */
+  public void sync() throws IOException {
+    try {
+      Errors.libc().fsync(fd);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, path.toString());
+    }
+  }
+
+  /**
+   * The names here, without {@code .} and {@code ..}. A name that is not valid in the JDK's file name
+   * charset is refused (it could not be named again exactly), never skipped silently.
+   */
+  public List<String> list() throws IOException {
+    Libc libc = Errors.libc();
+    Pointer stream;
+    try {
+      stream = libc.fdopendir(libc.dup(fd));
+    } catch (LastErrorException e) {
+      throw Errors.of(e, path.toString());
+    }
+    List<String> names = new ArrayList<>();
+    try {
+      libc.rewinddir(stream);
+      while (true) {
+        Pointer entry;
+        try {
+          entry = libc.readdir(stream);
+        } catch (LastErrorException e) {
+          throw Errors.of(e, path.toString());
+        }
+        if (entry == null) {
+          return names;
+        }
+        // struct dirent on 64-bit Linux: d_ino, d_off (8 bytes each), d_reclen (2), d_type (1), d_name
+        byte[] raw = entry.getString(19, "ISO-8859-1").getBytes(StandardCharsets.ISO_8859_1);
+        if ((raw.length == 1 && raw[0] == '.') || (raw.length == 2 && raw[0] == '.' && raw[1] == '.')) {
+          continue;
+        }
+        names.add(decode(raw, path.toString()));
+      }
+    } finally {
+      try {
+        libc.closedir(stream);
+      } catch (LastErrorException e) {
+        // a descriptor only read from
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      try {
+        Errors.libc().close(fd);
+      } catch (LastErrorException e) {
+        throw Errors.of(e, path.toString());
+      }
+    }
+  }
+
+  static Attrs statFd(int fd, String what) throws IOException {
+    byte[] buffer = new byte[Attrs.SIZE];
+    try {
+      Errors.libc().statx(fd, new byte[] {0}, Libc.AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW,
+          Libc.STATX_BASIC_STATS, buffer);
+      return Attrs.decode(buffer);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, what);
+    }
+  }
+
+  static long[] times(Instant mtime) {
+    return new long[] {0, Libc.UTIME_OMIT, mtime.getEpochSecond(), mtime.getNano()};
+  }
+
+  private String where(String name) {
+    return path.resolve(name).toString();
+  }
+
+  /** One name: not empty, no slash, not {@code .} or {@code ..}, no NUL. */
+  private static String check(String name) {
+    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+        || name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("not a single file name: \"" + name + "\"");
+    }
+    return name;
+  }
+
+  private static byte[] c(String s) {
+    byte[] b = s.getBytes(NAMES);
+    return Arrays.copyOf(b, b.length + 1);
+  }
+
+  private static String decode(byte[] raw, String where) throws IOException {
+    String name = new String(raw, NAMES);
+    if (!Arrays.equals(name.getBytes(NAMES), raw)) {
+      throw new FileSystemException(where, null, "holds a name that is not valid " + NAMES + " text");
+    }
+    return name;
+  }
+
+  private static Charset names() {
+    try {
+      return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    } catch (RuntimeException e) {
+      return StandardCharsets.UTF_8;
+    }
+  }
+}
