@@ -1,0 +1,146 @@
+package org.diskwarden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.diskwarden.cli.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * bin/diskwarden reads what it is given as a user types it: help that acts on nothing, durations in the
+ * config's syntax, the run directory's files as data.
+ */
+class BinScriptArgsIT {
+  @TempDir
+  Path dir;
+
+  Path conf;
+  Path runDir;
+  Path logDir;
+  Shell shell;
+  final String bin = Path.of("bin/diskwarden").toAbsolutePath().toString();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Path base = Files.createDirectory(dir.resolve("base"));
+    conf = Files.writeString(dir.resolve("diskwarden.yml"), Configs.incident(base, "0B", "0B", "full"));
+    runDir = dir.resolve("run");
+    logDir = dir.resolve("logs");
+    shell = new Shell().env("DISKWARDEN_RUN_DIR", runDir.toString()).env("DISKWARDEN_LOG_DIR", logDir.toString())
+        .env("DISKWARDEN_STOP_TIMEOUT", "20").cwd(dir);
+  }
+
+  @AfterEach
+  void stopAgent() throws Exception {
+    shell.run(bin, "stop");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"xs", "1.5s", "0s", "-5s", "0", "5x", "", "1e3", "0ms", "1500ms"})
+  void watchdogInterval_junkFractionZeroNegative_oneLineExit2_nothingStarted(String interval) throws Exception {
+    Shell.Result r = shell.run(bin, "watchdog", "--loop", "--interval", interval, "--config", conf.toString());
+
+    assertThat(r.exit()).as(r.output()).isEqualTo(2);
+    assertThat(r.output().strip().lines()).as(r.output()).hasSize(1);
+    assertThat(r.output()).startsWith("diskwarden: --interval value '" + interval + "'");
+    assertThat(runDir).doesNotExist();
+    assertThat(logDir).doesNotExist();
+  }
+
+  @Test
+  void watchdogInterval_withoutLoop_isRefused() throws Exception {
+    Shell.Result r = shell.run(bin, "watchdog", "--interval", "5s", "--config", conf.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.output()).contains("--loop only");
+    assertThat(runDir).doesNotExist();
+  }
+
+  @Test
+  void aFilePlantedInTheRunDir_isNeverExecuted() throws Exception {
+    Shell.Result started = shell.run(bin, "start", "--config", conf.toString());
+    assertThat(started.exit()).as(started.output()).isZero();
+    Path marker = dir.resolve("pwned");
+    // what an older version sourced: shell code; now read as NUL-separated data only
+    Files.delete(runDir.resolve("diskwarden.started"));
+    Files.writeString(runDir.resolve("diskwarden.started"), "touch " + marker + "\nSTARTED_ARGS=($(touch " + marker
+        + "))\n");
+    for (String command : new String[] {"status", "watchdog"}) {
+      Shell.Result r = shell.run(bin, command);
+      assertThat(r.exit()).as(r.output()).isZero();
+      assertThat(r.output()).as(command).contains("is not in the recorded form");
+      assertThat(marker).as(command).doesNotExist();
+    }
+  }
+
+  @Test
+  void startedArguments_roundTripAnyCharacter_andHelpOnARunningAgentActsOnNothing() throws Exception {
+    Shell.Result started = shell.run(bin, "start", "--config", conf.toString());
+    assertThat(started.exit()).as(started.output()).isZero();
+    String pid = Files.readString(runDir.resolve("diskwarden.pid")).strip();
+    byte[] record = Files.readAllBytes(runDir.resolve("diskwarden.started"));
+
+    for (String command : new String[] {"stop", "start", "restart", "watchdog", "status", "demo"}) {
+      for (String help : new String[] {"--help", "-h"}) {
+        Shell.Result r = shell.run(bin, command, help);
+        assertThat(r.exit()).as(command + " " + help + ": " + r.output()).isZero();
+        assertThat(r.output()).as(command).startsWith("Usage: diskwarden " + command);
+      }
+    }
+    assertThat(Files.readString(runDir.resolve("diskwarden.pid")).strip()).isEqualTo(pid);
+    assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive)).contains(true);
+    assertThat(Files.readAllBytes(runDir.resolve("diskwarden.started"))).isEqualTo(record);
+    assertThat(shell.run(bin, "status").output()).contains("started with: --config " + conf);
+  }
+
+  @Test
+  void topLevelHelp_listsEveryCommand_scriptsAndJavas() throws Exception {
+    Shell.Result r = shell.run(bin, "--help");
+    assertThat(r.exit()).isZero();
+    java.util.List<String> commands = new java.util.ArrayList<>(
+        new CommandLine(new Main()).getSubcommands().keySet());
+    commands.addAll(java.util.List.of("start", "stop", "status", "restart", "watchdog", "demo"));
+    for (String c : commands) {
+      assertThat(r.output()).as(c).containsPattern("(?m)^  " + java.util.regex.Pattern.quote(c) + " +\\S");
+    }
+    assertThat(shell.run(bin).output()).isEqualTo(r.output());
+    assertThat(runDir).doesNotExist();
+    assertThat(logDir).doesNotExist();
+  }
+
+  @Test
+  void javaCommandHelp_touchesNoLogDir() throws Exception {
+    Shell.Result r = shell.run(bin, "check", "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.output()).contains("Usage: diskwarden check");
+    assertThat(logDir).doesNotExist();
+  }
+
+  @Test
+  void run_withItsOutputPiped_logsToThatPipe() throws Exception {
+    Process run = shell.builder(bin, "run", "--config", conf.toString()).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(run.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        String line = out.readLine();
+        if (line != null) {
+          seen.append(line).append('\n');
+        }
+        return seen.toString().contains("diskwarden started");
+      });
+    } finally {
+      run.destroy();
+      run.waitFor();
+    }
+  }
+}
