@@ -139,7 +139,7 @@ final class Check {
     LOG.info(String.format(Locale.ROOT, "Disk: %s used, %s free (%.1f%%)%s",
         Size.human(u.used(), 0), Size.human(u.free(), 0), u.freePercent(),
         f.describe().isEmpty() ? "" : ", " + f.describe()));
-    crew.alerts().fillingUp(f);
+    crew.alerts().fillingUp(f, t.isBelowTrigger(u.free(), u.total()));
     if (!t.isBelowTrigger(u.free(), u.total())) {
       crew.alerts().enter(State.OK);
       return;
@@ -275,8 +275,8 @@ final class Check {
   Optional<String> sample() {
     Usage u = usage();
     crew.lookout().record(u, c.foresight().sampleInterval());
-    crew.alerts().fillingUp(forecast());
     long trigger = thresholds().triggerBytes(u.total());
+    crew.alerts().fillingUp(forecast(), u.free() < trigger);
     if (u.free() >= trigger || !crew.stalemate().worthChecking(u, c)) {
       return Optional.empty();
     }

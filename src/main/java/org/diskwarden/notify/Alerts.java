@@ -79,10 +79,14 @@ public final class Alerts {
 
   /** Tells every outlet; an outlet that throws is logged and the others still hear. */
   public void publish(EventType type, String message, Optional<SweepReport> report) {
+    publish(type, message, report, state.get());
+  }
+
+  private void publish(EventType type, String message, Optional<SweepReport> report, State current) {
     // After a sweep every outlet shows the state and free space the sweep ended with, not the check's.
     Usage u = report.filter(r -> !r.dryRun()).map(r -> new Usage(r.total(), r.freeAfter(), r.end()))
         .orElseGet(() -> usage.get().orElse(new Usage(0, 0, clock.instant())));
-    State s = report.filter(r -> !r.dryRun()).map(SweepReport::state).orElseGet(state::get);
+    State s = report.filter(r -> !r.dryRun()).map(SweepReport::state).orElse(current);
     WardenConfig c = config.get();
     Event event = new Event(type, clock.instant(), host, c.baseDir().toString(), s, u, c.thresholds(), report,
         message, report.map(SweepReport::held).orElseGet(held), watch);
@@ -125,12 +129,22 @@ public final class Alerts {
 
   /** filling_up once while the disk is predicted full within predict_horizon; re-armed when it no longer is. */
   public void fillingUp(Forecast f) {
+    fillingUp(f, false);
+  }
+
+  /**
+   * As {@link #fillingUp(Forecast)}, for a reading below the trigger in force: the event then says so and
+   * carries LOW (or CRITICAL when the last check found that), never the OK of the check before.
+   */
+  public void fillingUp(Forecast f, boolean belowTrigger) {
     Duration horizon = config.get().foresight().predictHorizon();
     boolean soon = f.toFull().isPresent() && f.toFull().get().compareTo(horizon) < 0;
     if (soon && !fillingUpSent) {
       fillingUpSent = true;
       LOG.warn("Filling up: {}", f.describe());
-      publish(EventType.FILLING_UP, f.describe(), Optional.empty());
+      String message = belowTrigger ? f.describe() + "; already below the trigger, a cleanup is due" : f.describe();
+      State now = belowTrigger && state.get() == State.OK ? State.LOW : state.get();
+      publish(EventType.FILLING_UP, message, Optional.empty(), now);
     } else if (!soon) {
       fillingUpSent = false;
     }

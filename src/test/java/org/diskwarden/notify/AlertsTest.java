@@ -47,6 +47,23 @@ class AlertsTest {
   }
 
   @Test
+  void fillingUp_belowTheTrigger_saysSoAndCarriesLow_notTheOkOfTheCheckBefore() throws Exception {
+    WardenConfig config = Configs.parse("base_dir: " + base + "\npredict_horizon: 4h\n");
+    Usage usage = new Usage(1000 * GB, 20 * GB, Instant.now());
+    Alerts alerts = new Alerts(Clock.systemUTC(), () -> config, () -> Optional.of(usage), List::of);
+    List<Event> events = new CopyOnWriteArrayList<>();
+    alerts.addNotifier(events::add);
+    alerts.enter(State.OK);
+
+    alerts.fillingUp(Forecast.of(50.0 * GB / 3600, usage.free(), 60 * GB), true);
+
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.state()).isEqualTo(State.LOW);
+      assertThat(e.message()).contains("already below the trigger");
+    });
+  }
+
+  @Test
   void stateEdges_criticalOnce_recoveredOnce() throws Exception {
     WardenConfig config = Configs.parse("base_dir: " + base + "\n");
     Alerts alerts = new Alerts(Clock.systemUTC(), () -> config, Optional::empty, List::of);
