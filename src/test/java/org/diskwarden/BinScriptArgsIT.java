@@ -143,4 +143,57 @@ class BinScriptArgsIT {
       run.waitFor();
     }
   }
+
+  /**
+   * Restart twice while critical: one critical alert, not three (the state and what was told live in
+   * the run directory). Recovered while the agent was down: the next start still says so.
+   */
+  @Test
+  void restartTwiceWhileCritical_oneCritical_andARecoveryWhileDownIsStillAnnounced() throws Exception {
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext("/hook", ex -> {
+      events.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    hook.start();
+    try {
+      Path base = dir.resolve("base");
+      String notify = """
+          notify:
+            webhooks:
+              - url: http://127.0.0.1:%d/hook
+                format: json
+          """.formatted(hook.getAddress().getPort());
+      Path critical = Files.writeString(dir.resolve("critical.yml"),
+          Configs.incident(base, "1000TB", "1000TB", "full") + notify);
+      java.util.function.Function<String, Long> count = type -> events.stream()
+          .filter(e -> e.contains("\"type\":\"" + type + "\"")).count();
+
+      assertThat(shell.run(bin, "start", "--config", critical.toString()).exit()).isZero();
+      await().atMost(Duration.ofSeconds(60)).until(() -> count.apply("critical") == 1);
+      for (int round = 0; round < 2; round++) {
+        int i = round;
+        Shell.Result r = shell.run(bin, "restart");
+        assertThat(r.exit()).as(r.output()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(logDir.resolve("diskwarden.log"))
+            .split("Alert state from the last run: CRITICAL", -1).length == i + 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(runDir.resolve("diskwarden.state"))
+            && Files.readString(runDir.resolve("diskwarden.state")).contains("CRITICAL"));
+      }
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> count.apply("critical") == 1);
+
+      assertThat(shell.run(bin, "stop").exit()).isZero();
+      Path fine = Files.writeString(dir.resolve("critical.yml").resolveSibling("fine.yml"),
+          Configs.incident(base, "0B", "0B", "full") + notify);
+      // same base_dir, thresholds eased while down: the next start announces the recovery
+      assertThat(shell.run(bin, "start", "--config", fine.toString()).exit()).isZero();
+      await().atMost(Duration.ofSeconds(60)).until(() -> count.apply("recovered") == 1);
+      assertThat(count.apply("critical")).isEqualTo(1);
+    } finally {
+      hook.stop(0);
+    }
+  }
 }

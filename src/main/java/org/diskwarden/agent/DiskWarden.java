@@ -358,6 +358,11 @@ public final class DiskWarden implements Agent {
    *
    * @throws IllegalArgumentException when a template is broken
    */
+  /** Alerts keep what they told in {@code memory} and start from what an earlier run kept there. */
+  public void rememberAlertsIn(org.diskwarden.notify.AlertMemory memory) {
+    alerts.rememberIn(memory);
+  }
+
   public void startNotifications() {
     alerts.startDispatcher(settings.get().notifications());
   }

@@ -37,6 +37,58 @@ public final class RunDir {
     write("diskwarden.state", statusLine + "\n");
   }
 
+  /**
+   * Where the alerts of the agent on {@code baseDir} ({@code watch} of several, or empty) keep what
+   * they told: {@code alerts.state} (or {@code alerts-WATCH.state}) here. A file written for another
+   * base_dir, unreadable or malformed is not used (and said so): the agent then starts from OK, as
+   * before there was a memory. Without a run dir nothing is kept.
+   */
+  public org.diskwarden.notify.AlertMemory alertMemory(String watch, Path baseDir) {
+    if (dir.isEmpty()) {
+      return org.diskwarden.notify.AlertMemory.none();
+    }
+    String name = watch.isEmpty() ? "alerts.state" : "alerts-" + watch.replaceAll("[^A-Za-z0-9._-]", "_") + ".state";
+    return new org.diskwarden.notify.AlertMemory() {
+      @Override
+      public Optional<Told> recall() {
+        Path file = dir.get().resolve(name);
+        java.util.Map<String, String> kept = new java.util.HashMap<>();
+        try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+          String text = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+          for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+              kept.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+          }
+        } catch (java.nio.file.NoSuchFileException e) {
+          return Optional.empty();
+        } catch (IOException e) {
+          LOG.warn("Cannot read {}: {}; alerts start from OK", file, e.getMessage());
+          return Optional.empty();
+        }
+        if (!baseDir.toString().equals(kept.get("base_dir"))) {
+          LOG.info("{} was written for base_dir {}, not {}: not used", file, kept.get("base_dir"), baseDir);
+          return Optional.empty();
+        }
+        try {
+          return Optional.of(new Told(org.diskwarden.volume.State.valueOf(kept.get("state")),
+              java.time.Instant.parse(kept.get("last_critical_notice")),
+              Boolean.parseBoolean(kept.get("filling_up_sent"))));
+        } catch (RuntimeException e) {
+          LOG.warn("{} is malformed ({}); alerts start from OK", file, e.toString());
+          return Optional.empty();
+        }
+      }
+
+      @Override
+      public void remember(Told told) {
+        write(name, "base_dir=" + baseDir + "\nstate=" + told.state() + "\nlast_critical_notice="
+            + told.lastCriticalNotice() + "\nfilling_up_sent=" + told.fillingUpSent() + "\n");
+      }
+    };
+  }
+
   public void clear() {
     dir.ifPresent(d -> {
       try {

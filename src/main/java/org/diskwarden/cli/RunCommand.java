@@ -55,6 +55,7 @@ final class RunCommand extends ConfiguredCommand {
     fleet.addListener(new Fleet.Listener() {
       @Override
       public void added(String watch, DiskWarden agent) {
+        agent.rememberAlertsIn(runDir.alertMemory(watch, agent.status().config().baseDir()));
         agent.onStatus(line -> {
           synchronized (states) {
             states.put(watch, watch + ": " + line);
@@ -111,6 +112,7 @@ final class RunCommand extends ConfiguredCommand {
   int call(DiskWarden warden, PrintWriter out) throws InterruptedException {
     RunDir runDir = RunDir.fromSystemProperty();
     warden.onStatus(runDir::writeState);
+    warden.rememberAlertsIn(runDir.alertMemory("", warden.status().config().baseDir()));
     try {
       warden.start();
     } catch (IllegalArgumentException | IllegalStateException e) {

@@ -47,6 +47,7 @@ public final class Alerts {
   private volatile Optional<String> watch = Optional.empty();
   private volatile Instant lastCriticalNotice = Instant.MIN;
   private volatile boolean fillingUpSent;
+  private volatile AlertMemory memory = AlertMemory.none();
 
   private final Supplier<List<org.diskwarden.policy.Held>> held;
 
@@ -59,6 +60,24 @@ public final class Alerts {
     this.config = config;
     this.usage = usage;
     this.held = held;
+  }
+
+  /**
+   * Keeps what is told in {@code kept} from now on, starting from what an earlier run kept there: the
+   * state it last announced, when its last critical notice went out, whether filling_up was sent.
+   */
+  public void rememberIn(AlertMemory kept) {
+    kept.recall().ifPresent(told -> {
+      state.set(told.state());
+      lastCriticalNotice = told.lastCriticalNotice();
+      fillingUpSent = told.fillingUpSent();
+      LOG.info("Alert state from the last run: {} (no repeat unless it changes)", told.state());
+    });
+    this.memory = kept;
+  }
+
+  private void remember() {
+    memory.remember(new AlertMemory.Told(state.get(), lastCriticalNotice, fillingUpSent));
   }
 
   public void useEnvironment(UnaryOperator<String> env) {
@@ -109,6 +128,9 @@ public final class Alerts {
     String free = usage.get().map(u -> Size.human(u.free(), 1) + " free").orElse("");
     if (next == State.CRITICAL) {
       lastCriticalNotice = clock.instant();
+    }
+    remember();
+    if (next == State.CRITICAL) {
       publish(EventType.CRITICAL, "space is critical: " + free
           + ", below the trigger, and the policies cannot bring it back", Optional.empty());
     } else if (next == State.OK) {
@@ -122,6 +144,7 @@ public final class Alerts {
     Instant now = clock.instant();
     if (state.get() == State.CRITICAL && !period.isZero() && !now.isBefore(lastCriticalNotice.plus(period))) {
       lastCriticalNotice = now;
+      remember();
       String free = usage.get().map(u -> Size.human(u.free(), 1) + " free").orElse("");
       publish(EventType.CRITICAL_REMINDER, "still critical: " + free, Optional.empty());
     }
@@ -141,12 +164,14 @@ public final class Alerts {
     boolean soon = f.toFull().isPresent() && f.toFull().get().compareTo(horizon) < 0;
     if (soon && !fillingUpSent) {
       fillingUpSent = true;
+      remember();
       LOG.warn("Filling up: {}", f.describe());
       String message = belowTrigger ? f.describe() + "; already below the trigger, a cleanup is due" : f.describe();
       State now = belowTrigger && state.get() == State.OK ? State.LOW : state.get();
       publish(EventType.FILLING_UP, message, Optional.empty(), now);
-    } else if (!soon) {
+    } else if (!soon && fillingUpSent) {
       fillingUpSent = false;
+      remember();
     }
   }
 
