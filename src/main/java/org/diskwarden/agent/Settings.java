@@ -23,6 +23,8 @@ public final class Settings {
   private final AtomicReference<WardenConfig> fromFile;
   private final Optional<Path> file;
   private final Optional<Path> baseDirOverride;
+  /** SHA-256 of the file's text as last put in force (read right after it was loaded). */
+  private volatile Optional<String> digest;
 
   /**
    * @param file the file {@code config} was loaded from, for reloads and drift reports
@@ -33,6 +35,25 @@ public final class Settings {
     this.fromFile = new AtomicReference<>(config);
     this.file = file;
     this.baseDirOverride = baseDirOverride;
+    this.digest = digestOf(file);
+  }
+
+  /** The digest of the file as in force, empty when a runtime change made the settings differ from it. */
+  Optional<String> digestInForce() {
+    return differsFromFile() ? Optional.empty() : digest;
+  }
+
+  private static Optional<String> digestOf(Optional<Path> file) {
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      byte[] text = java.nio.file.Files.readAllBytes(file.get());
+      return Optional.of(java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(text)));
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      return Optional.empty();
+    }
   }
 
   /** The configuration in force now: read it once per unit of work and use that snapshot throughout. */
@@ -85,6 +106,7 @@ public final class Settings {
   /** Records that {@code loaded} is what the file says (after it was put in force). */
   void fileSays(WardenConfig loaded) {
     fromFile.set(loaded);
+    digest = digestOf(file);
   }
 
   /**
