@@ -8,7 +8,7 @@ import org.apache.logging.log4j.core.pattern.LogEventPatternConverter;
 import org.apache.logging.log4j.core.pattern.PatternConverter;
 import org.apache.logging.log4j.message.Message;
 import org.apache.logging.log4j.message.ParameterizedMessage;
-import org.apache.logging.log4j.message.ReusableParameterizedMessage;
+import org.apache.logging.log4j.message.ReusableMessage;
 import org.diskwarden.fs.Names;
 
 /**
@@ -41,11 +41,15 @@ public final class EscapedMessageConverter extends LogEventPatternConverter {
     }
   }
 
+  /**
+   * The formatted message, with each {@code Path} parameter as its bytes. A "{}" message comes as a
+   * ParameterizedMessage, or, garbage-free (the default outside web apps), as a ReusableMessage (the
+   * event itself) carrying the same format and parameters.
+   */
+  @SuppressWarnings("deprecation") // Message.getFormat: the "{}" pattern here; no other accessor on ReusableMessage
   private static String text(Message message) {
-    String format = message instanceof ParameterizedMessage p ? p.getFormat()
-        : message instanceof ReusableParameterizedMessage r ? r.getFormat() : null;
     Object[] parameters = message.getParameters();
-    if (format == null || parameters == null) {
+    if (!(message instanceof ParameterizedMessage || message instanceof ReusableMessage) || parameters == null) {
       return message.getFormattedMessage();
     }
     Object[] shown = null;
@@ -55,6 +59,6 @@ public final class EscapedMessageConverter extends LogEventPatternConverter {
         shown[i] = Names.raw(path);
       }
     }
-    return shown == null ? message.getFormattedMessage() : ParameterizedMessage.format(format, shown);
+    return shown == null ? message.getFormattedMessage() : ParameterizedMessage.format(message.getFormat(), shown);
   }
 }
