@@ -55,6 +55,27 @@ class LogPatternTest {
         .contains("\tat org.diskwarden.cli.LogPatternTest");
   }
 
+  @Test
+  void aLogConfigWithRawMsg_isNamedAtStart_theShippedOneIsNot() throws Exception {
+    Path old = Files.writeString(dir.resolve("old-log4j2.xml"), Files.readString(Path.of("conf/log4j2.xml"))
+        .replace("%escmsg%n%escex", "%msg%n"));
+    System.setProperty("diskwarden.logdir", dir.toString());
+    try {
+      assertThat(LogLayoutCheck.raw(configuration(old))).hasSize(2)
+          .allSatisfy(w -> assertThat(w).contains("%msg%n").contains("use %escmsg"));
+      assertThat(LogLayoutCheck.raw(configuration(Path.of("conf/log4j2.xml")))).isEmpty();
+    } finally {
+      System.clearProperty("diskwarden.logdir");
+    }
+  }
+
+  private static org.apache.logging.log4j.core.config.Configuration configuration(Path xml) throws IOException {
+    LoggerContext context = new LoggerContext("check");
+    XmlConfiguration config = new XmlConfiguration(context, ConfigurationSource.fromUri(xml.toUri()));
+    config.initialize();
+    return config;
+  }
+
   /** Starts a logger context from conf/log4j2.xml with its log folder in the test's, runs {@code body}, stops it. */
   private List<String> logWithShippedConfig(java.util.function.Consumer<Logger> body) throws IOException {
     System.setProperty("diskwarden.logdir", dir.toString());
