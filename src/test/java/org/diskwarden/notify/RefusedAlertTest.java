@@ -123,6 +123,43 @@ class RefusedAlertTest {
     }
   }
 
+  @Test
+  void anOperatorsSubjectWithTheMessage_showsTheNameEscaped_andTheMailGoesOut() throws Exception {
+    Path templates = templates();
+    Files.writeString(templates.resolve("failure.subject.txt"), "[diskwarden] ${host}: FAILURE: ${message}\n");
+    NotifyConfig config = new NotifyConfig(NotifyConfig.EVENTS, Duration.ZERO, Duration.ZERO, 3, Duration.ofMillis(10),
+        templates, Optional.of(email(smtp.getSmtp().getPort())), List.of(), Optional.empty());
+    try (Dispatcher d = Dispatcher.start(config, Clock.systemUTC(), k -> null)) {
+      d.publish(failure());
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> d.delivered() == 1);
+      assertThat(smtp.getReceivedMessages()).singleElement().satisfies(m -> assertThat(m.getSubject())
+          .isEqualTo("[diskwarden] trainbox-1: FAILURE: 1 removal(s) failed, first: /data/archive/job\\r\\nBcc: "
+              + "x@example.com: Operation not permitted"));
+      assertThat(d.failures()).isZero();
+    }
+  }
+
+  @Test
+  void aSubjectTemplateOfTwoLines_stopsStartUp_withFileAndLine() throws Exception {
+    Path templates = templates();
+    Files.writeString(templates.resolve("critical.subject.txt"), "\n[diskwarden] ${host}:\r\nCRITICAL\n");
+
+    assertThatThrownBy(() -> Templates.load(templates, NotifyConfig.EVENTS))
+        .hasMessage(templates.resolve("critical.subject.txt") + ":2: a subject is one line; this one goes on after it");
+  }
+
+  /** A copy of the shipped templates to edit. */
+  private Path templates() throws IOException {
+    Path templates = Files.createDirectory(dir.resolve("templates"));
+    try (var files = Files.list(Path.of("notifications"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, templates.resolve(f.getFileName()));
+      }
+    }
+    return templates;
+  }
+
   private static NotifyConfig.Webhook webhook(String url) {
     return new NotifyConfig.Webhook(java.net.URI.create(url), "slack", Optional.empty(), Map.of(), Duration.ofSeconds(5));
   }
