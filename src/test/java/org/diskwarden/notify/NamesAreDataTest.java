@@ -159,6 +159,7 @@ class NamesAreDataTest {
     MimeMessage failureMail = mail("failure");
     oneLineEach("cleanup mail", plainText(cleanupMail), SHOWN);
     oneLineEach("failure mail", plainText(failureMail), List.of(), BCC_SHOWN);
+    oneLineEach("cleanup mail, HTML", part(cleanupMail, "text/html"), SHOWN);
     assertThat(failureMail.getSubject()).doesNotContain("\r", "\n", "job", "Bcc").contains("FAILURE");
     assertThat(failureMail.getHeader("Bcc")).isNull();
     assertThat(failureMail.getAllRecipients()).extracting(Object::toString).containsExactly("ops@example.com");
@@ -212,13 +213,17 @@ class NamesAreDataTest {
 
   /** The text/plain part as a mail reader shows it (decoded; the mail's own CR LF line ends as LF). */
   static String plainText(Part part) throws Exception {
-    if (part.isMimeType("text/plain")) {
+    return part(part, "text/plain");
+  }
+
+  static String part(Part part, String type) throws Exception {
+    if (part.isMimeType(type)) {
       return ((String) part.getContent()).replace("\r\n", "\n");
     }
     if (part.getContent() instanceof Multipart multi) {
       for (int i = 0; i < multi.getCount(); i++) {
         BodyPart p = multi.getBodyPart(i);
-        String text = plainText(p);
+        String text = part(p, type);
         if (!text.isEmpty()) {
           return text;
         }
