@@ -196,4 +196,32 @@ class BinScriptArgsIT {
       hook.stop(0);
     }
   }
+
+  /**
+   * demo as root: its own tmpfs, so every figure is the demo's (not the host disk's); clean, ordered
+   * output that ends OK with what it freed. Compared with golden/demo-tmpfs.txt (temp paths, times and
+   * thread names normalized; the agent's log lines as a block whose order within may vary by a line).
+   */
+  @Test
+  void demo_asRoot_onItsOwnTmpfs_matchesTheGoldenOutput() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        "needs root: demo mounts its own tmpfs only as root");
+    Shell.Result demo = shell.env("TMPDIR", dir.toString()).run(bin, "demo");
+    assertThat(demo.exit()).as(demo.output()).isZero();
+    String normalized = demo.output().replaceAll("/\\S*/diskwarden-demo\\.\\w{6}", "\\$DEMO")
+        .replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} (\\w+) +\\[[^\\]]+\\] ", "LOG $1 ");
+    assertThat(normalized).doesNotContain("\u001b");
+    String golden = new String(getClass().getResourceAsStream("/golden/demo-tmpfs.txt").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    java.util.List<String> got = normalized.lines().toList();
+    java.util.List<String> want = golden.lines().toList();
+    assertThat(got.stream().filter(l -> !l.startsWith("LOG ")).toList())
+        .isEqualTo(want.stream().filter(l -> !l.startsWith("LOG ")).toList());
+    assertThat(got.stream().filter(l -> l.startsWith("LOG ")).toList())
+        .containsExactlyInAnyOrderElementsOf(want.stream().filter(l -> l.startsWith("LOG ")).toList());
+    assertThat(got.get(got.size() - 4)).startsWith("diskwarden demo: freed 14.0MB; ").endsWith("state OK");
+    // the tmpfs is gone again
+    assertThat(new String(Files.readAllBytes(Path.of("/proc/self/mounts")), java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain(dir.toString());
+  }
 }

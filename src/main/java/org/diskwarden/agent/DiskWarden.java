@@ -57,6 +57,7 @@ public final class DiskWarden implements Agent {
   private final Status status;
   private volatile boolean stopping;
   private volatile Consumer<String> statusSink = line -> { };
+  private volatile Consumer<CheckAnswer> answerSink = answer -> { };
   private BaseDirLock lock;
 
   /**
@@ -255,7 +256,13 @@ public final class DiskWarden implements Agent {
       alerts.remindIfStillCritical();
       Usage u = readings.usage.get();
       if (u != null) {
-        statusSink.accept(StatusLine.format(alerts.state(), u, now.thresholds(), now.forecast()));
+        String line = StatusLine.format(alerts.state(), u, now.thresholds(), now.forecast());
+        statusSink.accept(line);
+        // as check prints it: "scratch: DISKWARDEN ..." for one watch of several
+        String prefix = member.map(m -> m.watch() + ": ").orElse("");
+        answerSink.accept(new CheckAnswer(clock.instant(), now.config().checkInterval().multipliedBy(2),
+            settings.file().map(Path::toAbsolutePath), settings.digestInForce(), prefix + line,
+            alerts.state().exitCode(), status().configWarnings().stream().map(w -> prefix + w).toList()));
       }
     }
   }
@@ -263,6 +270,11 @@ public final class DiskWarden implements Agent {
   /** Receives the status line after every check (bin/diskwarden status reads it from the run dir). */
   public void onStatus(Consumer<String> sink) {
     this.statusSink = sink;
+  }
+
+  /** Receives what check would answer, after every check (bin/diskwarden check reads it from the run dir). */
+  public void onCheck(Consumer<CheckAnswer> sink) {
+    this.answerSink = sink;
   }
 
   /** Records the state a check or sweep found, and tells people when it turns critical or recovers. */

@@ -89,6 +89,36 @@ public final class RunDir {
     };
   }
 
+  /**
+   * What check would answer for {@code watch} (empty: a config without watch:), written after every check
+   * to {@code check.state} or {@code check-WATCH.state}: key=value lines (data, never code) that
+   * bin/diskwarden check prints without a JVM while they are fresh and for the same config.
+   */
+  public void writeCheck(String watch, CheckAnswer a) {
+    StringBuilder b = new StringBuilder();
+    b.append("pid=").append(ProcessHandle.current().pid()).append('\n');
+    b.append("time=").append(a.at().getEpochSecond()).append('\n');
+    b.append("valid_until=").append(a.at().plus(a.validFor()).getEpochSecond()).append('\n');
+    b.append("config=").append(a.configFile().map(Path::toString).orElse("")).append('\n');
+    b.append("config_sha256=").append(a.configDigest().orElse("")).append('\n');
+    b.append("watch=").append(watch).append('\n');
+    b.append("exit=").append(a.exitCode()).append('\n');
+    b.append("line=").append(oneLine(a.line())).append('\n');
+    for (String w : a.warnings()) {
+      b.append("warning=").append(oneLine(w)).append('\n');
+    }
+    write(checkFile(watch), b.toString());
+  }
+
+  static String checkFile(String watch) {
+    return watch.isEmpty() ? "check.state" : "check-" + watch.replaceAll("[^A-Za-z0-9._-]", "_") + ".state";
+  }
+
+  /** A value on one line: a name with a line break in it must not start a key of its own. */
+  private static String oneLine(String s) {
+    return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+  }
+
   public void clear() {
     dir.ifPresent(d -> {
       try {

@@ -57,6 +57,7 @@ final class RunCommand extends ConfiguredCommand {
       @Override
       public void added(String watch, DiskWarden agent) {
         agent.rememberAlertsIn(runDir.alertMemory(watch, agent.status().config().baseDir()));
+        agent.onCheck(answer -> runDir.writeCheck(watch, answer));
         agent.onStatus(line -> {
           synchronized (states) {
             states.put(watch, watch + ": " + line);
@@ -114,6 +115,7 @@ final class RunCommand extends ConfiguredCommand {
     RunDir runDir = RunDir.fromSystemProperty();
     warden.onStatus(runDir::writeState);
     warden.rememberAlertsIn(runDir.alertMemory("", warden.status().config().baseDir()));
+    warden.onCheck(answer -> runDir.writeCheck("", answer));
     try {
       warden.start();
     } catch (IllegalArgumentException | IllegalStateException e) {

@@ -142,6 +142,9 @@ public final class ConfigLoader {
 
   private WardenConfig readRoot(JsonNode root, Optional<Path> baseDirOverride) {
     in.unknownKeys(root, TOP_KEYS, "");
+    // a rule across the thresholds judges only values the file gave and the reader took: after a typo'd
+    // key (min_fre) or a refused value it would judge a default, a second error that misleads
+    int problemsBeforeThresholds = in.problemCount();
 
     Path baseDir = baseDir(root, baseDirOverride);
     long minFree;
@@ -163,7 +166,7 @@ public final class ConfigLoader {
     if (thresholdProblems.isEmpty()) {
       thresholds = new Thresholds(minFree, minPercent, targetFree, targetPercent, 0, !root.has("target_free"),
           !root.has("target_free_percent"));
-    } else {
+    } else if (in.problemCount() == problemsBeforeThresholds && in.unknownKeys() == 0) {
       thresholdProblems.stream().filter(p -> !p.contains("between 0 and 100")).forEach(in::problem);
     }
 

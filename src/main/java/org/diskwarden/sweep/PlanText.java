@@ -54,6 +54,9 @@ public final class PlanText {
     for (String pattern : plan.unmatchedProtect()) {
       out.append("protect pattern ").append(Names.escape(pattern)).append(" matches nothing\n");
     }
+    for (String missing : plan.missingPolicyFolders()) {
+      out.append("WARNING: ").append(Names.escape(missing)).append('\n');
+    }
     out.append(String.format(Locale.ROOT, "%d candidate(s), %s reclaimable; state %s%n", plan.candidates().size(),
         Size.human(plan.reclaimable(), 1), plan.state()));
     return out.toString();
