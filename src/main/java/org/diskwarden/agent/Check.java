@@ -18,6 +18,7 @@ import org.diskwarden.config.GitConfig;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
+import org.diskwarden.fs.Names;
 import org.diskwarden.git.GitGcReport;
 import org.diskwarden.git.GitMaintenance;
 import org.diskwarden.notify.Alerts;
@@ -231,7 +232,7 @@ final class Check {
     }
     if (!report.failed().isEmpty()) {
       crew.alerts().publish(EventType.FAILURE, report.failed().size() + " removal(s) failed, first: "
-          + report.failed().get(0).path() + ": " + report.failed().get(0).error().orElse(""), Optional.of(report));
+          + Names.raw(report.failed().get(0).path()) + ": " + report.failed().get(0).error().orElse(""), Optional.of(report));
     }
   }
 

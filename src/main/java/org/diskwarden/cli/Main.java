@@ -1,5 +1,7 @@
 package org.diskwarden.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
@@ -30,6 +32,10 @@ public final class Main implements Runnable {
   /** Runs the command line and returns its exit status (tests call this instead of main). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    // the console's charset: under LANG=C a name with "é" shows as octal bytes, never as "?"
+    Charset console = Charset.defaultCharset();
+    cli.setOut(new PrintWriter(new ConsoleWriter(System.out, console), true));
+    cli.setErr(new PrintWriter(new ConsoleWriter(System.err, console), true));
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("diskwarden: " + e.getMessage());
       return UNKNOWN;

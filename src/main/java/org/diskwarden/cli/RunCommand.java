@@ -41,6 +41,7 @@ final class RunCommand extends ConfiguredCommand {
       spec.commandLine().getErr().println("diskwarden: nothing was touched; fix it and start again");
       return Main.CONFIG_ERROR;
     }
+    LogLayoutCheck.warnIfRaw();
     return watches.listed() ? runAll(watches) : super.call(watches, out);
   }
 

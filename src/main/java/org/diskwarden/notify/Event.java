@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.diskwarden.config.EventType;
 import org.diskwarden.config.Thresholds;
+import org.diskwarden.fs.Names;
 import org.diskwarden.policy.Held;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.State;
@@ -58,10 +59,18 @@ public record Event(EventType type, Instant time, String host, String baseDir, S
     long other = Math.max(0, usage.used() - measured);
     StringBuilder out = new StringBuilder();
     for (Held h : largest) {
-      out.append(h.path()).append(' ').append(org.diskwarden.config.Size.human(h.bytes(), 1)).append(" (")
+      out.append(Names.raw(h.path())).append(' ').append(org.diskwarden.config.Size.human(h.bytes(), 1)).append(" (")
           .append(h.reason()).append("); ");
     }
     return out.append("other, no policy covers it: ").append(org.diskwarden.config.Size.human(other, 1)).toString();
+  }
+
+  /**
+   * This event told in {@code message} alone: no report, nothing held, so no name from a user's tree
+   * (the form sent again when an outlet refused the first for what it said).
+   */
+  Event neutral(String message) {
+    return new Event(type, time, host, baseDir, state, usage, thresholds, Optional.empty(), message, List.of(), watch);
   }
 
   /** This machine's name, as events carry it ($HOSTNAME, else localhost, when it cannot be resolved). */

@@ -3,10 +3,15 @@ package org.diskwarden.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.diskwarden.fs.Names;
 import org.diskwarden.sweep.Removal;
 import org.diskwarden.sweep.SweepReport;
 
-/** The full event as JSON: the body of a json webhook and the stdin of the exec hook. */
+/**
+ * The full event as JSON: the body of a json webhook and the stdin of the exec hook. Paths are data
+ * and stay exact (JSON escapes them); text for people ({@code message}, {@code reason}, {@code error},
+ * {@code why}) is escaped as {@link Names} does, so a hook that prints it (jq -r) prints one line.
+ */
 final class EventDocument {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,7 +25,7 @@ final class EventDocument {
         .put("host", e.host())
         .put("base_dir", e.baseDir())
         .put("state", e.state().name())
-        .put("message", e.message())
+        .put("message", Names.escape(e.message()))
         .put("suppressed", suppressed);
     e.watch().ifPresent(w -> root.put("watch", w));
     if (!e.held().isEmpty()) {
@@ -29,7 +34,7 @@ final class EventDocument {
       e.held().stream().filter(h -> h.bytes() > 0)
           .sorted(java.util.Comparator.comparingLong(org.diskwarden.policy.Held::bytes).reversed()).limit(5)
           .forEach(h -> holding.addObject().put("path", h.path().toString()).put("bytes", h.bytes())
-              .put("policy", h.policy()).put("reason", h.reason()));
+              .put("policy", h.policy()).put("reason", Names.escape(h.reason())));
       root.put("other_bytes", Math.max(0, e.usage().used()
           - e.held().stream().mapToLong(org.diskwarden.policy.Held::bytes).sum()));
     }
@@ -60,27 +65,27 @@ final class EventDocument {
       ArrayNode removed = cleanup.putArray("removed");
       for (Removal m : r.removed()) {
         var row = removed.addObject().put("path", m.path().toString()).put("bytes", m.bytes())
-            .put("policy", m.policy()).put("reason", m.reason()).put("action", m.action().key())
+            .put("policy", m.policy()).put("reason", Names.escape(m.reason())).put("action", m.action().key())
             .put("freed", m.freed());
         m.keptAt().ifPresent(k -> row.put("kept_at", k.toString()));
       }
       ArrayNode failed = cleanup.putArray("failed");
       for (Removal m : r.failed()) {
         failed.addObject().put("path", m.path().toString()).put("policy", m.policy())
-            .put("action", m.action().key()).put("error", m.error().orElse(""));
+            .put("action", m.action().key()).put("error", Names.escape(m.error().orElse("")));
       }
       // why the entries a framework's own files name stay (best, named by latest, in progress, links)
       ArrayNode kept = cleanup.putArray("kept");
       for (org.diskwarden.policy.Held h : r.held()) {
         if (h.why() != org.diskwarden.policy.Held.Why.KEPT_BY_RULE && h.why().keptByRule()) {
           kept.addObject().put("path", h.path().toString()).put("policy", h.policy())
-              .put("why", h.why().name().toLowerCase(java.util.Locale.ROOT)).put("reason", h.reason());
+              .put("why", h.why().name().toLowerCase(java.util.Locale.ROOT)).put("reason", Names.escape(h.reason()));
         }
       }
       ArrayNode skipped = cleanup.putArray("skipped");
       for (Removal m : r.skipped()) {
         skipped.addObject().put("path", m.path().toString()).put("policy", m.policy())
-            .put("action", m.action().key()).put("why", m.error().orElse(""));
+            .put("action", m.action().key()).put("why", Names.escape(m.error().orElse("")));
       }
     }
     return root.toString();
