@@ -1,6 +1,7 @@
 package org.diskwarden.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.diskwarden.Configs;
+import org.diskwarden.Planted;
 import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.sweep.AuditLog;
@@ -121,6 +123,22 @@ class GitMaintenanceTest {
     assertThat(temp).doesNotExist();
     assertThat(r.tempPacksRemoved()).isEqualTo(1 << 20);
     assertThat(Files.readString(base.resolve("audit.jsonl"))).contains("gc_4711.pack_tmp").contains("gc.pid");
+  }
+
+  /** Attack 4 of issue 27: one mkfifo by the repository's owner stopped the agent for good. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Planted.class)
+  void gcPid_aFifoSocketOrHugeFileOfTheRepositorysOwner_isReported_andNothingBlocks(Planted kind) throws Exception {
+    List<String> refs = GitFixture.refs(repo);
+    Planted.attackerOwns(base, repo);
+    kind.at(repo.resolve(".git/gc.pid"));
+
+    GitGcReport r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> maintenance(config0()).gc("repo"));
+
+    assertThat(r.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
+    assertThat(r.reason()).contains("gc.pid").contains(kind.shows());
+    assertThat(GitFixture.refs(repo)).isEqualTo(refs);
+    assertThat(Files.list(repo.resolve(".git/objects/pack")).count()).isZero();
   }
 
   @Test
