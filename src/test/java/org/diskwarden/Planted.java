@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,11 +36,26 @@ public enum Planted {
 
   /** Replaces whatever is at {@code at} (its folder must be the attacker's: {@link #attackerOwns}). */
   public void at(Path at) throws IOException, InterruptedException {
+    run("rm -f \"$1\" && " + make, at.toString());
+  }
+
+  /**
+   * The same, the planted file and its folder dated {@code age} back. Dated by touch: the JDK's
+   * setLastModifiedTime opens the file first, and an open of a FIFO for reading waits for a writer.
+   */
+  public void at(Path at, Duration age) throws IOException, InterruptedException {
+    run("rm -f \"$1\" && " + make + " && touch -h -d @$2 \"$1\" \"$(dirname \"$1\")\"", at.toString(),
+        Long.toString(Instant.now().minus(age).getEpochSecond()));
+  }
+
+  private void run(String script, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     if (root()) {
       command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
     }
-    command.addAll(List.of("sh", "-c", "rm -f \"$1\" && " + make, "planted", at.toString()));
+    command.addAll(List.of("sh", "-c", script, "planted"));
+    command.addAll(List.of(args));
+    Path at = Path.of(args[0]);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as("%s at %s: %s", this, at, out).isZero();

@@ -138,10 +138,11 @@ public final class Dir implements AutoCloseable {
             + " a control file may have");
       }
       byte[] bytes = new byte[(int) a.size()];
+      // in pieces: JNA copies the whole array it is given to native memory and back on every call
+      byte[] chunk = new byte[(int) Math.min(bytes.length, 1 << 16)];
       int at = 0;
       while (at < bytes.length) {
-        byte[] chunk = new byte[bytes.length - at];
-        int n = h.read(chunk, chunk.length);
+        int n = h.read(chunk, Math.min(chunk.length, bytes.length - at));
         if (n < 0) {
           break;
         }
