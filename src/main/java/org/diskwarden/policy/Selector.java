@@ -177,7 +177,12 @@ public final class Selector implements AutoCloseable {
     for (List<Entry> group : groups.values()) {
       List<Entry> settled = new ArrayList<>();
       Optional<Entry> newestFinished = group.stream().filter(Entry::complete).max(oldestFirst);
-      Map<Path, Held> framework = frameworkKeeps(config, at, group, newestFinished, oldestFirst);
+      Map<String, Entry> named = new LinkedHashMap<>();
+      group.forEach(e -> named.put(e.name(), e));
+      Map<String, Path> paths = new LinkedHashMap<>();
+      group.forEach(e -> paths.put(e.name(), e.path()));
+      Map<Path, Held> framework = FrameworkKeeps.of(config, at, paths, newestFinished.map(Entry::name),
+          Comparator.comparing(named::get, oldestFirst));
       linkedBy.keySet().forEach(framework::remove);
       keptPartial.putAll(framework);
       for (Entry e : group) {
@@ -245,58 +250,6 @@ public final class Selector implements AutoCloseable {
           folder, held));
     }
     return new Selection(config.name(), candidates, held, nextSave, links);
-  }
-
-  /**
-   * What the layout and keep_best keep in one group: the Trainer's best checkpoint, DeepSpeed's latest
-   * tag and the tags newer than it (saves in progress), the best N by a metric.
-   */
-  private static Map<Path, Held> frameworkKeeps(PolicyConfig config, Dir folder, List<Entry> group,
-      Optional<Entry> newestFinished, Comparator<Entry> oldestFirst) {
-    Map<Path, Held> kept = new LinkedHashMap<>();
-    Map<String, Entry> byName = new LinkedHashMap<>();
-    group.forEach(e -> byName.put(e.name(), e));
-    if (config.keepBest().isPresent()) {
-      Frameworks.best(new ArrayList<>(byName.keySet()), config.keepBest().get()).forEach((name, why) ->
-          kept.put(byName.get(name).path(), new Held(byName.get(name).path(), config.name(), Held.Why.BEST, why)));
-    } else if (config.layout() == Layout.HUGGINGFACE && newestFinished.isPresent()) {
-      Frameworks.Pointer best = Frameworks.huggingFaceBest(folder, newestFinished.get().name());
-      if (best instanceof Frameworks.Pointer.Unreadable u) {
-        return holdAll(config, group, "trainer_state.json of " + newestFinished.get().name(), u.why());
-      }
-      named(best).map(byName::get).ifPresent(e -> kept.put(e.path(), new Held(e.path(), config.name(),
-          Held.Why.BEST, "kept: best (best_model_checkpoint in trainer_state.json)")));
-    }
-    if (config.layout() == Layout.DEEPSPEED) {
-      Frameworks.Pointer pointer = Frameworks.deepSpeedLatest(folder);
-      if (pointer instanceof Frameworks.Pointer.Unreadable u) {
-        return holdAll(config, group, "latest", u.why());
-      }
-      named(pointer).map(byName::get).ifPresent(l -> {
-        kept.put(l.path(), new Held(l.path(), config.name(), Held.Why.NAMED_BY_LATEST, "kept: named by latest"));
-        for (Entry e : group) {
-          if (oldestFirst.compare(e, l) > 0) {
-            kept.put(e.path(), new Held(e.path(), config.name(), Held.Why.IN_PROGRESS,
-                "held: save in progress (newer than " + l.name() + ", the tag in latest)"));
-          }
-        }
-      });
-    }
-    return kept;
-  }
-
-  private static Optional<String> named(Frameworks.Pointer p) {
-    return p instanceof Frameworks.Pointer.Names n ? Optional.of(n.entry()) : Optional.empty();
-  }
-
-  /** A run whose pointer cannot be read: which checkpoint is the best or the one to resume is unknown. */
-  private static Map<Path, Held> holdAll(PolicyConfig config, List<Entry> group, String pointer, String why) {
-    Map<Path, Held> kept = new LinkedHashMap<>();
-    for (Entry e : group) {
-      kept.put(e.path(), new Held(e.path(), config.name(), Held.Why.UNREADABLE, "skipped: " + pointer
-          + " cannot be read (" + why + "); no checkpoint of the run goes while it cannot tell which one to keep"));
-    }
-    return kept;
   }
 
   /**
