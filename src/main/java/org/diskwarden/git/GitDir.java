@@ -61,6 +61,11 @@ final class GitDir implements AutoCloseable {
         && d.stat("HEAD").filter(Attrs::isRegularFile).isPresent();
   }
 
+  /** The git directory held open. */
+  Dir dir() {
+    return dir;
+  }
+
   /** The path it had when reached: JGit's way in, after {@link #scan} found only what git writes. */
   Path path() {
     return dir.path();

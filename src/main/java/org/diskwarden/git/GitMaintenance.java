@@ -142,7 +142,7 @@ public final class GitMaintenance {
           .call();
       // The repository's own objects are closed first: a pack about to go must not stay mapped here.
       git.getRepository().getObjectDatabase().close();
-      SupersededPacks.Outcome superseded = SupersededPacks.remove(packDir, packsBefore, deletion, clock.instant());
+      SupersededPacks.Outcome superseded = SupersededPacks.remove(gitDir.dir(), packsBefore, deletion, clock.instant());
       Properties after = git.gc().getStatistics();
       Usage usageAfter = volume.read();
       long freed = usageAfter.free() - usageBefore.free() + temps;

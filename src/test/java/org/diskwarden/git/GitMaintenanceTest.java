@@ -142,6 +142,23 @@ class GitMaintenanceTest {
   }
 
   @Test
+  void aLinkOrFifoInTheGitDirectory_refusesTheGc_beforeJGitFollowsOrWaitsOnIt() throws Exception {
+    Planted.attackerOwns(base, repo);
+    Path outside = Files.createDirectories(base.resolve("root-only"));
+    GitFixture.sh(base, "mv repo/.git/refs/tags repo/.git/tags-real && ln -s " + outside + " repo/.git/refs/tags");
+    GitGcReport linked = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> maintenance(config0()).gc("repo"));
+    assertThat(linked.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
+    assertThat(linked.reason()).contains("refs/tags is a symbolic link");
+
+    GitFixture.sh(base, "rm repo/.git/refs/tags && mv repo/.git/tags-real repo/.git/refs/tags");
+    Planted.FIFO.at(repo.resolve(".git/refs/heads/planted"));
+    GitGcReport fifo = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> maintenance(config0()).gc("repo"));
+    assertThat(fifo.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
+    assertThat(fifo.reason()).contains("refs/heads/planted is a FIFO");
+    assertThat(outside).isEmptyDirectory();
+  }
+
+  @Test
   void notARepository_isRefusedWithAReason() throws Exception {
     Files.createDirectories(base.resolve("plain"));
     WardenConfig c = Configs.parse(Configs.incident(base, "0B", "0B", "full") + "git:\n  repos: [plain]\n");
@@ -262,6 +279,12 @@ class GitMaintenanceTest {
     // the unreferenced object was kept, loose, for prune_expire to age out (as C git's repack -A does)
     String orphan = GitFixture.sh(fresh, "printf 'nobody references this\\n' | git hash-object --stdin").trim();
     assertThat(GitFixture.sh(fresh, "git cat-file -t " + orphan).trim()).isEqualTo("blob");
-    assertThat(fresh.resolve(".git/objects/" + orphan.substring(0, 2) + "/" + orphan.substring(2))).exists();
+    Path loose = fresh.resolve(".git/objects/" + orphan.substring(0, 2) + "/" + orphan.substring(2));
+    assertThat(loose).exists();
+    // made through descriptors: read-only for all, owned as the objects folder is
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(loose)))
+        .isEqualTo("r--r--r--");
+    assertThat(Files.getAttribute(loose, "unix:uid")).isEqualTo(Files.getAttribute(fresh.resolve(".git/objects"),
+        "unix:uid"));
   }
 }
