@@ -62,18 +62,21 @@ public final class Lane {
     return JobBuilder.newJob(CheckJob.class).withIdentity(key).usingJobData(data).storeDurably().build();
   }
 
-  private void serially(Runnable task, String what) {
+  /** Runs {@code task} after whatever runs in the lane now; false when the lane closed meanwhile. */
+  private boolean serially(Runnable task, String what) {
     serial.lock();
     try {
       // work Quartz fired just before the lane closed does not start after it
-      if (!closed) {
-        work.begins(what);
-        try {
-          task.run();
-        } finally {
-          work.ends();
-        }
+      if (closed) {
+        return false;
       }
+      work.begins(what);
+      try {
+        task.run();
+      } finally {
+        work.ends();
+      }
+      return true;
     } finally {
       serial.unlock();
     }
@@ -126,7 +129,11 @@ public final class Lane {
     };
     try {
       scheduler.scheduleJob(JobBuilder.newJob(CheckJob.class).withIdentity("once-" + UUID.randomUUID(), group)
-          .usingJobData(new JobDataMap(java.util.Map.of(TASK, (Runnable) () -> serially(run, "task")))).build(),
+          .usingJobData(new JobDataMap(java.util.Map.of(TASK, (Runnable) () -> {
+            if (!serially(run, "task")) {
+              result.completeExceptionally(new IllegalStateException("the agent stopped before the task ran"));
+            }
+          }))).build(),
           TriggerBuilder.newTrigger().startNow().build());
     } catch (SchedulerException e) {
       result.completeExceptionally(new IllegalStateException("cannot run on the scheduler: " + e.getMessage(), e));
