@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.io.output.CountingOutputStream;
@@ -117,10 +116,8 @@ public final class Compressibility {
       if (a.isRegularFile() && a.size() > 0) {
         sample(d, name, a.size());
       } else if (a.isDirectory() && depth < MAX_DEPTH) {
-        List<String> names;
         try (Dir sub = d.dir(name)) {
-          names = sub.list();
-          for (String child : names) {
+          for (String child : sub.list()) {
             if (enough()) {
               return;
             }
