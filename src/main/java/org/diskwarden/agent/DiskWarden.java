@@ -2,6 +2,7 @@ package org.diskwarden.agent;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -56,6 +57,7 @@ public final class DiskWarden implements Agent {
   private final Check.Crew crew;
   private final Status status;
   private volatile boolean stopping;
+  private volatile Duration stopWait = Duration.ofNanos(Long.MAX_VALUE);
   private volatile Consumer<String> statusSink = line -> { };
   private volatile Consumer<CheckAnswer> answerSink = answer -> { };
   private BaseDirLock lock;
@@ -107,7 +109,7 @@ public final class DiskWarden implements Agent {
     this.member = member;
     this.volume = Volume.of(config.baseDir(), clock);
     this.audit = audit;
-    this.rounds = new Rounds(name, member.map(m -> m.fleet().schedule()));
+    this.rounds = new Rounds(name, member.map(m -> m.fleet().schedule()), clock);
     this.alerts = new Alerts(clock, settings::get, () -> Optional.ofNullable(readings.usage.get()),
         () -> Optional.ofNullable(readings.plan.get()).map(Plan::held).orElse(List.of()));
     this.crew = new Check.Crew(volume, audit, clock, new SteadyClock(clock, System::nanoTime), lookout, alerts,
@@ -406,7 +408,8 @@ public final class DiskWarden implements Agent {
     now().recover();
     learnNextSave();
     try {
-      rounds.start(c, this::scheduledCheck, this::sample, this::scheduledGitGc);
+      rounds.start(c, this::scheduledCheck, this::sample, this::scheduledGitGc,
+          stuck -> alerts.publish(EventType.FAILURE, stuck, Optional.empty()));
     } catch (RuntimeException e) {
       lock.close();
       lock = null;
@@ -420,14 +423,29 @@ public final class DiskWarden implements Agent {
     alerts.publish(EventType.STARTED, "diskwarden started", Optional.empty());
   }
 
-  /** Stops the schedule (a running sweep finishes its current removal) and releases base_dir. */
+  /**
+   * How long {@link #stop()} waits for running work (a check, a sweep's current removal, a git gc);
+   * as long as it takes unless set ({@code bin/diskwarden run} sets it from DISKWARDEN_STOP_TIMEOUT).
+   */
+  public void stopWaitsAtMost(Duration atMost) {
+    this.stopWait = atMost;
+  }
+
+  /**
+   * Stops the schedule (a running sweep finishes its current removal) and releases base_dir. Work
+   * still running after {@link #stopWaitsAtMost} (stuck in a system call, say) is abandoned to its
+   * daemon thread and reported as a failure.
+   */
   public synchronized void stop() {
     if (lock == null) {
       return;
     }
     stopping = true;
     try {
-      rounds.stop();
+      for (String still : rounds.stop(stopWait)) {
+        LOG.error("Stopping without waiting any longer: {}", still);
+        alerts.publish(EventType.FAILURE, "stopped without waiting any longer: " + still, Optional.empty());
+      }
     } finally {
       lock.close();
       lock = null;

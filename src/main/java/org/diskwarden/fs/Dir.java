@@ -69,6 +69,35 @@ public final class Dir implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens the directory {@code relative} below this one a name at a time, each without following a
+   * link: a link or a non-directory anywhere on the way is refused. An empty path opens this
+   * directory again.
+   */
+  public Dir descend(Path relative) throws IOException {
+    if (relative.isAbsolute()) {
+      throw new IllegalArgumentException("not a relative path: " + relative);
+    }
+    Dir at;
+    try {
+      at = new Dir(Errors.libc().openat(fd, c("."), READ_DIR, 0), path);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, path.toString());
+    }
+    for (Path name : relative) {
+      if (name.toString().isEmpty()) {
+        continue;
+      }
+      Dir parent = at;
+      try {
+        at = parent.dir(name.toString());
+      } finally {
+        parent.close();
+      }
+    }
+    return at;
+  }
+
   /** {@code fstat} of this directory. */
   public Attrs self() throws IOException {
     return statFd(fd, path.toString());
@@ -100,7 +129,7 @@ public final class Dir implements AutoCloseable {
     } catch (NoSuchFileException e) {
       return new ControlFile.Missing();
     } catch (IOException e) {
-      return new ControlFile.Unreadable(e.getMessage());
+      return new ControlFile.Unreadable(whatIs(name).orElse(e.getMessage()));
     }
     try (h) {
       Attrs a = h.attrs();
@@ -109,10 +138,11 @@ public final class Dir implements AutoCloseable {
             + " a control file may have");
       }
       byte[] bytes = new byte[(int) a.size()];
+      // in pieces: JNA copies the whole array it is given to native memory and back on every call
+      byte[] chunk = new byte[(int) Math.min(bytes.length, 1 << 16)];
       int at = 0;
       while (at < bytes.length) {
-        byte[] chunk = new byte[bytes.length - at];
-        int n = h.read(chunk, chunk.length);
+        int n = h.read(chunk, Math.min(chunk.length, bytes.length - at));
         if (n < 0) {
           break;
         }
@@ -126,6 +156,16 @@ public final class Dir implements AutoCloseable {
       return new ControlFile.Content(at == bytes.length ? bytes : Arrays.copyOf(bytes, at));
     } catch (IOException e) {
       return new ControlFile.Unreadable(e.getMessage());
+    }
+  }
+
+  /** Why {@code name} is not a file to read, when a stat says so (a socket refuses open with ENXIO). */
+  private Optional<String> whatIs(String name) {
+    try {
+      return stat(name).filter(a -> !a.isRegularFile())
+          .map(a -> where(name) + ": a " + a.kind() + ", not a regular file");
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 

@@ -76,6 +76,24 @@ public final class Handle implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads up to {@code length} bytes from {@code position} on (the file's offset stays where it was);
+   * -1 at or past the end.
+   */
+  public int readAt(byte[] buffer, int length, long position) throws IOException {
+    Libc libc = Errors.libc();
+    while (true) {
+      try {
+        long n = libc.pread(fd, buffer, length, position);
+        return n == 0 ? -1 : (int) n;
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != Errors.EINTR) {
+          throw Errors.of(e, what);
+        }
+      }
+    }
+  }
+
   /** Writes {@code length} bytes from {@code buffer}, all of them. */
   public void write(byte[] buffer, int offset, int length) throws IOException {
     Libc libc = Errors.libc();

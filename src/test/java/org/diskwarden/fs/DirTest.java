@@ -55,6 +55,7 @@ class DirTest {
       }
       try (Dir d = Dir.open(tmp)) {
         assertThat(d.read("latest", 4096)).isInstanceOf(ControlFile.Unreadable.class);
+        assertThat(((ControlFile.Unreadable) d.read("latest", 4096)).why()).endsWith("latest: a socket, not a regular file");
         assertThat(((ControlFile.Unreadable) d.read("trainer_state.json", 1 << 20)).why()).contains("2147483648 bytes");
       }
     }
@@ -150,6 +151,41 @@ class DirTest {
       assertThat(a.permissions()).isEqualTo(Files.getAttribute(f, "unix:mode", LinkOption.NOFOLLOW_LINKS) instanceof Integer m ? m & 07777 : -1);
       assertThat(a.mtime()).isEqualTo(Files.getLastModifiedTime(f).toInstant());
       assertThat(Duration.between(a.mtime(), Instant.now()).abs()).isLessThan(Duration.ofMinutes(5));
+    }
+  }
+
+  @Test
+  void descend_goesANameAtATime_andRefusesALinkAnywhereOnTheWay() throws Exception {
+    Files.createDirectories(tmp.resolve("a/b/c"));
+    Files.writeString(tmp.resolve("a/b/c/f"), "deep");
+    Files.createDirectories(tmp.resolve("elsewhere/c"));
+    Files.createSymbolicLink(tmp.resolve("a/l"), tmp.resolve("elsewhere"));
+    try (Dir d = Dir.open(tmp)) {
+      try (Dir c = d.descend(Path.of("a/b/c"))) {
+        assertThat(((ControlFile.Content) c.read("f", 16)).text()).isEqualTo("deep");
+        assertThat(c.path()).isEqualTo(tmp.resolve("a/b/c"));
+      }
+      try (Dir same = d.descend(Path.of(""))) {
+        assertThat(same.self().sameFileAs(d.self())).isTrue();
+      }
+      assertThatThrownBy(() -> d.descend(Path.of("a/l/c"))).isInstanceOf(FileSystemException.class)
+          .hasMessageContaining("a/l");
+      assertThatThrownBy(() -> d.descend(Path.of("a/b/c/f"))).isInstanceOf(FileSystemException.class);
+      assertThatThrownBy(() -> d.descend(Path.of("a/../elsewhere"))).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> d.descend(tmp)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void readAt_readsFromAPosition_andLeavesTheOffsetAlone() throws Exception {
+    Files.writeString(tmp.resolve("f"), "0123456789");
+    try (Dir d = Dir.open(tmp); Handle h = d.openFile("f")) {
+      byte[] b = new byte[4];
+      assertThat(h.readAt(b, 4, 6)).isEqualTo(4);
+      assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("6789");
+      assertThat(h.readAt(b, 4, 10)).isEqualTo(-1);
+      assertThat(h.read(b, 4)).isEqualTo(4);
+      assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("0123");
     }
   }
 
