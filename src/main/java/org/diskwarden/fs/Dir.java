@@ -21,18 +21,21 @@ import java.util.Optional;
  * {@code RENAME_NOREPLACE}, and sets modes, owners and times on descriptors. No method takes a path
  * with more than one name, and none resolves a path again after a check.
  */
-public final class Dir implements AutoCloseable {
+public final class Dir extends Descriptor {
   /** The charset the JDK uses for file names, so names listed here and by {@code java.nio} agree. */
   private static final Charset NAMES = names();
   private static final int READ_DIR = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NONBLOCK;
 
-  private final int fd;
   private final Path path;
-  private boolean closed;
 
   private Dir(int fd, Path path) {
-    this.fd = fd;
+    super(fd);
     this.path = path;
+  }
+
+  @Override
+  String what() {
+    return path.toString();
   }
 
   /** Whether this platform has the calls (Linux on x86-64 or arm64). */
@@ -48,11 +51,8 @@ public final class Dir implements AutoCloseable {
     if (!absolute.isAbsolute()) {
       throw new IllegalArgumentException("not an absolute path: " + absolute);
     }
-    try {
-      return new Dir(Errors.libc().openat(Libc.AT_FDCWD, c(absolute.toString()), READ_DIR, 0), absolute);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, absolute.toString());
-    }
+    return new Dir((int) Errors.call(absolute.toString(),
+        l -> l.openat(Libc.AT_FDCWD, c(absolute.toString()), READ_DIR, 0)), absolute);
   }
 
   /** The path this directory had when it was reached: for messages only, never to act on. */
@@ -62,11 +62,9 @@ public final class Dir implements AutoCloseable {
 
   /** Opens the directory {@code name} here without following a link. */
   public Dir dir(String name) throws IOException {
-    try {
-      return new Dir(Errors.libc().openat(fd, c(check(name)), READ_DIR | Libc.O_NOFOLLOW, 0), path.resolve(name));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    return new Dir((int) Errors.call(where(name), l -> l.openat(fd, c, READ_DIR | Libc.O_NOFOLLOW, 0)),
+        path.resolve(name));
   }
 
   /**
@@ -78,12 +76,7 @@ public final class Dir implements AutoCloseable {
     if (relative.isAbsolute()) {
       throw new IllegalArgumentException("not a relative path: " + relative);
     }
-    Dir at;
-    try {
-      at = new Dir(Errors.libc().openat(fd, c("."), READ_DIR, 0), path);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
+    Dir at = new Dir((int) Errors.call(what(), l -> l.openat(fd, c("."), READ_DIR, 0)), path);
     for (Path name : relative) {
       if (name.toString().isEmpty()) {
         continue;
@@ -100,7 +93,7 @@ public final class Dir implements AutoCloseable {
 
   /** {@code fstat} of this directory. */
   public Attrs self() throws IOException {
-    return statFd(fd, path.toString());
+    return stat();
   }
 
   /** {@code name} here as it is, a link not followed; empty when there is no such name. */
@@ -174,13 +167,9 @@ public final class Dir implements AutoCloseable {
    * wait for a writer), and refused on the open descriptor unless it is a regular file.
    */
   public Handle openFile(String name) throws IOException {
-    int opened;
-    try {
-      opened = Errors.libc().openat(fd, c(check(name)),
-          Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    int opened = (int) Errors.call(where(name), l -> l.openat(fd, c,
+        Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0));
     Handle h = new Handle(opened, where(name));
     try {
       Attrs a = h.attrs();
@@ -196,13 +185,10 @@ public final class Dir implements AutoCloseable {
 
   /** Creates the file {@code name} here (it must not exist; a link there is not followed) for writing. */
   public Handle createFile(String name, int mode) throws IOException {
-    try {
-      return new Handle(Errors.libc().openat(fd, c(check(name)),
-          Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_NOCTTY | Libc.O_CLOEXEC, mode),
-          where(name));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    return new Handle((int) Errors.call(where(name), l -> l.openat(fd, c,
+        Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_NOCTTY | Libc.O_CLOEXEC, mode)),
+        where(name));
   }
 
   /**
@@ -210,11 +196,8 @@ public final class Dir implements AutoCloseable {
    * user owns (a directory someone else put there in the moment between is refused).
    */
   public Dir mkdir(String name, int mode) throws IOException {
-    try {
-      Errors.libc().mkdirat(fd, c(check(name)), mode);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.mkdirat(fd, c, mode));
     Dir made = dir(name);
     try {
       Attrs a = made.self();
@@ -231,103 +214,50 @@ public final class Dir implements AutoCloseable {
 
   /** Makes the symbolic link {@code name} here pointing at {@code target} (never followed by us). */
   public void symlink(String name, String target) throws IOException {
-    try {
-      Errors.libc().symlinkat(c(target), fd, c(check(name)));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.symlinkat(c(target), fd, c));
   }
 
   /** The target of the link {@code name} here. */
   public String readLink(String name) throws IOException {
     byte[] buffer = new byte[4097];
-    try {
-      long n = Errors.libc().readlinkat(fd, c(check(name)), buffer, buffer.length);
-      if (n >= buffer.length) {
-        throw new FileSystemException(where(name), null, "link target longer than 4096 bytes");
-      }
-      return decode(Arrays.copyOf(buffer, (int) n), where(name));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
+    byte[] c = c(check(name));
+    long n = Errors.call(where(name), l -> l.readlinkat(fd, c, buffer, buffer.length));
+    if (n >= buffer.length) {
+      throw new FileSystemException(where(name), null, "link target longer than 4096 bytes");
     }
+    return decode(Arrays.copyOf(buffer, (int) n), where(name));
   }
 
   /** Renames {@code from} here to {@code to} in {@code into}, never over an existing name. */
   public void rename(String from, Dir into, String to) throws IOException {
-    try {
-      Errors.libc().renameat2(fd, c(check(from)), into.fd, c(check(to)), Libc.RENAME_NOREPLACE);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(from) + " -> " + into.where(to));
-    }
+    byte[] a = c(check(from));
+    byte[] b = c(check(to));
+    Errors.call(where(from) + " -> " + into.where(to), l -> l.renameat2(fd, a, into.fd, b, Libc.RENAME_NOREPLACE));
   }
 
   /** Removes the file or link {@code name} here (never a directory's contents). */
   public void unlink(String name) throws IOException {
-    try {
-      Errors.libc().unlinkat(fd, c(check(name)), 0);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.unlinkat(fd, c, 0));
   }
 
   /** Removes the empty directory {@code name} here. */
   public void rmdir(String name) throws IOException {
-    try {
-      Errors.libc().unlinkat(fd, c(check(name)), Libc.AT_REMOVEDIR);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.unlinkat(fd, c, Libc.AT_REMOVEDIR));
   }
 
   /** Sets owner and group of {@code name} here without following it (for links). */
   public void chownNoFollow(String name, int uid, int gid) throws IOException {
-    try {
-      Errors.libc().fchownat(fd, c(check(name)), uid, gid, Libc.AT_SYMLINK_NOFOLLOW);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.fchownat(fd, c, uid, gid, Libc.AT_SYMLINK_NOFOLLOW));
   }
 
   /** Sets the modification time of {@code name} here without following it (for links). */
   public void setModifiedNoFollow(String name, Instant mtime) throws IOException {
-    try {
-      Errors.libc().utimensat(fd, c(check(name)), times(mtime), Libc.AT_SYMLINK_NOFOLLOW);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
-  }
-
-  public void chmod(int mode) throws IOException {
-    try {
-      Errors.libc().fchmod(fd, mode);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
-  }
-
-  public void chown(int uid, int gid) throws IOException {
-    try {
-      Errors.libc().fchown(fd, uid, gid);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
-  }
-
-  public void setModified(Instant mtime) throws IOException {
-    try {
-      Errors.libc().futimens(fd, times(mtime));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
-  }
-
-  /** Forces this directory's entries (a rename into it) to disk. */
-  public void sync() throws IOException {
-    try {
-      Errors.libc().fsync(fd);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.utimensat(fd, c, times(mtime), Libc.AT_SYMLINK_NOFOLLOW));
   }
 
   /**
@@ -369,33 +299,6 @@ public final class Dir implements AutoCloseable {
         // a descriptor only read from
       }
     }
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (!closed) {
-      closed = true;
-      try {
-        Errors.libc().close(fd);
-      } catch (LastErrorException e) {
-        throw Errors.of(e, path.toString());
-      }
-    }
-  }
-
-  static Attrs statFd(int fd, String what) throws IOException {
-    byte[] buffer = new byte[Attrs.SIZE];
-    try {
-      Errors.libc().statx(fd, new byte[] {0}, Libc.AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW,
-          Libc.STATX_BASIC_STATS, buffer);
-      return Attrs.decode(buffer);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, what);
-    }
-  }
-
-  static long[] times(Instant mtime) {
-    return new long[] {0, Libc.UTIME_OMIT, mtime.getEpochSecond(), mtime.getNano()};
   }
 
   private String where(String name) {
