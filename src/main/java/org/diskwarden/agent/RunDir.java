@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -133,16 +130,7 @@ public final class RunDir {
     dir.ifPresent(d -> {
       try {
         Files.createDirectories(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
-        // Written beside and moved, so a reader never sees half a line. Created new and no-follow: a
-        // link planted at the temporary name goes as a link, its target untouched; the rename then
-        // replaces whatever is at the final name (a link there too) without following it.
-        Path tmp = d.resolve(name + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (var out = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")))) {
-          out.write(java.nio.ByteBuffer.wrap(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        Files.move(tmp, d.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.diskwarden.fs.Replace.with(d.resolve(name), content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       } catch (IOException e) {
         // A full disk must not stop the agent that frees it; status is a convenience.
         LOG.warn("Cannot write {} in {}: {}", name, d, e.getMessage());

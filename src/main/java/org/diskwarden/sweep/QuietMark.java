@@ -5,10 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
  * {@code audit.quiet}: the offset in the current audit file up to which nothing is in flight
@@ -45,14 +41,7 @@ final class QuietMark {
   void record(Path audit, long offset) {
     try {
       Object ino = Files.getAttribute(audit, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-      Path tmp = mark.resolveSibling(mark.getFileName() + ".tmp");
-      Files.deleteIfExists(tmp);
-      try (var out = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")))) {
-        out.write(java.nio.ByteBuffer.wrap((ino + " " + offset + "\n").getBytes(StandardCharsets.US_ASCII)));
-      }
-      // a rename replaces a link planted at the mark's name without following it
-      Files.move(tmp, mark, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      org.diskwarden.fs.Replace.with(mark, (ino + " " + offset + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (IOException | RuntimeException e) {
       // a full disk: the next reader reads more, nothing else
     }
