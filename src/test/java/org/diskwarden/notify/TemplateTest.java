@@ -51,7 +51,7 @@ class TemplateTest {
     for (EventType type : EventType.values()) {
       Event e = Dispatcher.sample(type, Instant.now());
       Event scratch = new Event(e.type(), e.time(), e.host(), e.baseDir(), e.state(), e.usage(), e.thresholds(),
-          e.report(), e.message(), e.held(), java.util.Optional.of("scratch"));
+          e.report(), e.message(), e.holders(), java.util.Optional.of("scratch"));
       assertThat(templates.render(scratch, "").subject()).startsWith("[diskwarden] sample-host/scratch: ");
       assertThat(EventDocument.of(scratch, "id", "")).contains("\"watch\":\"scratch\"")
           .contains("\"host\":\"sample-host\"");
