@@ -13,7 +13,7 @@ import java.util.Optional;
  * {@value SpaceWalk#LISTED}, none under 1% of what was found (those are "other"). A directory no
  * policy covers is replaced by its parts (and "the rest of" it) while one part holds more than half
  * of it, or when its few largest parts hold three quarters of it and the list has room for them; a
- * policy's entry is listed whole. What is not listed is told as a count and a size by why it stays.
+ * policy's entry and a protected place are listed whole. What is not listed is told as a count and a size by why it stays.
  */
 final class SpaceRanking {
   private static final int ROUNDS = 64;
@@ -80,12 +80,13 @@ final class SpaceRanking {
   }
 
   /** Replaces the first directory among the listed that is better told by its parts; false when none is. */
-  private static boolean expandOne(List<Piece> frontier, long floor, Comparator<Piece> largestFirst) {
+  private boolean expandOne(List<Piece> frontier, long floor, Comparator<Piece> largestFirst) {
     frontier.sort(largestFirst);
     long significant = frontier.stream().filter(p -> p.bytes() >= floor).count();
     for (int i = 0; i < Math.min(SpaceWalk.LISTED, frontier.size()); i++) {
       Piece p = frontier.get(i);
-      if (!p.expandable()) {
+      // a protected place stays whole, as a policy's entry does: nothing inside it is anyone's to remove
+      if (!p.expandable() || protection.protectedBy(baseDir.resolve(p.rel())).isPresent()) {
         continue;
       }
       SpaceWalk.Node n = p.node().orElseThrow();
