@@ -41,11 +41,14 @@ final class HoldingText {
         .toList();
   }
 
-  /** {@code other: 2.0 MB in 3 places (1.5 MB kept by rule, 512.0 KB no policy covers it)}, or empty. */
+  /**
+   * {@code other: 2.0 MB in 3 places (1.5 MB kept by rule, 512.0 KB no policy covers it)}; "nothing
+   * else" when the list is all there is; empty when nothing was surveyed.
+   */
   static String other(Event e) {
     SpaceHolders h = e.holders();
     if (h.otherBytes() == 0 && h.otherPlaces() == 0) {
-      return "";
+      return h.isEmpty() || h.cut().isPresent() ? "" : "other: nothing else under base_dir";
     }
     String split = h.otherByStays().entrySet().stream()
         .sorted(Map.Entry.<Holder.Stays, Long>comparingByValue().reversed())
