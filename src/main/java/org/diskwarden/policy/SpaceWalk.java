@@ -15,6 +15,7 @@ import java.util.Set;
 import org.diskwarden.config.Durations;
 import org.diskwarden.fs.Attrs;
 import org.diskwarden.fs.Dir;
+import org.diskwarden.fs.Names;
 
 /**
  * Finds what holds the space under base_dir, for an alert (critical, cleanup), as {@code du | sort -h}
@@ -112,11 +113,11 @@ public final class SpaceWalk {
 
   /** A directory holding policy entries: its entries are known; everything else in it is a region. */
   private void walkAncestor(Dir dir, Path rel, int depth) throws IOException {
-    for (String name : dir.list()) {
+    for (byte[] name : dir.rawList()) {
       if (outOfTime()) {
         return;
       }
-      Path child = rel.resolve(name);
+      Path child = Names.child(rel, name);
       if (known.containsKey(child)) {
         seen.add(child);
         continue;
@@ -142,7 +143,7 @@ public final class SpaceWalk {
   }
 
   /** One place no policy entry is in: its size, and its largest parts for the ranking. */
-  private Node measure(Dir parent, String name, Attrs a, Path rel, int depth) {
+  private Node measure(Dir parent, byte[] name, Attrs a, Path rel, int depth) {
     Node node = new Node(rel, a.isDirectory() && retained < RETAINED);
     retained++;
     node.size = 1;
@@ -152,7 +153,7 @@ public final class SpaceWalk {
     }
     node.bytes = a.blocks() * SECTOR;
     if (depth >= MAX_DEPTH) {
-      missed("deeper than " + MAX_DEPTH + " levels: " + baseDir.resolve(rel) + " not measured inside");
+      missed("deeper than " + MAX_DEPTH + " levels: " + shown(rel) + " not measured inside");
       node.partial = true;
       return node;
     }
@@ -161,12 +162,12 @@ public final class SpaceWalk {
         node.partial = true;
         return node;
       }
-      for (String childName : dir.list()) {
+      for (byte[] childName : dir.rawList()) {
         if (outOfTime()) {
           node.partial = true;
           break;
         }
-        Path childRel = rel.resolve(childName);
+        Path childRel = Names.child(rel, childName);
         Optional<Attrs> c = stat(dir, childName, childRel);
         if (c.isEmpty() || (c.get().isDirectory() && c.get().device() != device)) {
           continue;
@@ -177,35 +178,35 @@ public final class SpaceWalk {
         retained -= node.offer(child);
       }
     } catch (IOException e) {
-      missed("cannot list " + baseDir.resolve(rel) + ": " + e.getMessage());
+      missed("cannot list " + shown(rel) + ": " + e.getMessage());
       node.partial = true;
     }
     node.finish();
     return node;
   }
 
-  private Optional<Attrs> stat(Dir dir, String name, Path rel) {
+  private Optional<Attrs> stat(Dir dir, byte[] name, Path rel) {
     visited++;
     try {
       return dir.stat(name);
     } catch (IOException e) {
-      missed("cannot read " + baseDir.resolve(rel) + ": " + e.getMessage());
+      missed("cannot read " + shown(rel) + ": " + e.getMessage());
       return Optional.empty();
     }
   }
 
   /** The directory {@code name}, no link followed, and the one that was stat'ed; null (and said) when not. */
-  private Dir open(Dir parent, String name, Attrs a, Path rel) {
+  private Dir open(Dir parent, byte[] name, Attrs a, Path rel) {
     try {
       Dir dir = parent.dir(name);
       if (!dir.self().sameFileAs(a)) {
         dir.close();
-        missed(baseDir.resolve(rel) + " was replaced while it was measured");
+        missed(shown(rel) + " was replaced while it was measured");
         return null;
       }
       return dir;
     } catch (IOException e) {
-      missed("cannot open " + baseDir.resolve(rel) + ": " + e.getMessage());
+      missed("cannot open " + shown(rel) + ": " + e.getMessage());
       return null;
     }
   }
@@ -225,6 +226,11 @@ public final class SpaceWalk {
       return true;
     }
     return false;
+  }
+
+  /** A place for a message: its bytes kept, escaped where it is shown. */
+  private String shown(Path rel) {
+    return Names.raw(baseDir.resolve(rel));
   }
 
   private void missed(String why) {

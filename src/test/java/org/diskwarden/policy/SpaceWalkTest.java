@@ -129,6 +129,20 @@ class SpaceWalkTest {
   }
 
   @Test
+  void aNameThatIsNotText_isMeasured_andNamedAsItIs() throws Exception {
+    Path bad = org.diskwarden.ByteNames.mkdir(base, new byte[] {'b', 'a', 'd', (byte) 0xff, 'n', 'a', 'm', 'e'});
+    Files.write(bad.resolve("data.bin"), new byte[3 * MB]);
+    Files.write(bad.resolve("more.bin"), new byte[2 * MB]);
+
+    SpaceHolders found = SpaceWalk.survey(base, protection, List.of(), BUDGET);
+
+    assertThat(found.cut()).isEmpty();
+    assertThat(found.largest().get(0).path()).isEqualTo(bad.resolve("data.bin"));
+    assertThat(org.diskwarden.fs.Names.of(found.largest().get(0).path())).endsWith("/bad\\377name/data.bin");
+    assertThat(found.underBase()).isGreaterThanOrEqualTo(5L * MB);
+  }
+
+  @Test
   void anEntryGoneSinceThePlan_isNotListed() throws Exception {
     List<Holder> kept = fiveKeptVersions(1 * MB);
     org.apache.commons.io.file.PathUtils.deleteDirectory(kept.get(0).path());
