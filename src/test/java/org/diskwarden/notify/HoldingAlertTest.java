@@ -63,6 +63,10 @@ class HoldingAlertTest {
     volume = Tmpfs.mount(dir.resolve("volume"), 400);
     base = Files.createDirectory(volume.root().resolve("base"));
     hooks = new Receiver();
+  }
+
+  /** The issue's tree: five 30 MB versions, a 110 MB file no policy covers. */
+  private void issueTree() {
     Tree tree = new Tree(base);
     for (int v = 1; v <= 5; v++) {
       tree.version("models/versions/v00" + v, 30 << 20, Tree.days(6 - v));
@@ -175,6 +179,7 @@ class HoldingAlertTest {
 
   @Test
   void critical_namesTheFileNoPolicyCoversFirst_thenTheKeptEntries_andTheRestIsRight() throws Exception {
+    issueTree();
     Path culprit = base.resolve("data/big.bin");
     SweepReport r = sweep(yaml("1000TB", "full", 5));
     assertThat(r.state()).isEqualTo(State.CRITICAL);
@@ -238,6 +243,7 @@ class HoldingAlertTest {
 
   @Test
   void cleanup_saysTheCandidatesLeftBecauseTheTargetWasReached_notThatNoPolicyCoversThem() throws Exception {
+    issueTree();
     // the target is reached by removing one 30 MB version: v002 and v003 stay although they may go
     String target = (volume.free() + 20 * MB) + "B";
     SweepReport r = sweep(yaml(target, "until_target", 2));
@@ -270,5 +276,46 @@ class HoldingAlertTest {
     assertThat(cleanup.get("removed")).isEqualTo(1);
     assertThat(Arrays.stream((CompositeData[]) ((CompositeData) cleanup.get("holding")).get("holders"))
         .filter(h -> "target_reached".equals(h.get("why")))).hasSize(2);
+  }
+
+  /**
+   * Names only the walk finds (no policy covers them) with a line break and a forged log line, CR LF
+   * and a mail header, ESC sequences, bytes that are not UTF-8: every outlet shows each as ls -b does.
+   */
+  @Test
+  void critical_namesTheWalkFinds_areData_inEveryOutlet() throws Exception {
+    Path scratch = Files.createDirectory(base.resolve("scratch"));
+    List<Path> hostile = List.of(Files.createDirectory(scratch.resolve(NamesAreDataTest.FORGED)),
+        Files.createDirectory(scratch.resolve(NamesAreDataTest.BCC)),
+        Files.createDirectory(scratch.resolve(NamesAreDataTest.ESC)),
+        org.diskwarden.ByteNames.mkdir(scratch, NamesAreDataTest.BAD));
+    int size = 10;
+    for (Path h : hostile) {
+      // two files each, of sizes apart: each folder is a line of its own, and so are none of the files
+      Files.write(h.resolve("a.bin"), new byte[size << 19]);
+      Files.write(h.resolve("b.bin"), new byte[size << 19]);
+      size += 2;
+    }
+    sweep(yaml("1000TB", "full", 5));
+
+    Map<String, String> mail = mail("critical");
+    List<String> shown = List.of(NamesAreDataTest.SHOWN.get(0), NamesAreDataTest.SHOWN.get(1),
+        NamesAreDataTest.SHOWN.get(2), NamesAreDataTest.BCC_SHOWN);
+    for (String text : List.of(mail.get("text"), mail.get("html"), hook("/slack", "critical").at("/blocks/2/text/text")
+        .asText())) {
+      assertThat(text.lines()).as(text).noneMatch(l -> l.startsWith(NamesAreDataTest.FORGED_LINE)
+          || l.startsWith("Bcc:") || l.startsWith("2J"));
+      // (a mail's lines end in CR LF: a bare line break is what a name would add)
+      assertThat(text).doesNotContain("\u001b", NamesAreDataTest.FORGED, "com\r\n", "job\r").contains(shown);
+    }
+    String document = hooks.at("/json").stream().filter(q -> "critical".equals(q.header("X-Diskwarden-Event")))
+        .findFirst().orElseThrow().body();
+    assertThat(document).doesNotContain("\n", "\r", "\u001b");
+    // paths are data: exact in JSON (the one that is not UTF-8 as the JDK decodes it, as elsewhere)
+    List<String> paths = new java.util.ArrayList<>();
+    json.readTree(document).get("holding").forEach(h -> paths.add(h.get("path").asText()));
+    for (String name : List.of(NamesAreDataTest.FORGED, NamesAreDataTest.BCC, NamesAreDataTest.ESC)) {
+      assertThat(paths).anySatisfy(p -> assertThat(p).startsWith(scratch.resolve(name) + "/"));
+    }
   }
 }
