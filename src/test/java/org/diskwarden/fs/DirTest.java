@@ -55,6 +55,19 @@ class DirTest {
   }
 
   @Test
+  void rawList_inBatches_givesWhatReaddirGives_acrossManyBatches() throws Exception {
+    for (int i = 0; i < 3000; i++) {
+      Files.createFile(tmp.resolve(String.format("%04d-", i) + "n".repeat(200)));
+    }
+    org.diskwarden.ByteNames.mkdir(tmp, new byte[] {'x', (byte) 0xfe});
+    try (Dir d = Dir.open(tmp)) {
+      java.util.List<String> batched = d.rawList().stream().map(java.util.HexFormat.of()::formatHex).sorted().toList();
+      java.util.List<String> one = d.readdirNames().stream().map(java.util.HexFormat.of()::formatHex).sorted().toList();
+      assertThat(batched).hasSize(3001).isEqualTo(one);
+    }
+  }
+
+  @Test
   void read_fifoInPlaceOfControlFile_isUnreadableAndDoesNotBlock() throws Exception {
     Path fifo = tmp.resolve("gc.pid");
     Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
