@@ -107,8 +107,8 @@ final class EventDocument {
         row.put("rest", true);
       }
     }
-    long listed = h.largest().stream().mapToLong(Holder::bytes).sum();
-    root.put("other_bytes", Math.max(0, e.usage().used() - listed));
+    // everything the list does not name: the rest under base_dir and what lies beyond it
+    root.put("other_bytes", h.otherBytes() + h.outside(e.usage().used()));
     ObjectNode other = root.putObject("holding_other").put("bytes", h.otherBytes()).put("places", h.otherPlaces());
     ObjectNode byWhy = other.putObject("by_why");
     h.otherByStays().forEach((stays, bytes) -> byWhy.put(stays.key(), bytes));
