@@ -28,7 +28,8 @@ public final class Holdings {
    * @param budget how long the walk of what the plan did not measure may take
    */
   public static SpaceHolders survey(WardenConfig config, Plan plan, Optional<SweepReport> report, Duration budget) {
-    Protection protection = new Protection(config.baseDir(), config.protect());
+    // names what is protected only: the plan decided with the full protection already
+    Protection protection = Protection.forMessages(config.baseDir(), config.protect());
     return SpaceWalk.survey(config.baseDir(), protection, known(plan, report), budget);
   }
 
