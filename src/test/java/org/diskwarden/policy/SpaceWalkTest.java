@@ -197,13 +197,16 @@ class SpaceWalkTest {
   @Test
   void anotherFilesystemInside_isNotEntered() throws Exception {
     tree.file("data/a.bin", 1 * MB, Tree.days(1));
-    try (Tmpfs mounted = Tmpfs.mount(base.resolve("mnt"), 32)) {
-      new Tree(mounted.root()).file("elsewhere.bin", 8 * MB, Tree.days(1));
+    // one mounted beside the data, one inside a folder the walk measures
+    try (Tmpfs top = Tmpfs.mount(base.resolve("mnt"), 32); Tmpfs inside = Tmpfs.mount(base.resolve("data/mnt"), 32)) {
+      new Tree(top.root()).file("elsewhere.bin", 8 * MB, Tree.days(1));
+      new Tree(inside.root()).file("elsewhere.bin", 8 * MB, Tree.days(1));
 
       SpaceHolders found = SpaceWalk.survey(base, protection, List.of(), BUDGET);
 
       assertThat(found.underBase()).isLessThan(2L * MB);
-      assertThat(found.largest()).extracting(Holder::path).doesNotContain(base.resolve("mnt/elsewhere.bin"));
+      assertThat(found.largest()).extracting(Holder::path).doesNotContain(base.resolve("mnt/elsewhere.bin"),
+          base.resolve("data/mnt/elsewhere.bin"));
     }
   }
 
