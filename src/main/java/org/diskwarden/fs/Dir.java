@@ -25,7 +25,6 @@ public final class Dir implements AutoCloseable {
   /** The charset the JDK uses for file names, so names listed here and by {@code java.nio} agree. */
   private static final Charset NAMES = names();
   private static final int READ_DIR = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NONBLOCK;
-  private static final byte[] DOT = {'.', 0};
 
   private final int fd;
   private final Path path;
@@ -372,54 +371,7 @@ public final class Dir implements AutoCloseable {
    * ({@link Names#child}, {@link #stat(byte[])}, {@link #dir(byte[])}).
    */
   public List<byte[]> rawList() throws IOException {
-    return Fast.AVAILABLE ? batched() : readdirNames();
-  }
-
-  /** The names through {@code getdents64}, on a descriptor of its own (this one's offset is left alone). */
-  private List<byte[]> batched() throws IOException {
-    int own;
-    try {
-      own = Fast.openat(fd, DOT, READ_DIR, 0);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
-    List<byte[]> names = new ArrayList<>();
-    // native memory: an array argument would be copied in and out whole on every call
-    com.sun.jna.Memory buffer = new com.sun.jna.Memory(32 * 1024);
-    try {
-      while (true) {
-        long n;
-        try {
-          n = Fast.getdents64(own, buffer, buffer.size());
-        } catch (LastErrorException e) {
-          throw Errors.of(e, path.toString());
-        }
-        if (n <= 0) {
-          return names;
-        }
-        byte[] batch = buffer.getByteArray(0, (int) n);
-        // struct linux_dirent64: d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1), d_name (NUL-ended)
-        for (int at = 0; at < n; ) {
-          int length = (batch[at + 16] & 0xff) | (batch[at + 17] & 0xff) << 8;
-          int end = at + 19;
-          while (batch[end] != 0) {
-            end++;
-          }
-          byte[] raw = Arrays.copyOfRange(batch, at + 19, end);
-          if (!((raw.length == 1 && raw[0] == '.') || (raw.length == 2 && raw[0] == '.' && raw[1] == '.'))) {
-            names.add(raw);
-          }
-          at += length;
-        }
-      }
-    } finally {
-      buffer.close();
-      try {
-        Fast.close(own);
-      } catch (LastErrorException e) {
-        // a descriptor only read from
-      }
-    }
+    return Fast.AVAILABLE ? Fast.names(fd, path.toString()) : readdirNames();
   }
 
   /** The names one {@code readdir} call each (where {@link Fast} cannot be bound, and for {@link #list()}). */
