@@ -107,13 +107,20 @@ public final class SpaceWalk {
       ownBytes += self.blocks() * SECTOR;
       walkAncestor(base, Path.of(""), 0);
     } catch (IOException | RuntimeException e) {
-      missed("cannot read " + baseDir + ": " + e.getMessage());
+      missed("cannot read " + Names.raw(baseDir) + ": " + e.getMessage());
     }
   }
 
   /** A directory holding policy entries: its entries are known; everything else in it is a region. */
-  private void walkAncestor(Dir dir, Path rel, int depth) throws IOException {
-    for (byte[] name : dir.rawList()) {
+  private void walkAncestor(Dir dir, Path rel, int depth) {
+    List<byte[]> names;
+    try {
+      names = dir.rawList();
+    } catch (IOException e) {
+      missed("cannot list " + shown(rel) + ": " + e.getMessage());
+      return;
+    }
+    for (byte[] name : names) {
       if (outOfTime()) {
         return;
       }
@@ -127,10 +134,13 @@ public final class SpaceWalk {
         continue;
       }
       if (a.get().isDirectory() && ancestors.contains(child)) {
-        try (Dir sub = open(dir, name, a.get(), child)) {
-          if (sub != null) {
+        Dir sub = open(dir, name, a.get(), child);
+        if (sub != null) {
+          try (sub) {
             ownBytes += a.get().blocks() * SECTOR;
             walkAncestor(sub, child, depth + 1);
+          } catch (IOException e) {
+            missed("cannot close " + shown(child) + ": " + e.getMessage());
           }
         }
       } else {
