@@ -25,7 +25,6 @@ import org.apache.logging.log4j.Logger;
 import org.diskwarden.config.EventType;
 import org.diskwarden.config.NotifyConfig;
 import org.diskwarden.config.Thresholds;
-import org.diskwarden.policy.SpaceHolders;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.Usage;
 
@@ -109,11 +108,10 @@ public final class Dispatcher implements Notifier, AutoCloseable {
 
   /** An event with made-up numbers, for checking templates and for notify-test. */
   public static Event sample(EventType type, Instant now) {
-    boolean names = type == EventType.CRITICAL || type == EventType.CLEANUP;
     return new Event(type, now, "sample-host", "/data/training", type == EventType.CRITICAL ? State.CRITICAL : State.OK,
         new Usage(1800L << 30, 98L << 30, now), new Thresholds(50L << 30, 10, 60L << 30, 12), Optional.empty(),
         "sample " + type.key() + " event from bin/diskwarden notify-test",
-        names ? SampleHolders.of(java.nio.file.Path.of("/data/training")) : SpaceHolders.none(), Optional.empty());
+        SampleHolders.forEvent(type, java.nio.file.Path.of("/data/training")), Optional.empty());
   }
 
   @Override
