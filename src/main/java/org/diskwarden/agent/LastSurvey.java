@@ -3,6 +3,7 @@ package org.diskwarden.agent;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.config.WardenConfig;
@@ -46,9 +47,11 @@ final class LastSurvey implements SpaceSurvey {
     }
     long start = System.nanoTime();
     SpaceHolders holders = Holdings.survey(config.get(), plan, Optional.ofNullable(report), budget);
-    LOG.info("What holds the space: {} place(s) listed, {} other(s); surveyed in {} ms{}", holders.largest().size(),
-        holders.otherPlaces(), (System.nanoTime() - start) / 1_000_000,
-        holders.cut().map(c -> " (" + c + ")").orElse(""));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    // said in the log when it cost the check something, or could not see everything
+    LOG.log(holders.cut().isPresent() || ms >= 1000 ? Level.INFO : Level.DEBUG,
+        "What holds the space: {} place(s) listed, {} other(s); surveyed in {} ms{}", holders.largest().size(),
+        holders.otherPlaces(), ms, holders.cut().map(c -> " (" + c + ")").orElse(""));
     last = new Done(plan, report, holders);
     return holders;
   }
