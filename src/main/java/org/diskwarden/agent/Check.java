@@ -53,6 +53,8 @@ final class Check {
   static final class Readings {
     final AtomicReference<Usage> usage = new AtomicReference<>();
     final AtomicReference<Plan> plan = new AtomicReference<>();
+    /** The sweep of {@link #plan}, when one followed it. */
+    final AtomicReference<SweepReport> report = new AtomicReference<>();
     final AtomicReference<List<GitGcReport>> gitGc = new AtomicReference<>(List.of());
     final AtomicReference<Instant> check = new AtomicReference<>();
   }
@@ -106,6 +108,7 @@ final class Check {
     if (!learnt.equals(plan.thresholds())) {
       plan = plan.withThresholds(learnt);
     }
+    crew.readings().report.set(null);
     crew.readings().plan.set(plan);
     return plan;
   }
@@ -193,6 +196,7 @@ final class Check {
         crew.readings().usage.set(new Usage(report.total(), report.freeAfter(), report.end()));
       }
       report = gcAfter(plan, report, dryRun);
+      crew.readings().report.set(report);
       announce(report);
       return Optional.of(report);
     } finally {

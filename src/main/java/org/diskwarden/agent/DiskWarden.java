@@ -111,7 +111,7 @@ public final class DiskWarden implements Agent {
     this.audit = audit;
     this.rounds = new Rounds(name, member.map(m -> m.fleet().schedule()), clock);
     this.alerts = new Alerts(clock, settings::get, () -> Optional.ofNullable(readings.usage.get()),
-        () -> Optional.ofNullable(readings.plan.get()).map(Plan::held).orElse(List.of()));
+        LastSurvey.of(settings::get, readings));
     this.crew = new Check.Crew(volume, audit, clock, new SteadyClock(clock, System::nanoTime), lookout, alerts,
         stats, new Stalemate(), readings, sweeping, () -> stopping, new Compressibility(), volumeLock);
     this.status = new Status(settings, crew);
