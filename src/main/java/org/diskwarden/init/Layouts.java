@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class Layouts {
   private static final Pattern HF_CHECKPOINT = Pattern.compile("checkpoint-\\d+");
   private static final Pattern LIGHTNING_LAST = Pattern.compile("last(-v\\d+)?\\.ckpt");
-  private static final Pattern HUB_REPO = Pattern.compile("(models|datasets|spaces)--.+");
+  private static final Pattern HUB_REPO = Pattern.compile("(models|datasets|spaces)--.+", Pattern.DOTALL);
   private static final Pattern METRIC = Pattern.compile("(?:^|[-_ ])([A-Za-z_][A-Za-z0-9_]*)=[-+]?(?:\\d|\\.\\d)");
   private static final Pattern HIGHER_IS_BETTER =
       Pattern.compile("(?i).*(acc|f1|auc|score|bleu|rouge|precision|recall|iou|dice|map).*");

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 final class Recognizer {
   private static final Pattern POINTER = Pattern.compile(
-      "(?i)(current|latest|best|prod|production|stable|release|deployed|serving|live|active|final)([-_.].*)?");
+      "(?is)(current|latest|best|prod|production|stable|release|deployed|serving|live|active|final)([-_.].*)?");
   private final Instant now;
   private final Map<Seen, Boolean> recognizable = new IdentityHashMap<>();
   private final List<Rule> rules = new ArrayList<>();

@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
  * {@code group_by} inferred from them) and versions ({@code v1}, {@code v2}, dated or numbered names).
  */
 final class Series {
-  private static final Pattern LOG = Pattern.compile(".+\\.log(\\.\\d+)?(\\.(gz|zst|xz|bz2))?");
+  private static final Pattern LOG = Pattern.compile(".+\\.log(\\.\\d+)?(\\.(gz|zst|xz|bz2))?", Pattern.DOTALL);
   /** The ways backups carry their type and date, tried in this order; group 1 is the type. */
   static final List<String> GROUPS = List.of(
       "^(.+?)_\\d{8}", "^(.+?)-\\d{8}", "^(.+?)\\.\\d{8}",
       "^(.+?)_\\d{4}-\\d{2}-\\d{2}", "^(.+?)-\\d{4}-\\d{2}-\\d{2}", "^(.+?)_\\d{4}_\\d{2}_\\d{2}");
   private static final Pattern BACKUP_FOLDER = Pattern.compile("(?i)(backups?|bak|dumps?)");
   private static final Pattern VERSION = Pattern.compile(
-      "(?i)((v|version|ver|rev|release|r)[-_.]?\\d.*|\\d{4}-?\\d{2}-?\\d{2}.*|\\d+)");
+      "(?is)((v|version|ver|rev|release|r)[-_.]?\\d.*|\\d{4}-?\\d{2}-?\\d{2}.*|\\d+)");
   private static final Pattern VERSION_FOLDER = Pattern.compile(
       "(?i)(versions?|releases?|checkpoints?|ckpts?|snapshots?|exports?|saved_models?)");
 

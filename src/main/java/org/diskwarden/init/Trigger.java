@@ -35,10 +35,11 @@ record Trigger(long minFree, List<String> seen) {
     if (recent == 0) {
       seen.add("No file there was modified in the last 7 days: min_free is a floor of " + Size.human(floor, 1) + ".");
     } else {
-      String basis = wanted > half ? "two days at that rate, capped at half the volume"
-          : 2 * perDay >= floor ? "two days at that rate" : "at least " + Size.human(floor, 1);
+      String basis = wanted > half ? "min_free is two days at that rate, capped at half the volume"
+          : 2 * perDay >= floor ? "min_free is two days at that rate"
+          : "two days at that rate is less than the floor of " + Size.human(floor, 1) + ", which min_free is";
       seen.add("Files modified there in the last 7 days: " + Size.human(recent, 1) + ", about " + Size.human(perDay, 1)
-          + " a day: min_free is " + basis + ".");
+          + " a day: " + basis + ".");
     }
     long percent = (long) Math.ceil(volume.total() * PERCENT / 100.0);
     seen.add("Cleanup starts below min_free or below min_free_percent (" + PERCENT + "% of the volume: "
