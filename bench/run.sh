@@ -416,13 +416,25 @@ PY
 t_plan_history=$(median "$bin" plan --all --config "$work/plan.yml")
 row "plan --all with audit history" "$t_plan_history" "$(minus "$t_plan_history" "$start_jvm")" \
   "$(ratio "$t_plan_history" "$t_plan") of the plan with a fresh log; goal <= 1.3x"
-rm -f "$DISKWARDEN_LOG_DIR"/audit.jsonl*
+rm -f "$DISKWARDEN_LOG_DIR"/audit.jsonl* "$DISKWARDEN_LOG_DIR"/audit.quiet
 fi
 
 section plan
 if want check; then
 # one check (statvfs + state decision), warm
 row "check: JMH statvfs + decision (us)" "$(jmh 'CheckBenchmark.check')" "" "goal < 50 us"
+# bin/diskwarden check as Nagios runs it every minute, while an agent runs for that config: the answer
+# of the agent's last check (run/check.state), no JVM; beside df, the floor for a shell command
+mkdir -p "$work/checked"
+printf 'base_dir: %s\nmin_free: 0B\nmin_free_percent: 0\ncheck_interval: 5m\n' "$work/checked" >"$work/checked.yml"
+"$bin" start --config "$work/checked.yml" >/dev/null
+for _ in $(seq 600); do [ -f "$work/run/check.state" ] && break; sleep 0.1; done
+t_df=$(median df -B1 "$work/checked")
+t_check_agent=$(median "$bin" check --config "$work/checked.yml")
+"$bin" stop >/dev/null
+row "check: df -B1" "$t_df" "" ""
+row "check: bin/diskwarden check, agent running" "$t_check_agent" "" \
+  "no JVM (answer from run/check.state); $(ratio "$t_check_agent" "$t_df") of df; goal <= 0.050 s"
 fi
 
 section check

@@ -36,7 +36,8 @@ DISKWARDEN_HEAP="${DISKWARDEN_HEAP:--Xms16m -Xmx256m -XX:+UseSerialGC -XX:MinHea
 # DISKWARDEN_RUN_DIR: pid, ready and state files (default: run/ under the install dir).
 # DISKWARDEN_RUN_DIR=/run/diskwarden
 
-# DISKWARDEN_STOP_TIMEOUT: seconds bin/diskwarden stop waits for a clean shutdown before SIGKILL (default 30).
+# DISKWARDEN_STOP_TIMEOUT: seconds bin/diskwarden stop waits for a clean shutdown before SIGKILL (default 30,
+# 1 to 86400). The agent bounds its own stop by it: a third for a running check, and it halts at 5/6.
 # DISKWARDEN_STOP_TIMEOUT=30
 
 # Remote JMX (off unless the port is set). The agent serves its own connector (registry and server on

@@ -197,6 +197,39 @@ class BadInputTest {
     assertThat(tree()).isEqualTo(before);
   }
 
+  /** The mistakes people make: each gets exactly one message, the right one, with a hint. */
+  static Stream<Arguments> mistakes() {
+    return Stream.of(
+        Arguments.of("min_fre: 50GB\ntarget_free: 20GB", "unknown key min_fre (did you mean min_free?)"),
+        Arguments.of("min_free: 50", "min_free value was set to '50', needs a unit: did you mean 50GB?"),
+        Arguments.of("min_free: 50\ntarget_free: 20GB", "min_free value was set to '50', needs a unit: did you mean 50GB?"),
+        Arguments.of("target_free: 2.5", "target_free value was set to '2.5', needs a unit: did you mean 2.5GB?"),
+        Arguments.of("chek_interval: 5m", "unknown key chek_interval (did you mean check_interval?)"),
+        Arguments.of("audit: {max_sise: 1GB}", "unknown key audit.max_sise (did you mean audit.max_size?)"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("mistakes")
+  void typicalMistake_oneClearMessage_noFollowOnError(String yaml, String message) throws Exception {
+    Path conf = Files.writeString(dir.resolve("m.yml"), "base_dir: " + base + "\n" + yaml
+        + "\npolicies:\n  - {name: v, path: models/versions, keep_latest: 2}\n");
+    List<Path> before = tree();
+
+    int status = Main.execute("check", "--config", conf.toString());
+
+    assertThat(status).as(console.err()).isEqualTo(2);
+    assertThat(console.err().lines().filter(l -> l.startsWith("  - ")).toList()).as(console.err())
+        .singleElement().asString().contains(message);
+    assertThat(tree()).isEqualTo(before);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aBareZeroSize_isAllowed() throws Exception {
+    Path conf = Files.writeString(dir.resolve("z.yml"), "base_dir: " + base + "\nmin_free: 0\nmin_free_percent: 0"
+        + "\npolicies:\n  - {name: v, path: models/versions, keep_latest: 2}\n");
+    assertThat(Main.execute("check", "--config", conf.toString())).as(console.err()).isZero();
+  }
+
   static Stream<Arguments> commandLines() {
     return Stream.of(
         Arguments.of(List.of("clean", "--frobnicate"), "--frobnicate"),

@@ -143,4 +143,87 @@ class BinScriptArgsIT {
       run.waitFor();
     }
   }
+
+  /**
+   * Restart twice while critical: one critical alert, not three (the state and what was told live in
+   * the run directory). Recovered while the agent was down: the next start still says so.
+   */
+  @Test
+  void restartTwiceWhileCritical_oneCritical_andARecoveryWhileDownIsStillAnnounced() throws Exception {
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext("/hook", ex -> {
+      events.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    hook.start();
+    try {
+      Path base = dir.resolve("base");
+      String notify = """
+          notify:
+            webhooks:
+              - url: http://127.0.0.1:%d/hook
+                format: json
+          """.formatted(hook.getAddress().getPort());
+      Path critical = Files.writeString(dir.resolve("critical.yml"),
+          Configs.incident(base, "1000TB", "1000TB", "full") + notify);
+      java.util.function.Function<String, Long> count = type -> events.stream()
+          .filter(e -> e.contains("\"type\":\"" + type + "\"")).count();
+
+      assertThat(shell.run(bin, "start", "--config", critical.toString()).exit()).isZero();
+      await().atMost(Duration.ofSeconds(60)).until(() -> count.apply("critical") == 1);
+      for (int round = 0; round < 2; round++) {
+        int i = round;
+        Shell.Result r = shell.run(bin, "restart");
+        assertThat(r.exit()).as(r.output()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(logDir.resolve("diskwarden.log"))
+            .split("Alert state from the last run: CRITICAL", -1).length == i + 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(runDir.resolve("diskwarden.state"))
+            && Files.readString(runDir.resolve("diskwarden.state")).contains("CRITICAL"));
+      }
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> count.apply("critical") == 1);
+
+      assertThat(shell.run(bin, "stop").exit()).isZero();
+      Path fine = Files.writeString(dir.resolve("critical.yml").resolveSibling("fine.yml"),
+          Configs.incident(base, "0B", "0B", "full") + notify);
+      // same base_dir, thresholds eased while down: the next start announces the recovery
+      assertThat(shell.run(bin, "start", "--config", fine.toString()).exit()).isZero();
+      await().atMost(Duration.ofSeconds(60)).until(() -> count.apply("recovered") == 1);
+      assertThat(count.apply("critical")).isEqualTo(1);
+    } finally {
+      hook.stop(0);
+    }
+  }
+
+  /**
+   * demo as root: its own tmpfs, so every figure is the demo's (not the host disk's); clean, ordered
+   * output that ends OK with what it freed. Compared with golden/demo-tmpfs.txt (temp paths, times and
+   * thread names normalized; the agent's log lines as a block whose order within may vary by a line).
+   */
+  @Test
+  void demo_asRoot_onItsOwnTmpfs_matchesTheGoldenOutput() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        "needs root: demo mounts its own tmpfs only as root");
+    Shell.Result demo = shell.env("TMPDIR", dir.toString()).run(bin, "demo");
+    assertThat(demo.exit()).as(demo.output()).isZero();
+    String normalized = demo.output().replaceAll("/\\S*/diskwarden-demo\\.\\w{6}", "\\$DEMO")
+        .replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} (\\w+) +\\[[^\\]]+\\] ", "LOG $1 ");
+    assertThat(normalized).doesNotContain("\u001b");
+    String golden = new String(getClass().getResourceAsStream("/golden/demo-tmpfs.txt").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    java.util.List<String> got = normalized.lines().toList();
+    java.util.List<String> want = golden.lines().toList();
+    assertThat(got.stream().filter(l -> !l.startsWith("LOG ")).toList())
+        .isEqualTo(want.stream().filter(l -> !l.startsWith("LOG ")).toList());
+    // the agent's last console line ("diskwarden stopped") races its own shutdown: the log file has it
+    java.util.function.Predicate<String> log = l -> l.startsWith("LOG ") && !l.endsWith("diskwarden stopped");
+    assertThat(got.stream().filter(log).toList())
+        .containsExactlyInAnyOrderElementsOf(want.stream().filter(log).toList());
+    assertThat(got.get(got.size() - 4)).startsWith("diskwarden demo: freed 14.0MB; ").endsWith("state OK");
+    // the tmpfs is gone again
+    assertThat(new String(Files.readAllBytes(Path.of("/proc/self/mounts")), java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain(dir.toString());
+  }
 }

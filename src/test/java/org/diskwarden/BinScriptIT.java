@@ -225,13 +225,10 @@ class BinScriptIT {
 
     assertThat(demo.exit()).as(demo.output()).isZero();
     assertThat(demo.output()).contains("what a cleanup would remove", "models/versions/v001",
-        "Deleted old version: v001", "diskwarden stopped");
-    try (var s = Files.list(dir)) {
-      Path training = s.filter(p -> p.getFileName().toString().startsWith("diskwarden-demo.")).findFirst()
-          .orElseThrow().resolve("training");
-      assertThat(training.resolve("models/versions/v005/weights.bin")).exists();
-      assertThat(training.resolve("models/versions/v001")).doesNotExist();
-    }
+        "Deleted old version: v001", "diskwarden demo: freed 14.0MB");
+    // as root the tree was on a tmpfs the demo unmounts at the end: what stayed is in its last lines
+    String left = demo.output().lines().filter(l -> l.startsWith("diskwarden demo: left in ")).findFirst().orElseThrow();
+    assertThat(left).contains("./models/versions/v005", "./models/versions/v004").doesNotContain("v001");
   }
 
   @Test

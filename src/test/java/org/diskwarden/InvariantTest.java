@@ -244,6 +244,47 @@ class InvariantTest {
     if (report.dryRun()) {
       assertThat(after).as(seed + ": dry run").isEqualTo(before);
     }
+    // Progress, not only safety: a sweep that reports removals and deletes nothing must fail here. When
+    // the rules allow (no dry run, no rename racing it, every candidate wanted: full mode or a target
+    // out of reach), every entry no rule, protection or link keeps is gone.
+    boolean everyCandidate = yaml.contains("cleanup_mode: full") || target == 1L << 50;
+    if (!report.dryRun() && renamer == null && everyCandidate) {
+      Set<Path> keptByLink = new java.util.HashSet<>();
+      for (Path link : links) {
+        if (!link.endsWith("v900-link")) {
+          keptByLink.add(link.toRealPath());
+        }
+      }
+      for (Map.Entry<String, List<Built>> g : groups.entrySet()) {
+        String policy = g.getKey().substring(0, g.getKey().indexOf('/'));
+        boolean logsKeepOne = yaml.contains("    keep_latest: 1\n\n") || yaml.endsWith("    keep_latest: 1\n");
+        int keep = switch (policy) {
+          case "model-versions" -> keepVersions;
+          case "backups" -> keepBackups;
+          default -> logsKeepOne ? 1 : 0;
+        };
+        Comparator<Built> newestFirst = policy.equals("model-versions") && byName
+            ? Comparator.comparing((Built b) -> b.path().getFileName().toString()).reversed()
+            : Comparator.comparing(Built::age).thenComparing(
+                Comparator.comparing((Built b) -> b.path().getFileName().toString()).reversed());
+        // a compress policy's archives are never its entries: they take no kept place
+        boolean compresses = policy.equals("backups") && yaml.contains("action: compress");
+        List<Built> sorted = g.getValue().stream()
+            .filter(b -> !(compresses && b.path().getFileName().toString().endsWith(".tar.zst")))
+            .sorted(newestFirst).toList();
+        for (Built b : sorted.subList(Math.min(keep, sorted.size()), sorted.size())) {
+          boolean keptAnyway = b.path().equals(currentTarget) || keptByLink.contains(b.path())
+              || (!extraProtect.isBlank() && b.path().equals(base.resolve(extraProtect.replace("  - ", "").trim())))
+              || (policy.equals("logs") && b.age().compareTo(logAge) <= 0)
+              || b.path().getFileName().toString().endsWith(".tar.zst")
+              || (policy.equals("model-versions") && !b.finished());
+          if (!keptAnyway) {
+            assertThat(Files.exists(b.path(), LinkOption.NOFOLLOW_LINKS)).as(seed + ": eligible, yet still there: "
+                + b.path() + "\n" + yaml).isFalse();
+          }
+        }
+      }
+    }
     for (Path link : links) {
       assertThat(link).as(seed + ": a link is no entry").isSymbolicLink();
       if (!link.endsWith("v900-link")) {
@@ -259,6 +300,8 @@ class InvariantTest {
   private static final class Renamer {
     private final Thread thread;
     private volatile boolean running = true;
+    /** What ended the thread early: its death fails the test instead of leaving it racing nothing. */
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> died = new java.util.concurrent.atomic.AtomicReference<>();
 
     Renamer(Path models, Path decoy) throws IOException {
       Path real = models.resolve("versions");
@@ -273,8 +316,8 @@ class InvariantTest {
             Files.move(real, link);
             Files.move(aside, real);
           }
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+          died.set(e);
         }
       });
       thread.start();
@@ -283,6 +326,7 @@ class InvariantTest {
     void stop() throws InterruptedException {
       running = false;
       thread.join();
+      assertThat(died.get()).as("the renamer thread died while racing the sweep").isNull();
     }
   }
 

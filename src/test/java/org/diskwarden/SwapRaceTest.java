@@ -181,9 +181,12 @@ class SwapRaceTest {
       AtomicInteger swaps = new AtomicInteger();
       Thread watcher = new Thread(() -> tailThenSwap(audit, base, attacker, done, swaps));
       watcher.start();
-      clean(base);
+      int status = clean(base);
       done.set(true);
       watcher.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(watcher.isAlive()).as("the watcher thread ended").isFalse();
+      // a state (OK, LOW, CRITICAL), not a crash: a clean that threw would also leave the victim whole
+      assertThat(status).as("clean's exit status, round %d", n).isBetween(0, 2);
       attacker.destroyForcibly().waitFor();
       landed += swaps.get();
       assertVictimUntouched(n);
@@ -234,11 +237,13 @@ class SwapRaceTest {
     for (int n = 0; n < rounds; n++) {
       Path base = round(n, swapped, 20, policyLines);
       Process attacker = attacker("loop", base, swapped);
+      int status;
       try {
-        clean(base);
+        status = clean(base);
       } finally {
         attacker.destroyForcibly().waitFor();
       }
+      assertThat(status).as("clean's exit status, round %d", n).isBetween(0, 2);
       assertVictimUntouched(n);
     }
   }

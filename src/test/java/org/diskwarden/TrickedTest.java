@@ -357,4 +357,30 @@ class TrickedTest {
           "ConfigWarnings")).anySatisfy(w -> assertThat(w).contains("larger than the volume"));
     }
   }
+
+  @Test
+  void aPolicyPathThatDoesNotExist_isAWarning_inPlanCheckAndJmx() throws Exception {
+    Incident.build(base);
+    String yaml = Configs.incident(base, "1000TB", "1000TB", "full").replace("path: models/versions",
+        "path: models/versionz");
+    Path conf = Files.writeString(dir.resolve("typo.yml"), yaml);
+    String warning = "policy model-versions: its path models/versionz does not exist in " + base;
+    try (Console console = new Console(logs)) {
+      assertThat(Main.execute("plan", "--config", conf.toString())).as(console.err()).isZero();
+      assertThat(console.out()).contains("WARNING: " + warning).doesNotContain("policy backups:");
+      console.reset();
+      Main.execute("check", "--config", conf.toString());
+      assertThat(console.out()).contains("WARNING: " + warning);
+    }
+    DiskWarden warden = new DiskWarden(Configs.parse(yaml), logs, Clock.systemUTC());
+    javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
+    try (org.diskwarden.jmx.JmxExporter jmx = org.diskwarden.jmx.JmxExporter.register(warden, mbeans)) {
+      assertThat((String[]) mbeans.getAttribute(new javax.management.ObjectName(org.diskwarden.jmx.JmxExporter.AGENT),
+          "ConfigWarnings")).anySatisfy(w -> assertThat(w).contains(warning));
+    }
+    // a link on the way is named as such: policies never follow one
+    Files.createSymbolicLink(base.resolve("models/versionz"), base.resolve("models/versions"));
+    assertThat(org.diskwarden.policy.PolicyFolders.missing(base, Configs.parse(yaml).policies()))
+        .singleElement().asString().contains("leads through a link (versionz)");
+  }
 }

@@ -2,6 +2,7 @@ package org.diskwarden.agent;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -56,7 +57,9 @@ public final class DiskWarden implements Agent {
   private final Check.Crew crew;
   private final Status status;
   private volatile boolean stopping;
+  private volatile Duration stopWait = Duration.ofNanos(Long.MAX_VALUE);
   private volatile Consumer<String> statusSink = line -> { };
+  private volatile Consumer<CheckAnswer> answerSink = answer -> { };
   private BaseDirLock lock;
 
   /**
@@ -106,9 +109,9 @@ public final class DiskWarden implements Agent {
     this.member = member;
     this.volume = Volume.of(config.baseDir(), clock);
     this.audit = audit;
-    this.rounds = new Rounds(name, member.map(m -> m.fleet().schedule()));
+    this.rounds = new Rounds(name, member.map(m -> m.fleet().schedule()), clock);
     this.alerts = new Alerts(clock, settings::get, () -> Optional.ofNullable(readings.usage.get()),
-        () -> Optional.ofNullable(readings.plan.get()).map(Plan::held).orElse(List.of()));
+        LastSurvey.of(settings::get, readings));
     this.crew = new Check.Crew(volume, audit, clock, new SteadyClock(clock, System::nanoTime), lookout, alerts,
         stats, new Stalemate(), readings, sweeping, () -> stopping, new Compressibility(), volumeLock);
     this.status = new Status(settings, crew);
@@ -219,10 +222,10 @@ public final class DiskWarden implements Agent {
    * One cleanup now: plans, then sweeps; never two at once.
    *
    * @param force sweep even above the trigger
-   * @return the report, or empty when free space is above the trigger and {@code force} is off
-   * @throws IllegalStateException when a sweep is already running
+   * @return the report; not needed when free space is above the trigger and {@code force} is off;
+   *     busy when a sweep is already running
    */
-  public Optional<SweepReport> clean(boolean force, boolean dryRun) {
+  public Cleanup clean(boolean force, boolean dryRun) {
     return now().clean(force, dryRun);
   }
 
@@ -255,7 +258,13 @@ public final class DiskWarden implements Agent {
       alerts.remindIfStillCritical();
       Usage u = readings.usage.get();
       if (u != null) {
-        statusSink.accept(StatusLine.format(alerts.state(), u, now.thresholds(), now.forecast()));
+        String line = StatusLine.format(alerts.state(), u, now.thresholds(), now.forecast());
+        statusSink.accept(line);
+        // as check prints it: "scratch: DISKWARDEN ..." for one watch of several
+        String prefix = member.map(m -> m.watch() + ": ").orElse("");
+        answerSink.accept(new CheckAnswer(clock.instant(), now.config().checkInterval().multipliedBy(2),
+            settings.file().map(Path::toAbsolutePath), settings.digestInForce(), prefix + line,
+            alerts.state().exitCode(), status().configWarnings().stream().map(w -> prefix + w).toList()));
       }
     }
   }
@@ -263,6 +272,11 @@ public final class DiskWarden implements Agent {
   /** Receives the status line after every check (bin/diskwarden status reads it from the run dir). */
   public void onStatus(Consumer<String> sink) {
     this.statusSink = sink;
+  }
+
+  /** Receives what check would answer, after every check (bin/diskwarden check reads it from the run dir). */
+  public void onCheck(Consumer<CheckAnswer> sink) {
+    this.answerSink = sink;
   }
 
   /** Records the state a check or sweep found, and tells people when it turns critical or recovers. */
@@ -293,16 +307,12 @@ public final class DiskWarden implements Agent {
   }
 
   @Override
-  public Optional<SweepReport> cleanNow() {
+  public Cleanup cleanNow() {
     return onWorker(() -> {
       Check now = now();
-      try {
-        Optional<SweepReport> r = now.clean(true, now.config().dryRun());
-        r.ifPresent(report -> alerts.enter(report.state()));
-        return r;
-      } catch (IllegalStateException busy) {
-        return Optional.empty();
-      }
+      Cleanup cleanup = now.clean(true, now.config().dryRun());
+      cleanup.report().ifPresent(report -> alerts.enter(report.state()));
+      return cleanup;
     });
   }
 
@@ -358,6 +368,11 @@ public final class DiskWarden implements Agent {
    *
    * @throws IllegalArgumentException when a template is broken
    */
+  /** Alerts keep what they told in {@code memory} and start from what an earlier run kept there. */
+  public void rememberAlertsIn(org.diskwarden.notify.AlertMemory memory) {
+    alerts.rememberIn(memory);
+  }
+
   public void startNotifications() {
     alerts.startDispatcher(settings.get().notifications());
   }
@@ -389,7 +404,8 @@ public final class DiskWarden implements Agent {
     now().recover();
     learnNextSave();
     try {
-      rounds.start(c, this::scheduledCheck, this::sample, this::scheduledGitGc);
+      rounds.start(c, this::scheduledCheck, this::sample, this::scheduledGitGc,
+          stuck -> alerts.publish(EventType.FAILURE, stuck, Optional.empty()));
     } catch (RuntimeException e) {
       lock.close();
       lock = null;
@@ -403,14 +419,29 @@ public final class DiskWarden implements Agent {
     alerts.publish(EventType.STARTED, "diskwarden started", Optional.empty());
   }
 
-  /** Stops the schedule (a running sweep finishes its current removal) and releases base_dir. */
+  /**
+   * How long {@link #stop()} waits for running work (a check, a sweep's current removal, a git gc);
+   * as long as it takes unless set ({@code bin/diskwarden run} sets it from DISKWARDEN_STOP_TIMEOUT).
+   */
+  public void stopWaitsAtMost(Duration atMost) {
+    this.stopWait = atMost;
+  }
+
+  /**
+   * Stops the schedule (a running sweep finishes its current removal) and releases base_dir. Work
+   * still running after {@link #stopWaitsAtMost} (stuck in a system call, say) is abandoned to its
+   * daemon thread and reported as a failure.
+   */
   public synchronized void stop() {
     if (lock == null) {
       return;
     }
     stopping = true;
     try {
-      rounds.stop();
+      for (String still : rounds.stop(stopWait)) {
+        LOG.error("Stopping without waiting any longer: {}", still);
+        alerts.publish(EventType.FAILURE, "stopped without waiting any longer: " + still, Optional.empty());
+      }
     } finally {
       lock.close();
       lock = null;

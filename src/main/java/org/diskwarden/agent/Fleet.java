@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class Fleet {
   private volatile Watches watches;
   private volatile CheckSchedule schedule;
   private volatile Dispatcher dispatcher;
+  private volatile Duration stopWait = Duration.ofNanos(Long.MAX_VALUE);
 
   /**
    * @param file the config file the watches came from (reloads read it again)
@@ -75,7 +77,7 @@ public final class Fleet {
     if (watches.shared().notifications().hasOutlets()) {
       dispatcher = Dispatcher.start(watches.shared().notifications(), clock, System::getenv);
     }
-    schedule = CheckSchedule.start(watches.watches().size() + 1);
+    schedule = CheckSchedule.start(clock);
     try {
       watches.watches().forEach(this::add);
     } catch (RuntimeException e) {
@@ -87,6 +89,8 @@ public final class Fleet {
   private void add(Watches.Watch w) {
     DiskWarden agent = new DiskWarden(w.name(), w.config(), Optional.of(file), clock, this, audit,
         volumeLock(w.config().baseDir()));
+    // a watch that leaves the config on a reload stops within the same bound
+    agent.stopWaitsAtMost(stopWait);
     // the listeners first: the status of the first check and the beans are in place when it runs
     listeners.forEach(l -> l.added(w.name(), agent));
     try {
@@ -119,17 +123,31 @@ public final class Fleet {
     return volumeLocks.computeIfAbsent(device, d -> new ReentrantLock());
   }
 
-  /** Stops every watch (each finishes its current removal), then the scheduler and the dispatcher. */
+  /**
+   * How long {@link #stop()} waits for running work in all watches together; as long as it takes
+   * unless set ({@code bin/diskwarden run} sets it from DISKWARDEN_STOP_TIMEOUT).
+   */
+  public void stopWaitsAtMost(Duration atMost) {
+    this.stopWait = atMost;
+  }
+
+  /**
+   * Stops every watch (each finishes its current removal, within {@link #stopWaitsAtMost} for all
+   * together), then the scheduler and the dispatcher.
+   */
   public synchronized void stop() {
+    long deadline = System.nanoTime() + Math.min(stopWait.toNanos(), Long.MAX_VALUE / 2);
     for (String name : new ArrayList<>(agents.keySet())) {
       try {
+        agents.get(name).stopWaitsAtMost(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         remove(name);
       } catch (RuntimeException e) {
         LOG.error("Could not stop watch {}: {}", name, e.toString());
       }
     }
     if (schedule != null) {
-      schedule.shutdown();
+      schedule.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))
+          .forEach(still -> LOG.error("Stopping without waiting any longer: {}", still));
       schedule = null;
     }
     if (dispatcher != null) {

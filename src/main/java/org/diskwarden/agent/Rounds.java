@@ -1,9 +1,12 @@
 package org.diskwarden.agent;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -21,6 +24,7 @@ final class Rounds {
 
   private final String name;
   private final Optional<CheckSchedule> shared;
+  private final Clock clock;
   private final AtomicBoolean checkQueued = new AtomicBoolean();
   private volatile CheckSchedule own;
   private volatile Lane lane;
@@ -29,19 +33,22 @@ final class Rounds {
   /**
    * @param shared the agent's scheduler when it guards several directories; empty: a scheduler of its own
    */
-  Rounds(String name, Optional<CheckSchedule> shared) {
+  Rounds(String name, Optional<CheckSchedule> shared, Clock clock) {
     this.name = name;
     this.shared = shared;
+    this.clock = clock;
   }
 
   /**
    * Starts the checks (the first at once), the sampler and the routine git gc.
    *
+   * @param stuck hears of work in the lane that runs far past its interval (where it is stuck)
    * @throws IllegalStateException when Quartz cannot start
    */
-  void start(WardenConfig c, Runnable check, Runnable sample, Runnable gitGc) {
-    CheckSchedule schedule = shared.orElseGet(() -> own = CheckSchedule.start(1));
+  void start(WardenConfig c, Runnable check, Runnable sample, Runnable gitGc, Consumer<String> stuck) {
+    CheckSchedule schedule = shared.orElseGet(() -> own = CheckSchedule.start(clock));
     lane = schedule.lane(name, check, c.checkInterval());
+    lane.onStuck(stuck);
     Duration every = c.foresight().sampleInterval();
     if (!every.isZero()) {
       sampler = new Sampler(every, sample);
@@ -49,18 +56,24 @@ final class Rounds {
     c.git().schedule().ifPresent(cron -> lane.scheduleCron("git-gc", cron, gitGc));
   }
 
-  /** Stops sampling and the checks (a running one finishes its current removal first). */
-  void stop() {
+  /**
+   * Stops sampling and the checks: a running one finishes its current removal first, if it does so
+   * within {@code atMost}.
+   *
+   * @return what was still running (and where) when the wait gave up on it
+   */
+  List<String> stop(Duration atMost) {
     try {
       if (sampler != null) {
         sampler.close();
         sampler = null;
       }
       if (own != null) {
-        own.shutdown();
+        return own.shutdown(atMost);
       } else if (lane != null) {
-        lane.close();
+        return lane.close(atMost).stream().toList();
       }
+      return List.of();
     } finally {
       own = null;
       lane = null;

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -37,6 +34,88 @@ public final class RunDir {
     write("diskwarden.state", statusLine + "\n");
   }
 
+  /**
+   * Where the alerts of the agent on {@code baseDir} ({@code watch} of several, or empty) keep what
+   * they told: {@code alerts.state} (or {@code alerts-WATCH.state}) here. A file written for another
+   * base_dir, unreadable or malformed is not used (and said so): the agent then starts from OK, as
+   * before there was a memory. Without a run dir nothing is kept.
+   */
+  public org.diskwarden.notify.AlertMemory alertMemory(String watch, Path baseDir) {
+    if (dir.isEmpty()) {
+      return org.diskwarden.notify.AlertMemory.none();
+    }
+    String name = watch.isEmpty() ? "alerts.state" : "alerts-" + watch.replaceAll("[^A-Za-z0-9._-]", "_") + ".state";
+    return new org.diskwarden.notify.AlertMemory() {
+      @Override
+      public Optional<Told> recall() {
+        Path file = dir.get().resolve(name);
+        java.util.Map<String, String> kept = new java.util.HashMap<>();
+        try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+          String text = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+          for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+              kept.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+          }
+        } catch (java.nio.file.NoSuchFileException e) {
+          return Optional.empty();
+        } catch (IOException e) {
+          LOG.warn("Cannot read {}: {}; alerts start from OK", file, e.getMessage());
+          return Optional.empty();
+        }
+        if (!baseDir.toString().equals(kept.get("base_dir"))) {
+          LOG.info("{} was written for base_dir {}, not {}: not used", file, kept.get("base_dir"), baseDir);
+          return Optional.empty();
+        }
+        try {
+          return Optional.of(new Told(org.diskwarden.volume.State.valueOf(kept.get("state")),
+              java.time.Instant.parse(kept.get("last_critical_notice")),
+              Boolean.parseBoolean(kept.get("filling_up_sent"))));
+        } catch (RuntimeException e) {
+          LOG.warn("{} is malformed ({}); alerts start from OK", file, e.toString());
+          return Optional.empty();
+        }
+      }
+
+      @Override
+      public void remember(Told told) {
+        write(name, "base_dir=" + baseDir + "\nstate=" + told.state() + "\nlast_critical_notice="
+            + told.lastCriticalNotice() + "\nfilling_up_sent=" + told.fillingUpSent() + "\n");
+      }
+    };
+  }
+
+  /**
+   * What check would answer for {@code watch} (empty: a config without watch:), written after every check
+   * to {@code check.state} or {@code check-WATCH.state}: key=value lines (data, never code) that
+   * bin/diskwarden check prints without a JVM while they are fresh and for the same config.
+   */
+  public void writeCheck(String watch, CheckAnswer a) {
+    StringBuilder b = new StringBuilder();
+    b.append("pid=").append(ProcessHandle.current().pid()).append('\n');
+    b.append("time=").append(a.at().getEpochSecond()).append('\n');
+    b.append("valid_until=").append(a.at().plus(a.validFor()).getEpochSecond()).append('\n');
+    b.append("config=").append(a.configFile().map(Path::toString).orElse("")).append('\n');
+    b.append("config_sha256=").append(a.configDigest().orElse("")).append('\n');
+    b.append("watch=").append(watch).append('\n');
+    b.append("exit=").append(a.exitCode()).append('\n');
+    b.append("line=").append(oneLine(a.line())).append('\n');
+    for (String w : a.warnings()) {
+      b.append("warning=").append(oneLine(w)).append('\n');
+    }
+    write(checkFile(watch), b.toString());
+  }
+
+  static String checkFile(String watch) {
+    return watch.isEmpty() ? "check.state" : "check-" + watch.replaceAll("[^A-Za-z0-9._-]", "_") + ".state";
+  }
+
+  /** A value on one line: a name with a line break in it must not start a key of its own. */
+  private static String oneLine(String s) {
+    return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+  }
+
   public void clear() {
     dir.ifPresent(d -> {
       try {
@@ -51,16 +130,7 @@ public final class RunDir {
     dir.ifPresent(d -> {
       try {
         Files.createDirectories(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
-        // Written beside and moved, so a reader never sees half a line. Created new and no-follow: a
-        // link planted at the temporary name goes as a link, its target untouched; the rename then
-        // replaces whatever is at the final name (a link there too) without following it.
-        Path tmp = d.resolve(name + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (var out = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")))) {
-          out.write(java.nio.ByteBuffer.wrap(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        Files.move(tmp, d.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.diskwarden.fs.Replace.with(d.resolve(name), content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       } catch (IOException e) {
         // A full disk must not stop the agent that frees it; status is a convenience.
         LOG.warn("Cannot write {} in {}: {}", name, d, e.getMessage());

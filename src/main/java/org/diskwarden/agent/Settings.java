@@ -23,6 +23,8 @@ public final class Settings {
   private final AtomicReference<WardenConfig> fromFile;
   private final Optional<Path> file;
   private final Optional<Path> baseDirOverride;
+  /** SHA-256 of the file's text as last put in force (read right after it was loaded). */
+  private volatile Optional<String> digest;
 
   /**
    * @param file the file {@code config} was loaded from, for reloads and drift reports
@@ -33,6 +35,25 @@ public final class Settings {
     this.fromFile = new AtomicReference<>(config);
     this.file = file;
     this.baseDirOverride = baseDirOverride;
+    this.digest = digestOf(file);
+  }
+
+  /** The digest of the file as in force, empty when a runtime change made the settings differ from it. */
+  Optional<String> digestInForce() {
+    return differsFromFile() ? Optional.empty() : digest;
+  }
+
+  private static Optional<String> digestOf(Optional<Path> file) {
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      byte[] text = java.nio.file.Files.readAllBytes(file.get());
+      return Optional.of(java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(text)));
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      return Optional.empty();
+    }
   }
 
   /** The configuration in force now: read it once per unit of work and use that snapshot throughout. */
@@ -85,11 +106,12 @@ public final class Settings {
   /** Records that {@code loaded} is what the file says (after it was put in force). */
   void fileSays(WardenConfig loaded) {
     fromFile.set(loaded);
+    digest = digestOf(file);
   }
 
   /**
    * What in the config is valid but probably not meant: a protect pattern that matches nothing (a typo
-   * protects nothing), a trigger larger than the volume (volumes grow, so not an error, but the volume
+   * protects nothing), a policy whose folder does not exist (a typo: the policy never acts), a trigger larger than the volume (volumes grow, so not an error, but the volume
    * stays CRITICAL until then). Logged at start and on reload, printed by check, shown over JMX.
    */
   List<String> warnings(Usage now) {
@@ -98,6 +120,7 @@ public final class Settings {
     for (String pattern : new Protection(c.baseDir(), c.protect()).unmatched()) {
       warnings.add("protect pattern " + pattern + " matches nothing in " + c.baseDir());
     }
+    warnings.addAll(org.diskwarden.policy.PolicyFolders.missing(c.baseDir(), c.policies()));
     long trigger = c.thresholds().triggerBytes(now.total());
     if (trigger > now.total()) {
       warnings.add("the trigger (" + Size.human(trigger, 1) + ") is larger than the volume ("

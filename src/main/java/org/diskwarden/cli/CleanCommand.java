@@ -4,8 +4,10 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Optional;
 import org.diskwarden.agent.BaseDirLock;
+import org.diskwarden.agent.Cleanup;
 import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.Size;
+import org.diskwarden.fs.Names;
 import org.diskwarden.sweep.Removal;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.State;
@@ -31,12 +33,17 @@ final class CleanCommand extends ConfiguredCommand {
         try {
           warden.startNotifications();
         } catch (IllegalArgumentException e) {
-          spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+          spec.commandLine().getErr().println("diskwarden: " + Names.escape(String.valueOf(e.getMessage())));
           return Main.CONFIG_ERROR;
         }
       }
       try {
-        Optional<SweepReport> report = warden.clean(force, dryRun || warden.status().config().dryRun());
+        Cleanup cleanup = warden.clean(force, dryRun || warden.status().config().dryRun());
+        if (cleanup instanceof Cleanup.Busy) {
+          spec.commandLine().getErr().println("diskwarden: a sweep is already running; try again when it ends");
+          return 1;
+        }
+        Optional<SweepReport> report = cleanup.report();
         if (report.isEmpty()) {
           out.println(CheckCommand.statusLine(warden, State.OK));
           out.println("Free space is above the trigger: nothing removed (use --force to clean anyway).");
@@ -53,12 +60,12 @@ final class CleanCommand extends ConfiguredCommand {
         warden.stopNotifications();
       }
     } catch (IllegalStateException e) {
-      spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+      spec.commandLine().getErr().println("diskwarden: " + Names.escape(String.valueOf(e.getMessage())));
       return 1;
     }
   }
 
-/** The sweep report as the clean command prints it. */
+/** The sweep report as the clean command prints it; names and reasons escaped (fs.Names): one line each. */
 static String describe(SweepReport r) {
   StringBuilder out = new StringBuilder();
   out.append(String.format(Locale.ROOT, "%s: %s %s, free %s -> %s; state %s%n",
@@ -67,29 +74,29 @@ static String describe(SweepReport r) {
   for (Removal m : r.removed()) {
     if (m.keptAt().isEmpty()) {
       out.append(String.format(Locale.ROOT, "  %s %s (%s, %s: %s)%n", r.dryRun() ? "would remove" : "removed",
-          m.path(), Size.human(m.bytes(), 1), m.policy(), m.reason()));
+          Names.of(m.path()), Size.human(m.bytes(), 1), m.policy(), Names.escape(m.reason())));
     } else {
       out.append(String.format(Locale.ROOT, "  %s %s -> %s (%s, freed %s%s, %s: %s)%n",
           (r.dryRun() ? "would " : "") + (m.action() == org.diskwarden.config.Action.MOVE ? "move" : "compress"),
-          m.path(), m.keptAt().get(), Size.human(m.bytes(), 1), Size.human(m.freed(), 1),
+          Names.of(m.path()), Names.of(m.keptAt().get()), Size.human(m.bytes(), 1), Size.human(m.freed(), 1),
           m.bytes() == 0 || m.action() != org.diskwarden.config.Action.COMPRESS ? ""
               : String.format(Locale.ROOT, ", %.0f%% saved", 100.0 * m.freed() / m.bytes()),
-          m.policy(), m.reason()));
+          m.policy(), Names.escape(m.reason())));
     }
   }
   for (Removal m : r.failed()) {
-    out.append(String.format(Locale.ROOT, "  FAILED %s (%s, %s): %s%n", m.path(), m.policy(), m.action().key(),
-        m.error().orElse("")));
+    out.append(String.format(Locale.ROOT, "  FAILED %s (%s, %s): %s%n", Names.of(m.path()), m.policy(),
+        m.action().key(), Names.escape(m.error().orElse(""))));
   }
   for (Removal m : r.skipped()) {
-    out.append(String.format(Locale.ROOT, "  skipped %s %s (%s): %s%n", m.action().key(), m.path(), m.policy(),
-        m.error().orElse("")));
+    out.append(String.format(Locale.ROOT, "  skipped %s %s (%s): %s%n", m.action().key(), Names.of(m.path()),
+        m.policy(), Names.escape(m.error().orElse(""))));
   }
   r.notReached().forEach(c -> out.append(String.format(Locale.ROOT, "  kept %s (%s): target reached%n",
-      c.path(), Size.human(c.bytes(), 1))));
-  r.held().forEach(h -> out.append(String.format(Locale.ROOT, "  held %s (%s): %s%n", h.path(), h.policy(),
-      h.reason())));
-  r.gitGc().forEach(g -> out.append("  ").append(g).append(System.lineSeparator()));
+      Names.of(c.path()), Size.human(c.bytes(), 1))));
+  r.held().forEach(h -> out.append(String.format(Locale.ROOT, "  held %s (%s): %s%n", Names.of(h.path()),
+      h.policy(), Names.escape(h.reason()))));
+  r.gitGc().forEach(g -> out.append("  ").append(Names.escape(g)).append(System.lineSeparator()));
   return out.toString();
 }
 }

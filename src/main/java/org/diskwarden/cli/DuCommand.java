@@ -28,7 +28,7 @@ final class DuCommand implements Callable<Integer> {
       org.diskwarden.policy.Protection none = new org.diskwarden.policy.Protection(
           real.getParent() == null ? real : real.getParent(), List.of());
       long block = org.diskwarden.volume.Volume.of(real, Clock.systemUTC()).blockSize();
-      out.println(org.diskwarden.policy.FootprintWalk.measure(real, none, block).bytes() + "\t" + p);
+      out.println(org.diskwarden.policy.FootprintWalk.measure(real, none, block).bytes() + "\t" + org.diskwarden.fs.Names.of(p));
     }
     out.flush();
     return 0;

@@ -19,7 +19,7 @@ final class GitGcCommand extends ConfiguredCommand {
     }
     try (BaseDirLock lock = warden.acquireLock()) {
       List<org.diskwarden.git.GitGcReport> reports = warden.gitGc();
-      reports.forEach(r -> out.println(r.summary()));
+      reports.forEach(r -> out.println(org.diskwarden.fs.Names.escape(r.summary())));
       return reports.stream().allMatch(org.diskwarden.git.GitGcReport::done) ? 0 : 1;
     } catch (IllegalStateException e) {
       spec.commandLine().getErr().println("diskwarden: " + e.getMessage());

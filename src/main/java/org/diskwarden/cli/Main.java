@@ -1,5 +1,7 @@
 package org.diskwarden.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
@@ -30,6 +32,20 @@ public final class Main implements Runnable {
   /** Runs the command line and returns its exit status (tests call this instead of main). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    // the console's charset: under LANG=C a name with "é" shows as octal bytes, never as "?"
+    // bin/diskwarden runs the JVM with a UTF-8 charset for file names when the locale has none, and
+    // says here what the console itself can show
+    Charset console = Charset.defaultCharset();
+    try {
+      String named = System.getProperty("diskwarden.console.charset");
+      if (named != null) {
+        console = Charset.forName(named);
+      }
+    } catch (IllegalArgumentException e) {
+      // an unknown name: the JVM's own
+    }
+    cli.setOut(new PrintWriter(new ConsoleWriter(System.out, console), true));
+    cli.setErr(new PrintWriter(new ConsoleWriter(System.err, console), true));
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("diskwarden: " + e.getMessage());
       return UNKNOWN;

@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.diskwarden.archive.Restorer;
+import org.diskwarden.fs.Names;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,13 +35,14 @@ final class RestoreCommand implements Callable<Integer> {
     Path folder = to != null ? to : archive.toAbsolutePath().getParent();
     try {
       Path restored = Restorer.restore(archive.toAbsolutePath(), folder.toAbsolutePath());
-      out.println("Restored " + restored + " from " + archive);
+      out.println("Restored " + Names.of(restored) + " from " + Names.of(archive));
       out.flush();
       return 0;
     } catch (FileAlreadyExistsException e) {
-      err.println("diskwarden: not restoring: " + e.getFile() + " already exists (restore never overwrites)");
+      err.println("diskwarden: not restoring: " + Names.escape(String.valueOf(e.getFile()))
+          + " already exists (restore never overwrites)");
     } catch (IOException e) {
-      err.println("diskwarden: cannot restore " + archive + ": " + e.getMessage());
+      err.println("diskwarden: cannot restore " + Names.of(archive) + ": " + Names.escape(String.valueOf(e.getMessage())));
     }
     err.flush();
     return 1;

@@ -3,11 +3,10 @@ package org.diskwarden.cli;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.MBeanServer;
 import org.apache.logging.log4j.LogManager;
@@ -30,6 +29,8 @@ final class RunCommand extends ConfiguredCommand {
 
   /** Remote JMX as configured, checked before anything starts. */
   private Optional<RemoteJmx.Checked> remote = Optional.empty();
+  /** DISKWARDEN_STOP_TIMEOUT, checked before anything starts. */
+  private Duration stopTimeout = Duration.ofSeconds(Stop.DEFAULT_SECONDS);
 
   @Override
   int call(Watches watches, PrintWriter out) throws Exception {
@@ -41,6 +42,14 @@ final class RunCommand extends ConfiguredCommand {
       spec.commandLine().getErr().println("diskwarden: nothing was touched; fix it and start again");
       return Main.CONFIG_ERROR;
     }
+    LogLayoutCheck.warnIfRaw();
+    try {
+      stopTimeout = Stop.timeout(System.getProperty(Stop.PROPERTY));
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("diskwarden: " + e.getMessage());
+      spec.commandLine().getErr().println("diskwarden: nothing was touched; fix it and start again");
+      return Main.CONFIG_ERROR;
+    }
     return watches.listed() ? runAll(watches) : super.call(watches, out);
   }
 
@@ -49,12 +58,15 @@ final class RunCommand extends ConfiguredCommand {
     RunDir runDir = RunDir.fromSystemProperty();
     MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
     Fleet fleet = new Fleet(watches, options.file().toAbsolutePath(), ConfigOptions.logDir(), Clock.systemUTC());
+    fleet.stopWaitsAtMost(Stop.workWait(stopTimeout));
     Map<String, String> states = new LinkedHashMap<>();
     FleetBeans beans = FleetBeans.follow(fleet, mbs);
     AtomicReference<MetricsExporter> metrics = new AtomicReference<>();
     fleet.addListener(new Fleet.Listener() {
       @Override
       public void added(String watch, DiskWarden agent) {
+        agent.rememberAlertsIn(runDir.alertMemory(watch, agent.status().config().baseDir()));
+        agent.onCheck(answer -> runDir.writeCheck(watch, answer));
         agent.onStatus(line -> {
           synchronized (states) {
             states.put(watch, watch + ": " + line);
@@ -111,6 +123,9 @@ final class RunCommand extends ConfiguredCommand {
   int call(DiskWarden warden, PrintWriter out) throws InterruptedException {
     RunDir runDir = RunDir.fromSystemProperty();
     warden.onStatus(runDir::writeState);
+    warden.rememberAlertsIn(runDir.alertMemory("", warden.status().config().baseDir()));
+    warden.onCheck(answer -> runDir.writeCheck("", answer));
+    warden.stopWaitsAtMost(Stop.workWait(stopTimeout));
     try {
       warden.start();
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -155,27 +170,29 @@ final class RunCommand extends ConfiguredCommand {
   /**
    * Waits until SIGTERM, SIGINT or the JVM's exit, then stops the agent and closes what serves it,
    * once. SIGTERM and SIGINT stop the agent cleanly and it exits 0, as documented (the JVM's default
-   * would exit 143 or 130 after the hooks); the hook still covers any other way out.
+   * would exit 143 or 130 after the hooks); the hook still covers any other way out. A stop that does
+   * not end within its bound halts the JVM ({@link Stop}).
    */
-  private static void serveUntilStopped(Runnable agent, RunDir runDir, Runnable outlets) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean stopping = new AtomicBoolean();
-    Runnable stop = () -> {
-      if (!stopping.compareAndSet(false, true)) {
-        return;
-      }
+  private void serveUntilStopped(Runnable agent, RunDir runDir, Runnable outlets) throws InterruptedException {
+    Stop stop = new Stop(stopTimeout, () -> {
       try {
         agent.run();
       } finally {
         runDir.clear();
         outlets.run();
-        stopped.countDown();
       }
-    };
-    onSignal("TERM", stop);
-    onSignal("INT", stop);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop, "diskwarden-shutdown"));
-    stopped.await();
+    }, Stop::haltJvm);
+    onSignal("TERM", stop::begin);
+    onSignal("INT", stop::begin);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.begin();
+      try {
+        stop.awaitBounded();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "diskwarden-shutdown"));
+    stop.await();
   }
 
   /** The exit status of a start that was refused: 2 for a bad config or template, 1 otherwise. */

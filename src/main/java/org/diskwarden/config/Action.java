@@ -3,7 +3,7 @@ package org.diskwarden.config;
 import java.util.Locale;
 
 /** What a sweep does with an entry its policy lets go. */
-public enum Action {
+public enum Action implements Keyed {
   /** Remove it. */
   DELETE,
   /** Replace it by a verified {@code <entry>.tar.zst} (or .tar.gz where zstd cannot load). */
@@ -20,11 +20,6 @@ public enum Action {
    * @throws IllegalArgumentException when {@code key} is not delete, compress or move
    */
   public static Action fromKey(String key) {
-    for (Action action : values()) {
-      if (action.key().equals(key)) {
-        return action;
-      }
-    }
-    throw new IllegalArgumentException("must be delete, compress or move");
+    return Keyed.parse(Action.class, key);
   }
 }

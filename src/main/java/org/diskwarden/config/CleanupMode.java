@@ -3,7 +3,7 @@ package org.diskwarden.config;
 import java.util.Locale;
 
 /** How far a sweep goes. */
-public enum CleanupMode {
+public enum CleanupMode implements Keyed {
   /** Remove candidates in plan order until free space meets the target. */
   UNTIL_TARGET,
   /** Apply every policy completely, as the first script did. */
@@ -18,11 +18,6 @@ public enum CleanupMode {
    * @throws IllegalArgumentException when {@code key} is not until_target or full
    */
   public static CleanupMode fromKey(String key) {
-    for (CleanupMode mode : values()) {
-      if (mode.key().equals(key)) {
-        return mode;
-      }
-    }
-    throw new IllegalArgumentException("must be until_target or full");
+    return Keyed.parse(CleanupMode.class, key);
   }
 }

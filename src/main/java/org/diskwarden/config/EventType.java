@@ -3,7 +3,7 @@ package org.diskwarden.config;
 import java.util.Locale;
 
 /** What happened; the names are those of the config's {@code notify.events}. */
-public enum EventType {
+public enum EventType implements Keyed {
   /** A sweep removed something (or would have, in dry run). */
   CLEANUP,
   /** The state became CRITICAL. */
@@ -27,11 +27,6 @@ public enum EventType {
 
   /** The event named {@code key}, if any. */
   public static java.util.Optional<EventType> fromKey(String key) {
-    for (EventType t : values()) {
-      if (t.key().equals(key)) {
-        return java.util.Optional.of(t);
-      }
-    }
-    return java.util.Optional.empty();
+    return Keyed.find(EventType.class, key);
   }
 }

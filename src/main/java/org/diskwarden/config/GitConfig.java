@@ -22,7 +22,7 @@ public record GitConfig(List<String> repos, Gc gc, boolean aggressive, String pr
       Pattern.compile("(\\d+)[. ](second|minute|hour|day|week|month|year)s?[. ]ago");
 
   /** When a sweep compacts the repositories. */
-  public enum Gc {
+  public enum Gc implements Keyed {
     NEVER {
       @Override
       public boolean runAfter(boolean stillLow) {
@@ -53,12 +53,7 @@ public record GitConfig(List<String> repos, Gc gc, boolean aggressive, String pr
      * @throws IllegalArgumentException naming the allowed values
      */
     public static Gc fromKey(String key) {
-      for (Gc g : values()) {
-        if (g.key().equals(key)) {
-          return g;
-        }
-      }
-      throw new IllegalArgumentException("must be never, when_still_low or always");
+      return Keyed.parse(Gc.class, key);
     }
   }
 

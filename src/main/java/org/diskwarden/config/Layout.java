@@ -7,7 +7,7 @@ import java.util.Optional;
  * What a policy's folder holds, as a training framework writes it: which children are entries, how
  * they are ordered, what makes one finished, and what a framework's own files say must stay.
  */
-public enum Layout {
+public enum Layout implements Keyed {
   /** Every direct child is an entry (the default). */
   PLAIN(Optional.empty(), OrderBy.MTIME),
   /** A Hugging Face Trainer output_dir: checkpoint-N directories, finished when trainer_state.json is in. */
@@ -45,11 +45,6 @@ public enum Layout {
    * @throws IllegalArgumentException when {@code key} names no layout
    */
   public static Layout fromKey(String key) {
-    for (Layout l : values()) {
-      if (l.key().equals(key)) {
-        return l;
-      }
-    }
-    throw new IllegalArgumentException("must be one of plain, huggingface, lightning, deepspeed, hf_cache");
+    return Keyed.parse(Layout.class, key);
   }
 }

@@ -3,7 +3,7 @@ package org.diskwarden.config;
 import java.util.Locale;
 
 /** How a policy ranks its entries from newest to oldest. */
-public enum OrderBy {
+public enum OrderBy implements Keyed {
   /** By the newest modification time anywhere inside the entry. */
   MTIME,
   /** By name in natural order, so that v2 sorts before v10. */
@@ -22,11 +22,6 @@ public enum OrderBy {
    * @throws IllegalArgumentException when {@code key} is not mtime, name or step
    */
   public static OrderBy fromKey(String key) {
-    for (OrderBy order : values()) {
-      if (order.key().equals(key)) {
-        return order;
-      }
-    }
-    throw new IllegalArgumentException("must be mtime, name or step");
+    return Keyed.parse(OrderBy.class, key);
   }
 }

@@ -26,6 +26,7 @@ final class Reader {
 
   private final Path configDir;
   private final List<String> problems = new ArrayList<>();
+  private int unknownKeys;
 
   Reader(Path configDir) {
     this.configDir = configDir;
@@ -76,7 +77,9 @@ final class Reader {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!allowed.contains(key)) {
-        problems.add("unknown key " + prefix + key + "; allowed keys are " + new java.util.TreeSet<>(allowed));
+        unknownKeys++;
+        problems.add("unknown key " + prefix + key + nearest(key, allowed).map(k -> " (did you mean " + prefix + k + "?)")
+            .orElse("") + "; allowed keys are " + new java.util.TreeSet<>(allowed));
       }
     }
   }
@@ -117,6 +120,46 @@ final class Reader {
     }
   }
 
+  /** How many unknown keys were found: a rule across keys is not checked then (it would judge a default). */
+  int unknownKeys() {
+    return unknownKeys;
+  }
+
+  /** The allowed key nearest to a typo ({@code min_fre} -> {@code min_free}), when one is close. */
+  static java.util.Optional<String> nearest(String typo, Set<String> allowed) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : new java.util.TreeSet<>(allowed)) {
+      int d = distance(typo.toLowerCase(java.util.Locale.ROOT), k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, best.length() / 4) ? java.util.Optional.of(best)
+        : java.util.Optional.empty();
+  }
+
+  /** Levenshtein distance. */
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
   long size(JsonNode node, String key, long fallback) {
     if (!node.hasNonNull(key)) {
       return fallback;
@@ -125,6 +168,11 @@ final class Reader {
     try {
       if (v.isNumber() && v.asLong() < 0) {
         throw new IllegalArgumentException("must be a non-negative size such as 50GB");
+      }
+      if (v.asText().trim().matches("\\d+(\\.\\d+)?") && Double.parseDouble(v.asText().trim()) != 0) {
+        // min_free: 50 meant 50GB far more often than 50 bytes: a size needs its unit (0 alone is clear)
+        throw new IllegalArgumentException("needs a unit: did you mean " + v.asText().trim()
+            + "GB? (units B, KB, MB, GB, TB; binary; a bare 0 is allowed)");
       }
       long bytes = Size.parse(v.asText());
       if (bytes > MAX_SIZE) {

@@ -51,38 +51,71 @@ public record WardenConfig(
   }
 
   public WardenConfig withThresholds(Thresholds t) {
-    return new WardenConfig(baseDir, t, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics, audit);
+    return edit(e -> e.thresholds = t);
   }
 
   public WardenConfig withCheckInterval(Duration d) {
-    return new WardenConfig(baseDir, thresholds, d, minAge, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics, audit);
+    return edit(e -> e.checkInterval = d);
   }
 
   public WardenConfig withMinAge(Duration d) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, d, cleanupMode, dryRun, paused, protect, policies, git, notifications, foresight, metrics, audit);
+    return edit(e -> e.minAge = d);
   }
 
   public WardenConfig withCleanupMode(CleanupMode m) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, m, dryRun, paused, protect, policies, git, notifications, foresight, metrics, audit);
+    return edit(e -> e.cleanupMode = m);
   }
 
   public WardenConfig withDryRun(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, on, paused, protect, policies, git, notifications, foresight, metrics, audit);
+    return edit(e -> e.dryRun = on);
   }
 
   public WardenConfig withPaused(boolean on) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, on, protect, policies, git, notifications, foresight, metrics, audit);
+    return edit(e -> e.paused = on);
   }
 
   public WardenConfig withForesight(Foresight f) {
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, policies,
-        git, notifications, f, metrics, audit);
+    return edit(e -> e.foresight = f);
   }
 
   public WardenConfig withPolicy(PolicyConfig changed) {
-    List<PolicyConfig> list = policies.stream()
-        .map(p -> p.name().equals(changed.name()) ? changed : p)
-        .toList();
-    return new WardenConfig(baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused, protect, list, git, notifications, foresight, metrics, audit);
+    return edit(e -> e.policies = policies.stream().map(p -> p.name().equals(changed.name()) ? changed : p).toList());
+  }
+
+  /** A copy with what {@code change} sets on it; the copy validates as any config does. */
+  private WardenConfig edit(java.util.function.Consumer<Edit> change) {
+    Edit e = new Edit(this);
+    change.accept(e);
+    return e.build();
+  }
+
+  /** The components of a config, to set one or two and build the copy (records have no withers). */
+  private static final class Edit {
+    Thresholds thresholds;
+    Duration checkInterval;
+    Duration minAge;
+    CleanupMode cleanupMode;
+    boolean dryRun;
+    boolean paused;
+    List<PolicyConfig> policies;
+    Foresight foresight;
+    private final WardenConfig from;
+
+    Edit(WardenConfig from) {
+      this.from = from;
+      thresholds = from.thresholds;
+      checkInterval = from.checkInterval;
+      minAge = from.minAge;
+      cleanupMode = from.cleanupMode;
+      dryRun = from.dryRun;
+      paused = from.paused;
+      policies = from.policies;
+      foresight = from.foresight;
+    }
+
+    WardenConfig build() {
+      return new WardenConfig(from.baseDir, thresholds, checkInterval, minAge, cleanupMode, dryRun, paused,
+          from.protect, policies, from.git, from.notifications, foresight, from.metrics, from.audit);
+    }
   }
 }

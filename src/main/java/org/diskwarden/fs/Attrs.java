@@ -43,6 +43,11 @@ public record Attrs(int mode, int uid, int gid, long links, long inode, long dev
     return (mode & S_IFMT) == 0120000;
   }
 
+  /** A socket: opening one never waits (the kernel refuses it with ENXIO). */
+  public boolean isSocket() {
+    return (mode & S_IFMT) == 0140000;
+  }
+
   /** A FIFO, socket, character or block device. */
   public boolean isSpecial() {
     return !isDirectory() && !isRegularFile() && !isSymbolicLink();

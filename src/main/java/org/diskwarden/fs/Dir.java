@@ -21,18 +21,21 @@ import java.util.Optional;
  * {@code RENAME_NOREPLACE}, and sets modes, owners and times on descriptors. No method takes a path
  * with more than one name, and none resolves a path again after a check.
  */
-public final class Dir implements AutoCloseable {
+public final class Dir extends Descriptor {
   /** The charset the JDK uses for file names, so names listed here and by {@code java.nio} agree. */
   private static final Charset NAMES = names();
   private static final int READ_DIR = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NONBLOCK;
 
-  private final int fd;
   private final Path path;
-  private boolean closed;
 
   private Dir(int fd, Path path) {
-    this.fd = fd;
+    super(fd);
     this.path = path;
+  }
+
+  @Override
+  String what() {
+    return path.toString();
   }
 
   /** Whether this platform has the calls (Linux on x86-64 or arm64). */
@@ -48,11 +51,8 @@ public final class Dir implements AutoCloseable {
     if (!absolute.isAbsolute()) {
       throw new IllegalArgumentException("not an absolute path: " + absolute);
     }
-    try {
-      return new Dir(Errors.libc().openat(Libc.AT_FDCWD, c(absolute.toString()), READ_DIR, 0), absolute);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, absolute.toString());
-    }
+    return new Dir((int) Errors.call(absolute.toString(),
+        l -> l.openat(Libc.AT_FDCWD, c(absolute.toString()), READ_DIR, 0)), absolute);
   }
 
   /** The path this directory had when it was reached: for messages only, never to act on. */
@@ -62,29 +62,76 @@ public final class Dir implements AutoCloseable {
 
   /** Opens the directory {@code name} here without following a link. */
   public Dir dir(String name) throws IOException {
+    return openDir(c(check(name)), path.resolve(name));
+  }
+
+  /** As {@link #dir(String)}, the name given as its bytes (from {@link #rawList()}). */
+  public Dir dir(byte[] name) throws IOException {
+    return openDir(c(check(name)), Names.child(path, name));
+  }
+
+  private Dir openDir(byte[] cName, Path at) throws IOException {
     try {
-      return new Dir(Errors.libc().openat(fd, c(check(name)), READ_DIR | Libc.O_NOFOLLOW, 0), path.resolve(name));
+      int flags = READ_DIR | Libc.O_NOFOLLOW;
+      return new Dir(Fast.AVAILABLE ? Fast.openat(fd, cName, flags, 0) : Errors.libc().openat(fd, cName, flags, 0), at);
     } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
+      throw Errors.of(e, at.toString());
     }
+  }
+
+  /**
+   * Opens the directory {@code relative} below this one a name at a time, each without following a
+   * link: a link or a non-directory anywhere on the way is refused. An empty path opens this
+   * directory again.
+   */
+  public Dir descend(Path relative) throws IOException {
+    if (relative.isAbsolute()) {
+      throw new IllegalArgumentException("not a relative path: " + relative);
+    }
+    Dir at = new Dir((int) Errors.call(what(), l -> l.openat(fd, c("."), READ_DIR, 0)), path);
+    for (Path name : relative) {
+      if (name.toString().isEmpty()) {
+        continue;
+      }
+      Dir parent = at;
+      try {
+        at = parent.dir(name.toString());
+      } finally {
+        parent.close();
+      }
+    }
+    return at;
   }
 
   /** {@code fstat} of this directory. */
   public Attrs self() throws IOException {
-    return statFd(fd, path.toString());
+    return stat();
   }
 
   /** {@code name} here as it is, a link not followed; empty when there is no such name. */
   public Optional<Attrs> stat(String name) throws IOException {
+    return statAt(c(check(name)), name);
+  }
+
+  /** As {@link #stat(String)}, the name given as its bytes (from {@link #rawList()}). */
+  public Optional<Attrs> stat(byte[] name) throws IOException {
+    return statAt(c(check(name)), name);
+  }
+
+  private Optional<Attrs> statAt(byte[] cName, Object name) throws IOException {
     byte[] buffer = new byte[Attrs.SIZE];
     try {
-      Errors.libc().statx(fd, c(check(name)), Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
+      if (Fast.AVAILABLE) {
+        Fast.statx(fd, cName, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
+      } else {
+        Errors.libc().statx(fd, cName, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
+      }
       return Optional.of(Attrs.decode(buffer));
     } catch (LastErrorException e) {
       if (e.getErrorCode() == Errors.ENOENT) {
         return Optional.empty();
       }
-      throw Errors.of(e, where(name));
+      throw Errors.of(e, name instanceof byte[] raw ? Names.child(path, raw).toString() : where((String) name));
     }
   }
 
@@ -100,7 +147,7 @@ public final class Dir implements AutoCloseable {
     } catch (NoSuchFileException e) {
       return new ControlFile.Missing();
     } catch (IOException e) {
-      return new ControlFile.Unreadable(e.getMessage());
+      return new ControlFile.Unreadable(whatIs(name).orElse(e.getMessage()));
     }
     try (h) {
       Attrs a = h.attrs();
@@ -109,10 +156,11 @@ public final class Dir implements AutoCloseable {
             + " a control file may have");
       }
       byte[] bytes = new byte[(int) a.size()];
+      // in pieces: JNA copies the whole array it is given to native memory and back on every call
+      byte[] chunk = new byte[(int) Math.min(bytes.length, 1 << 16)];
       int at = 0;
       while (at < bytes.length) {
-        byte[] chunk = new byte[bytes.length - at];
-        int n = h.read(chunk, chunk.length);
+        int n = h.read(chunk, Math.min(chunk.length, bytes.length - at));
         if (n < 0) {
           break;
         }
@@ -129,18 +177,24 @@ public final class Dir implements AutoCloseable {
     }
   }
 
+  /** Why {@code name} is not a file to read, when a stat says so (a socket refuses open with ENXIO). */
+  private Optional<String> whatIs(String name) {
+    try {
+      return stat(name).filter(a -> !a.isRegularFile())
+          .map(a -> where(name) + ": a " + a.kind() + ", not a regular file");
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /**
    * Opens the regular file {@code name} here for reading: no-follow, non-blocking (a FIFO does not
    * wait for a writer), and refused on the open descriptor unless it is a regular file.
    */
   public Handle openFile(String name) throws IOException {
-    int opened;
-    try {
-      opened = Errors.libc().openat(fd, c(check(name)),
-          Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    int opened = (int) Errors.call(where(name), l -> l.openat(fd, c,
+        Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0));
     Handle h = new Handle(opened, where(name));
     try {
       Attrs a = h.attrs();
@@ -156,13 +210,10 @@ public final class Dir implements AutoCloseable {
 
   /** Creates the file {@code name} here (it must not exist; a link there is not followed) for writing. */
   public Handle createFile(String name, int mode) throws IOException {
-    try {
-      return new Handle(Errors.libc().openat(fd, c(check(name)),
-          Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_NOCTTY | Libc.O_CLOEXEC, mode),
-          where(name));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    return new Handle((int) Errors.call(where(name), l -> l.openat(fd, c,
+        Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_NOCTTY | Libc.O_CLOEXEC, mode)),
+        where(name));
   }
 
   /**
@@ -170,11 +221,8 @@ public final class Dir implements AutoCloseable {
    * user owns (a directory someone else put there in the moment between is refused).
    */
   public Dir mkdir(String name, int mode) throws IOException {
-    try {
-      Errors.libc().mkdirat(fd, c(check(name)), mode);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.mkdirat(fd, c, mode));
     Dir made = dir(name);
     try {
       Attrs a = made.self();
@@ -191,103 +239,50 @@ public final class Dir implements AutoCloseable {
 
   /** Makes the symbolic link {@code name} here pointing at {@code target} (never followed by us). */
   public void symlink(String name, String target) throws IOException {
-    try {
-      Errors.libc().symlinkat(c(target), fd, c(check(name)));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.symlinkat(c(target), fd, c));
   }
 
   /** The target of the link {@code name} here. */
   public String readLink(String name) throws IOException {
     byte[] buffer = new byte[4097];
-    try {
-      long n = Errors.libc().readlinkat(fd, c(check(name)), buffer, buffer.length);
-      if (n >= buffer.length) {
-        throw new FileSystemException(where(name), null, "link target longer than 4096 bytes");
-      }
-      return decode(Arrays.copyOf(buffer, (int) n), where(name));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
+    byte[] c = c(check(name));
+    long n = Errors.call(where(name), l -> l.readlinkat(fd, c, buffer, buffer.length));
+    if (n >= buffer.length) {
+      throw new FileSystemException(where(name), null, "link target longer than 4096 bytes");
     }
+    return decode(Arrays.copyOf(buffer, (int) n), where(name));
   }
 
   /** Renames {@code from} here to {@code to} in {@code into}, never over an existing name. */
   public void rename(String from, Dir into, String to) throws IOException {
-    try {
-      Errors.libc().renameat2(fd, c(check(from)), into.fd, c(check(to)), Libc.RENAME_NOREPLACE);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(from) + " -> " + into.where(to));
-    }
+    byte[] a = c(check(from));
+    byte[] b = c(check(to));
+    Errors.call(where(from) + " -> " + into.where(to), l -> l.renameat2(fd, a, into.fd, b, Libc.RENAME_NOREPLACE));
   }
 
   /** Removes the file or link {@code name} here (never a directory's contents). */
   public void unlink(String name) throws IOException {
-    try {
-      Errors.libc().unlinkat(fd, c(check(name)), 0);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.unlinkat(fd, c, 0));
   }
 
   /** Removes the empty directory {@code name} here. */
   public void rmdir(String name) throws IOException {
-    try {
-      Errors.libc().unlinkat(fd, c(check(name)), Libc.AT_REMOVEDIR);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.unlinkat(fd, c, Libc.AT_REMOVEDIR));
   }
 
   /** Sets owner and group of {@code name} here without following it (for links). */
   public void chownNoFollow(String name, int uid, int gid) throws IOException {
-    try {
-      Errors.libc().fchownat(fd, c(check(name)), uid, gid, Libc.AT_SYMLINK_NOFOLLOW);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.fchownat(fd, c, uid, gid, Libc.AT_SYMLINK_NOFOLLOW));
   }
 
   /** Sets the modification time of {@code name} here without following it (for links). */
   public void setModifiedNoFollow(String name, Instant mtime) throws IOException {
-    try {
-      Errors.libc().utimensat(fd, c(check(name)), times(mtime), Libc.AT_SYMLINK_NOFOLLOW);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, where(name));
-    }
-  }
-
-  public void chmod(int mode) throws IOException {
-    try {
-      Errors.libc().fchmod(fd, mode);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
-  }
-
-  public void chown(int uid, int gid) throws IOException {
-    try {
-      Errors.libc().fchown(fd, uid, gid);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
-  }
-
-  public void setModified(Instant mtime) throws IOException {
-    try {
-      Errors.libc().futimens(fd, times(mtime));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
-  }
-
-  /** Forces this directory's entries (a rename into it) to disk. */
-  public void sync() throws IOException {
-    try {
-      Errors.libc().fsync(fd);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
+    byte[] c = c(check(name));
+    Errors.call(where(name), l -> l.utimensat(fd, c, times(mtime), Libc.AT_SYMLINK_NOFOLLOW));
   }
 
   /**
@@ -295,6 +290,24 @@ public final class Dir implements AutoCloseable {
    * charset is refused (it could not be named again exactly), never skipped silently.
    */
   public List<String> list() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (byte[] raw : readdirNames()) {
+      names.add(decode(raw, path.toString()));
+    }
+    return names;
+  }
+
+  /**
+   * The names here as the kernel has them, without {@code .} and {@code ..}: for a walk that only
+   * measures and reports, where a name that is not valid text is still a name to count and to show
+   * ({@link Names#child}, {@link #stat(byte[])}, {@link #dir(byte[])}).
+   */
+  public List<byte[]> rawList() throws IOException {
+    return Fast.AVAILABLE ? Fast.names(fd, path.toString()) : readdirNames();
+  }
+
+  /** The names one {@code readdir} call each (where {@link Fast} cannot be bound, and for {@link #list()}). */
+  List<byte[]> readdirNames() throws IOException {
     Libc libc = Errors.libc();
     Pointer stream;
     try {
@@ -302,7 +315,7 @@ public final class Dir implements AutoCloseable {
     } catch (LastErrorException e) {
       throw Errors.of(e, path.toString());
     }
-    List<String> names = new ArrayList<>();
+    List<byte[]> names = new ArrayList<>();
     try {
       libc.rewinddir(stream);
       while (true) {
@@ -320,7 +333,7 @@ public final class Dir implements AutoCloseable {
         if ((raw.length == 1 && raw[0] == '.') || (raw.length == 2 && raw[0] == '.' && raw[1] == '.')) {
           continue;
         }
-        names.add(decode(raw, path.toString()));
+        names.add(raw);
       }
     } finally {
       try {
@@ -329,33 +342,6 @@ public final class Dir implements AutoCloseable {
         // a descriptor only read from
       }
     }
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (!closed) {
-      closed = true;
-      try {
-        Errors.libc().close(fd);
-      } catch (LastErrorException e) {
-        throw Errors.of(e, path.toString());
-      }
-    }
-  }
-
-  static Attrs statFd(int fd, String what) throws IOException {
-    byte[] buffer = new byte[Attrs.SIZE];
-    try {
-      Errors.libc().statx(fd, new byte[] {0}, Libc.AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW,
-          Libc.STATX_BASIC_STATS, buffer);
-      return Attrs.decode(buffer);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, what);
-    }
-  }
-
-  static long[] times(Instant mtime) {
-    return new long[] {0, Libc.UTIME_OMIT, mtime.getEpochSecond(), mtime.getNano()};
   }
 
   private String where(String name) {
@@ -369,6 +355,25 @@ public final class Dir implements AutoCloseable {
       throw new IllegalArgumentException("not a single file name: \"" + name + "\"");
     }
     return name;
+  }
+
+  /** One name as bytes: as {@link #check(String)}. */
+  private static byte[] check(byte[] name) {
+    boolean dots = (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
+    for (byte b : name) {
+      if (b == '/' || b == 0) {
+        dots = true;
+      }
+    }
+    if (name.length == 0 || dots) {
+      throw new IllegalArgumentException("not a single file name: " + Names.escape(new String(name,
+          StandardCharsets.ISO_8859_1)));
+    }
+    return name;
+  }
+
+  private static byte[] c(byte[] b) {
+    return Arrays.copyOf(b, b.length + 1);
   }
 
   private static byte[] c(String s) {

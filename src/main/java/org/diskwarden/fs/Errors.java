@@ -29,6 +29,34 @@ final class Errors {
     };
   }
 
+  /** One C library call that reports failure through errno. */
+  interface Call {
+    long on(Libc libc) throws LastErrorException;
+  }
+
+  /** Makes {@code call}; a failure is the exception java.nio.file would throw, naming {@code what}. */
+  static long call(String what, Call call) throws IOException {
+    try {
+      return call.on(libc());
+    } catch (LastErrorException e) {
+      throw of(e, what);
+    }
+  }
+
+  /** As {@link #call}, made again when a signal interrupted it (EINTR): reads and writes. */
+  static long retrying(String what, Call call) throws IOException {
+    Libc libc = libc();
+    while (true) {
+      try {
+        return call.on(libc);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != EINTR) {
+          throw of(e, what);
+        }
+      }
+    }
+  }
+
   /** The Libc, or an error saying the platform is not one this binding knows. */
   static Libc libc() throws IOException {
     if (Libc.LIBC == null) {

@@ -1,95 +1,55 @@
 package org.diskwarden.fs;
 
-import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Instant;
 
 /**
  * An open regular file in a user's tree (or the agent's workroom), reached through a held directory
  * without following a link. Attributes, mode, owner and times are read and set on this descriptor,
  * never on a path.
  */
-public final class Handle implements AutoCloseable {
-  private final int fd;
+public final class Handle extends Descriptor {
   private final String what;
-  private boolean closed;
 
   Handle(int fd, String what) {
-    this.fd = fd;
+    super(fd);
     this.what = what;
+  }
+
+  @Override
+  String what() {
+    return what;
   }
 
   /** {@code fstat} of the open file. */
   public Attrs attrs() throws IOException {
-    return Dir.statFd(fd, what);
-  }
-
-  public void chmod(int mode) throws IOException {
-    try {
-      Errors.libc().fchmod(fd, mode);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, what);
-    }
-  }
-
-  public void chown(int uid, int gid) throws IOException {
-    try {
-      Errors.libc().fchown(fd, uid, gid);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, what);
-    }
-  }
-
-  /** Sets the modification time (the access time is left as it is). */
-  public void setModified(Instant mtime) throws IOException {
-    try {
-      Errors.libc().futimens(fd, Dir.times(mtime));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, what);
-    }
-  }
-
-  /** Forces the file's data and metadata to disk. */
-  public void sync() throws IOException {
-    try {
-      Errors.libc().fsync(fd);
-    } catch (LastErrorException e) {
-      throw Errors.of(e, what);
-    }
+    return stat();
   }
 
   /** Reads up to {@code length} bytes; -1 at the end. */
   public int read(byte[] buffer, int length) throws IOException {
-    Libc libc = Errors.libc();
-    byte[] target = buffer;
-    while (true) {
-      try {
-        long n = libc.read(fd, target, length);
-        return n == 0 ? -1 : (int) n;
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() != Errors.EINTR) {
-          throw Errors.of(e, what);
-        }
-      }
-    }
+    long n = Errors.retrying(what, l -> l.read(fd, buffer, length));
+    return n == 0 ? -1 : (int) n;
+  }
+
+  /**
+   * Reads up to {@code length} bytes from {@code position} on (the file's offset stays where it was);
+   * -1 at or past the end.
+   */
+  public int readAt(byte[] buffer, int length, long position) throws IOException {
+    long n = Errors.retrying(what, l -> l.pread(fd, buffer, length, position));
+    return n == 0 ? -1 : (int) n;
   }
 
   /** Writes {@code length} bytes from {@code buffer}, all of them. */
   public void write(byte[] buffer, int offset, int length) throws IOException {
-    Libc libc = Errors.libc();
     byte[] chunk = offset == 0 ? buffer : java.util.Arrays.copyOfRange(buffer, offset, offset + length);
     int done = 0;
     while (done < length) {
       byte[] rest = done == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, done, length);
-      try {
-        done += (int) libc.write(fd, rest, length - done);
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() != Errors.EINTR) {
-          throw Errors.of(e, what);
-        }
-      }
+      int left = length - done;
+      done += (int) Errors.retrying(what, l -> l.write(fd, rest, left));
     }
   }
 
@@ -133,17 +93,5 @@ public final class Handle implements AutoCloseable {
         Handle.this.write(b, off, len);
       }
     };
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (!closed) {
-      closed = true;
-      try {
-        Errors.libc().close(fd);
-      } catch (LastErrorException e) {
-        throw Errors.of(e, what);
-      }
-    }
   }
 }

@@ -51,6 +51,8 @@ interface Libc extends Library {
 
   long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
+  long pread(int fd, byte[] buffer, long count, long offset) throws LastErrorException;
+
   long write(int fd, byte[] buffer, long count) throws LastErrorException;
 
   long readlinkat(int dirfd, byte[] name, byte[] buffer, long size) throws LastErrorException;

@@ -11,17 +11,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.config.CleanupMode;
 import org.diskwarden.config.GitConfig;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;
+import org.diskwarden.fs.ControlFile;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.sweep.GuardedDelete;
 import org.diskwarden.sweep.Removal;
@@ -46,6 +48,10 @@ public final class GitMaintenance {
   static final Duration FRESH_LOCK = Duration.ofMinutes(10);
   /** Temporary packs older than this are leftovers of a failed run. */
   static final Duration STALE_TEMP = Duration.ofHours(1);
+  private static final String NOT_A_REPOSITORY =
+      "not a git repository (no .git directory, not a bare repository)";
+  /** Locks git takes at the top of its directory; any under refs/ count too. */
+  private static final Set<String> TOP_LOCKS = Set.of("index.lock", "packed-refs.lock", "HEAD.lock", "config.lock");
   private static final Pattern TEMP_PACK =
       Pattern.compile("(gc_.*_tmp|.*\\.(pack|idx|bitmap|rev|keep)_tmp|tmp_pack_.*|tmp_idx_.*|\\.tmp-\\d+-pack.*)");
 
@@ -77,24 +83,45 @@ public final class GitMaintenance {
 
   /** Runs gc on one repository (relative to base_dir), or says why not. */
   public GitGcReport gc(String rel) {
-    Path dir = config.baseDir().resolve(rel).normalize();
-    String name = dir.toString();
+    String name = config.baseDir().resolve(rel).normalize().toString();
     Instant start = clock.instant();
-    Optional<Path> gitDir = gitDir(dir);
-    if (gitDir.isEmpty()) {
-      return GitGcReport.refused(name, start, "not a git repository (no .git directory, not a bare repository)");
+    Optional<GitDir> found;
+    try {
+      found = GitDir.open(config.baseDir(), rel);
+    } catch (IOException e) {
+      return GitGcReport.refused(name, start, "cannot reach it from base_dir without following a link: "
+          + e.getMessage());
     }
-    Optional<String> busy = busy(gitDir.get());
-    if (busy.isPresent()) {
-      return GitGcReport.refused(name, start, busy.get());
+    if (found.isEmpty()) {
+      return GitGcReport.refused(name, start, NOT_A_REPOSITORY);
     }
-    long temps = removeTempPacks(gitDir.get());
+    try (GitDir gitDir = found.get()) {
+      GitDir.Scan scan = gitDir.scan();
+      if (scan.odd().isPresent()) {
+        return GitGcReport.refused(name, start, "its git directory holds what git never writes: "
+            + scan.odd().get() + " (JGit would follow it or wait on it for good); remove it by hand");
+      }
+      if (!RepositoryCache.FileKey.isGitRepository(gitDir.path().toFile(), FS.DETECTED)) {
+        return GitGcReport.refused(name, start, NOT_A_REPOSITORY);
+      }
+      Optional<String> busy = busy(gitDir, scan);
+      if (busy.isPresent()) {
+        return GitGcReport.refused(name, start, busy.get());
+      }
+      return gc(name, gitDir, scan.bytes(), start);
+    } catch (IOException e) {
+      return failed(name, start, e.toString(), 0);
+    }
+  }
+
+  private GitGcReport gc(String name, GitDir gitDir, long dirBefore, Instant start) throws IOException {
+    Path path = gitDir.path();
+    long temps = removeTempPacks(path);
     GitGcReport report;
-    try (Git git = Git.open(gitDir.get().toFile())) {
+    try (Git git = Git.open(path.toFile())) {
       bitmapsAsCGit(git.getRepository());
       GarbageCollectCommand gc = git.gc();
       Properties before = gc.getStatistics();
-      long dirBefore = sizeOf(gitDir.get());
       Usage usageBefore = volume.read();
       long need = stat(before, "sizeOfPackedObjects") + stat(before, "sizeOfLooseObjects");
       if (usageBefore.free() < need) {
@@ -102,7 +129,7 @@ public final class GitMaintenance {
             + Size.human(usageBefore.free(), 1) + " (a repack on a full disk fails half-way)");
       }
       GitConfig g = config.git();
-      Path packDir = gitDir.get().resolve("objects").resolve("pack");
+      Path packDir = path.resolve("objects").resolve("pack");
       java.util.Set<String> packsBefore = SupersededPacks.names(packDir);
       gc.setAggressive(g.aggressive())
           .setExpire(g.expireBefore(clock.instant()))
@@ -115,7 +142,7 @@ public final class GitMaintenance {
           .call();
       // The repository's own objects are closed first: a pack about to go must not stay mapped here.
       git.getRepository().getObjectDatabase().close();
-      SupersededPacks.Outcome superseded = SupersededPacks.remove(packDir, packsBefore, deletion, clock.instant());
+      SupersededPacks.Outcome superseded = SupersededPacks.remove(gitDir.dir(), packsBefore, deletion, clock.instant());
       Properties after = git.gc().getStatistics();
       Usage usageAfter = volume.read();
       long freed = usageAfter.free() - usageBefore.free() + temps;
@@ -127,7 +154,7 @@ public final class GitMaintenance {
       }
       report = new GitGcReport(name, GitGcReport.Outcome.DONE, why, start, Duration.between(start, clock.instant()),
           stat(before, "sizeOfLooseObjects"), stat(after, "sizeOfLooseObjects"), stat(before, "sizeOfPackedObjects"),
-          stat(after, "sizeOfPackedObjects"), dirBefore, sizeOf(gitDir.get()), temps, freed);
+          stat(after, "sizeOfPackedObjects"), dirBefore, gitDir.scan().bytes(), temps, freed);
     } catch (RepositoryNotFoundException e) {
       report = GitGcReport.refused(name, start, "not a git repository: " + e.getMessage());
     } catch (GitAPIException | IOException | RuntimeException e) {
@@ -156,40 +183,17 @@ public final class GitMaintenance {
         temps, temps);
   }
 
-  private static Optional<Path> gitDir(Path dir) {
-    Path dotGit = dir.resolve(".git");
-    if (Files.isDirectory(dotGit, LinkOption.NOFOLLOW_LINKS)
-        && RepositoryCache.FileKey.isGitRepository(dotGit.toFile(), FS.DETECTED)) {
-      return Optional.of(dotGit);
-    }
-    if (Files.isDirectory(dir) && RepositoryCache.FileKey.isGitRepository(dir.toFile(), FS.DETECTED)) {
-      return Optional.of(dir);
-    }
-    return Optional.empty();
-  }
-
   /** Why git is at work in {@code gitDir} now, if it is. */
-  private Optional<String> busy(Path gitDir) {
-    Path pidFile = gitDir.resolve("gc.pid");
-    if (Files.exists(pidFile)) {
-      Optional<String> held = gcPid(pidFile);
-      if (held.isPresent()) {
-        return held;
-      }
-    }
-    List<Path> locks = new ArrayList<>(List.of(gitDir.resolve("index.lock"), gitDir.resolve("packed-refs.lock"),
-        gitDir.resolve("HEAD.lock"), gitDir.resolve("config.lock")));
-    try (Stream<Path> refs = Files.walk(gitDir.resolve("refs"))) {
-      refs.filter(p -> p.getFileName().toString().endsWith(".lock")).forEach(locks::add);
-    } catch (IOException e) {
-      // no refs folder: nothing locked there
+  private Optional<String> busy(GitDir gitDir, GitDir.Scan scan) {
+    Optional<String> held = gcPid(gitDir);
+    if (held.isPresent()) {
+      return held;
     }
     Instant fresh = clock.instant().minus(FRESH_LOCK);
-    for (Path lock : locks) {
-      Optional<Instant> mtime = mtime(lock);
-      if (mtime.isPresent() && mtime.get().isAfter(fresh)) {
-        return Optional.of("git is at work: " + gitDir.relativize(lock) + " was modified "
-            + Duration.between(mtime.get(), clock.instant()).toSeconds() + " s ago");
+    for (Map.Entry<String, Instant> lock : scan.locks().entrySet()) {
+      if ((TOP_LOCKS.contains(lock.getKey()) || lock.getKey().startsWith("refs/")) && lock.getValue().isAfter(fresh)) {
+        return Optional.of("git is at work: " + lock.getKey() + " was modified "
+            + Duration.between(lock.getValue(), clock.instant()).toSeconds() + " s ago");
       }
     }
     return Optional.empty();
@@ -197,15 +201,20 @@ public final class GitMaintenance {
 
   /**
    * A gc.pid of a live process means another gc runs; a dead one (kill -9) would make JGit skip its gc
-   * silently for 12 h, so it is removed (through the guard) or reported.
+   * silently for 12 h, so it is removed (through the guard) or reported. It is read through the held
+   * git directory: no-follow, non-blocking, at most {@value GitDir#GC_PID_CAP} bytes; a FIFO, socket
+   * or larger file there is reported, and the repository left alone.
    */
-  private Optional<String> gcPid(Path pidFile) {
-    String content;
-    try {
-      content = Files.readString(pidFile).trim();
-    } catch (IOException e) {
-      return Optional.of("cannot read " + pidFile + ": " + e.getMessage());
+  private Optional<String> gcPid(GitDir gitDir) {
+    Path pidFile = gitDir.path().resolve("gc.pid");
+    ControlFile read = gitDir.gcPid();
+    if (read instanceof ControlFile.Unreadable u) {
+      return Optional.of("gc.pid cannot be read (" + u.why() + "); remove it by hand if no git gc runs");
     }
+    if (!(read instanceof ControlFile.Content c)) {
+      return Optional.empty();
+    }
+    String content = c.text().trim();
     String[] parts = content.split("\\s+");
     long pid;
     try {
@@ -220,7 +229,7 @@ public final class GitMaintenance {
     if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
       return Optional.of("another git gc holds the repository (gc.pid: live process " + pid + ")");
     }
-    Removal r = deletion.delete(new Candidate(pidFile, "git", "gc.pid", 0, mtime(pidFile).orElse(Instant.EPOCH),
+    Removal r = deletion.delete(new Candidate(pidFile, "git", "gc.pid", 0, gitDir.mtime("gc.pid").orElse(Instant.EPOCH),
         "stale gc.pid of dead process " + pid), CleanupMode.FULL, false);
     if (!r.succeeded()) {
       return Optional.of("stale gc.pid of dead process " + pid + " left in place: " + r.error().orElse(""));
@@ -249,20 +258,6 @@ public final class GitMaintenance {
       LOG.warn("Cannot list {}: {}", packs, e.getMessage());
     }
     return freed;
-  }
-
-  private static long sizeOf(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
-        try {
-          return Files.size(p);
-        } catch (IOException e) {
-          return 0;
-        }
-      }).sum();
-    } catch (IOException | java.io.UncheckedIOException e) {
-      return 0;
-    }
   }
 
   private static Optional<Instant> mtime(Path p) {

@@ -1,6 +1,7 @@
 package org.diskwarden.git;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,7 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.zip.DeflaterOutputStream;
 import org.diskwarden.config.CleanupMode;
+import org.diskwarden.fs.Attrs;
+import org.diskwarden.fs.Dir;
+import org.diskwarden.fs.Handle;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.sweep.GuardedDelete;
 import org.diskwarden.sweep.Removal;
@@ -57,8 +62,11 @@ final class SupersededPacks {
   /**
    * Removes, through the guard, each pack of {@code before} still present that the packs written
    * since supersede.
+   *
+   * @param gitDir the repository's git directory, held open
    */
-  static Outcome remove(Path packDir, Set<String> before, GuardedDelete deletion, Instant now) {
+  static Outcome remove(Dir gitDir, Set<String> before, GuardedDelete deletion, Instant now) {
+    Path packDir = gitDir.path().resolve("objects").resolve("pack");
     Set<String> after = names(packDir);
     List<PackIndex> written = new ArrayList<>();
     for (String name : after) {
@@ -86,7 +94,9 @@ final class SupersededPacks {
         // Objects nothing references (a push between its pack and its ref, fast-import's leftovers)
         // become loose objects, as C git's repack -A does: prune ages them out by prune_expire, and
         // the pack can go whatever it held.
-        loosen(packDir.getParent(), missing);
+        try (Dir objects = gitDir.dir("objects")) {
+          loosen(objects, missing);
+        }
       } catch (IOException | RuntimeException e) {
         kept.add(name + " holds objects the new pack does not, and they could not be kept loose: " + e.getMessage());
         continue;
@@ -125,40 +135,60 @@ final class SupersededPacks {
 
   /**
    * Writes each object as a loose object ({@code objects/xx/yyyy...}, zlib of {@code type size\0data},
-   * read-only), read from the repository while its pack is still there; one already loose stays.
+   * read-only), read from the repository while its pack is still there; one already loose stays. The
+   * files and folders are made through the held {@code objects} folder, create-new and no-follow, given
+   * the owner of {@code objects} and their mode on the descriptor: nothing is written, chmod'ed or
+   * chown'ed by path in the user's repository.
    */
-  private static void loosen(Path objects, List<ObjectId> ids) throws IOException {
+  private static void loosen(Dir objects, List<ObjectId> ids) throws IOException {
     if (ids.isEmpty()) {
       return;
     }
-    try (Repository repo = new FileRepositoryBuilder().setGitDir(objects.getParent().toFile()).setMustExist(true)
-        .build(); ObjectReader reader = repo.newObjectReader()) {
+    Attrs owner = objects.self();
+    try (Repository repo = new FileRepositoryBuilder().setGitDir(objects.path().getParent().toFile())
+        .setMustExist(true).build(); ObjectReader reader = repo.newObjectReader()) {
       for (ObjectId id : ids) {
         String hex = id.name();
-        Path dir = objects.resolve(hex.substring(0, 2));
-        Path loose = dir.resolve(hex.substring(2));
-        if (Files.exists(loose, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        Files.createDirectories(dir);
-        ObjectLoader object = reader.open(id);
-        Path tmp = dir.resolve("tmp_obj_diskwarden_" + hex.substring(2, 10));
-        Files.deleteIfExists(tmp);
-        try (java.io.OutputStream out = new java.util.zip.DeflaterOutputStream(
-            Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS))) {
-          out.write(Constants.encodedTypeString(object.getType()));
-          out.write(' ');
-          out.write(Constants.encodeASCII(object.getSize()));
-          out.write(0);
-          object.copyTo(out);
-        }
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
-        try {
-          Files.move(tmp, loose);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-          Files.delete(tmp);
+        try (Dir dir = fanOut(objects, hex.substring(0, 2), owner)) {
+          String loose = hex.substring(2);
+          if (dir.stat(loose).isPresent()) {
+            continue;
+          }
+          ObjectLoader object = reader.open(id);
+          String tmp = "tmp_obj_diskwarden_" + hex.substring(2, 10);
+          if (dir.stat(tmp).isPresent()) {
+            dir.unlink(tmp);
+          }
+          try (Handle h = dir.createFile(tmp, 0400)) {
+            try (OutputStream out = new DeflaterOutputStream(h.out())) {
+              out.write(Constants.encodedTypeString(object.getType()));
+              out.write(' ');
+              out.write(Constants.encodeASCII(object.getSize()));
+              out.write(0);
+              object.copyTo(out);
+            }
+            h.chown(owner.uid(), owner.gid());
+            h.chmod(0444);
+          }
+          try {
+            dir.rename(tmp, dir, loose);
+          } catch (java.nio.file.FileAlreadyExistsException e) {
+            dir.unlink(tmp);
+          }
         }
       }
+    }
+  }
+
+  /** {@code objects/xx}, made (the owner's, 0755) when it is not there. */
+  private static Dir fanOut(Dir objects, String name, Attrs owner) throws IOException {
+    try {
+      return objects.dir(name);
+    } catch (java.nio.file.NoSuchFileException e) {
+      Dir made = objects.mkdir(name, 0700);
+      made.chown(owner.uid(), owner.gid());
+      made.chmod(0755);
+      return made;
     }
   }
 }

@@ -21,6 +21,7 @@ import org.diskwarden.config.WardenConfig;
 import org.diskwarden.notify.Dispatcher;
 import org.diskwarden.notify.Event;
 import org.diskwarden.notify.Notifier;
+import org.diskwarden.policy.SpaceHolders;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.Forecast;
 import org.diskwarden.volume.State;
@@ -47,18 +48,36 @@ public final class Alerts {
   private volatile Optional<String> watch = Optional.empty();
   private volatile Instant lastCriticalNotice = Instant.MIN;
   private volatile boolean fillingUpSent;
+  private volatile AlertMemory memory = AlertMemory.none();
 
-  private final Supplier<List<org.diskwarden.policy.Held>> held;
+  private final SpaceSurvey survey;
 
   /**
-   * @param held what the last plan found held (kept, protected, young): a critical event names the largest
+   * @param survey what holds the space: a critical or cleanup event names the largest places and why each stays
    */
-  public Alerts(Clock clock, Supplier<WardenConfig> config, Supplier<Optional<Usage>> usage,
-      Supplier<List<org.diskwarden.policy.Held>> held) {
+  public Alerts(Clock clock, Supplier<WardenConfig> config, Supplier<Optional<Usage>> usage, SpaceSurvey survey) {
     this.clock = clock;
     this.config = config;
     this.usage = usage;
-    this.held = held;
+    this.survey = survey;
+  }
+
+  /**
+   * Keeps what is told in {@code kept} from now on, starting from what an earlier run kept there: the
+   * state it last announced, when its last critical notice went out, whether filling_up was sent.
+   */
+  public void rememberIn(AlertMemory kept) {
+    kept.recall().ifPresent(told -> {
+      state.set(told.state());
+      lastCriticalNotice = told.lastCriticalNotice();
+      fillingUpSent = told.fillingUpSent();
+      LOG.info("Alert state from the last run: {} (no repeat unless it changes)", told.state());
+    });
+    this.memory = kept;
+  }
+
+  private void remember() {
+    memory.remember(new AlertMemory.Told(state.get(), lastCriticalNotice, fillingUpSent));
   }
 
   public void useEnvironment(UnaryOperator<String> env) {
@@ -79,19 +98,37 @@ public final class Alerts {
 
   /** Tells every outlet; an outlet that throws is logged and the others still hear. */
   public void publish(EventType type, String message, Optional<SweepReport> report) {
+    publish(type, message, report, state.get());
+  }
+
+  private void publish(EventType type, String message, Optional<SweepReport> report, State current) {
     // After a sweep every outlet shows the state and free space the sweep ended with, not the check's.
     Usage u = report.filter(r -> !r.dryRun()).map(r -> new Usage(r.total(), r.freeAfter(), r.end()))
         .orElseGet(() -> usage.get().orElse(new Usage(0, 0, clock.instant())));
-    State s = report.filter(r -> !r.dryRun()).map(SweepReport::state).orElseGet(state::get);
+    State s = report.filter(r -> !r.dryRun()).map(SweepReport::state).orElse(current);
     WardenConfig c = config.get();
     Event event = new Event(type, clock.instant(), host, c.baseDir().toString(), s, u, c.thresholds(), report,
-        message, report.map(SweepReport::held).orElseGet(held), watch);
+        message, holders(type, report), watch);
     for (Notifier n : notifiers) {
       try {
         n.publish(event);
       } catch (RuntimeException e) {
         LOG.warn("Notifier {} failed on {} event: {}", n, type.key(), e.toString());
       }
+    }
+  }
+
+  /** For a critical or cleanup event someone listens to: what holds the space (a failed survey names nothing). */
+  private SpaceHolders holders(EventType type, Optional<SweepReport> report) {
+    if ((type != EventType.CRITICAL && type != EventType.CLEANUP) || notifiers.isEmpty()) {
+      return SpaceHolders.none();
+    }
+    try {
+      return survey.survey(report);
+    } catch (RuntimeException e) {
+      // the alert goes out all the same, without the list
+      LOG.warn("Could not find what holds the space for the {} event: {}", type.key(), e.toString());
+      return SpaceHolders.none();
     }
   }
 
@@ -105,6 +142,9 @@ public final class Alerts {
     String free = usage.get().map(u -> Size.human(u.free(), 1) + " free").orElse("");
     if (next == State.CRITICAL) {
       lastCriticalNotice = clock.instant();
+    }
+    remember();
+    if (next == State.CRITICAL) {
       publish(EventType.CRITICAL, "space is critical: " + free
           + ", below the trigger, and the policies cannot bring it back", Optional.empty());
     } else if (next == State.OK) {
@@ -118,6 +158,7 @@ public final class Alerts {
     Instant now = clock.instant();
     if (state.get() == State.CRITICAL && !period.isZero() && !now.isBefore(lastCriticalNotice.plus(period))) {
       lastCriticalNotice = now;
+      remember();
       String free = usage.get().map(u -> Size.human(u.free(), 1) + " free").orElse("");
       publish(EventType.CRITICAL_REMINDER, "still critical: " + free, Optional.empty());
     }
@@ -125,14 +166,26 @@ public final class Alerts {
 
   /** filling_up once while the disk is predicted full within predict_horizon; re-armed when it no longer is. */
   public void fillingUp(Forecast f) {
+    fillingUp(f, false);
+  }
+
+  /**
+   * As {@link #fillingUp(Forecast)}, for a reading below the trigger in force: the event then says so and
+   * carries LOW (or CRITICAL when the last check found that), never the OK of the check before.
+   */
+  public void fillingUp(Forecast f, boolean belowTrigger) {
     Duration horizon = config.get().foresight().predictHorizon();
     boolean soon = f.toFull().isPresent() && f.toFull().get().compareTo(horizon) < 0;
     if (soon && !fillingUpSent) {
       fillingUpSent = true;
+      remember();
       LOG.warn("Filling up: {}", f.describe());
-      publish(EventType.FILLING_UP, f.describe(), Optional.empty());
-    } else if (!soon) {
+      String message = belowTrigger ? f.describe() + "; already below the trigger, a cleanup is due" : f.describe();
+      State now = belowTrigger && state.get() == State.OK ? State.LOW : state.get();
+      publish(EventType.FILLING_UP, message, Optional.empty(), now);
+    } else if (!soon && fillingUpSent) {
       fillingUpSent = false;
+      remember();
     }
   }
 

@@ -32,7 +32,9 @@ import org.diskwarden.volume.Usage;
  * Takes events from the agent and delivers them to every outlet, never on the agent's thread: a
  * bounded queue, two sender threads, retries with backoff for connection errors, 5xx and 429, and per
  * event type at most one message per {@code min_interval} (the suppressed ones are counted and named
- * in the next message). A final failure is logged and counted, and raises no new event.
+ * in the next message). A final failure is logged and counted, and raises no new event. A message an
+ * outlet refused for what it says is counted as failed and sent again at once in a neutral form
+ * (without names), so the alert still arrives.
  */
 public final class Dispatcher implements Notifier, AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(Dispatcher.class);
@@ -108,7 +110,8 @@ public final class Dispatcher implements Notifier, AutoCloseable {
   public static Event sample(EventType type, Instant now) {
     return new Event(type, now, "sample-host", "/data/training", type == EventType.CRITICAL ? State.CRITICAL : State.OK,
         new Usage(1800L << 30, 98L << 30, now), new Thresholds(50L << 30, 10, 60L << 30, 12), Optional.empty(),
-        "sample " + type.key() + " event from bin/diskwarden notify-test");
+        "sample " + type.key() + " event from bin/diskwarden notify-test",
+        SampleHolders.forEvent(type, java.nio.file.Path.of("/data/training")), Optional.empty());
   }
 
   @Override
@@ -143,35 +146,53 @@ public final class Dispatcher implements Notifier, AutoCloseable {
     String id = UUID.randomUUID().toString();
     pending.addAndGet(outlets.size() - 1);
     for (Outlet outlet : outlets) {
-      senders.execute(() -> attempt(outlet, event, message, id, suppressed, 1));
+      senders.execute(() -> attempt(new Delivery(outlet, event, message, id, suppressed, false), 1));
     }
   }
 
-  private void attempt(Outlet outlet, Event event, Templates.Message message, String id, String suppressed, int n) {
+  /** One message on its way through one outlet; {@code neutral}: the form sent after a refusal. */
+  private record Delivery(Outlet outlet, Event event, Templates.Message message, String id, String suppressed,
+      boolean neutral) {
+    /** The same event in words made here, without a name from a user's tree (see Templates.neutral). */
+    Delivery neutralForm() {
+      Templates.Message text = Templates.neutral(event, id);
+      return new Delivery(outlet, event.neutral(text.text().lines().findFirst().orElse("")), text, id, suppressed, true);
+    }
+  }
+
+  private void attempt(Delivery d, int n) {
+    String what = d.event().type().key() + (d.neutral() ? " (neutral form)" : "");
     try {
-      String answer = outlet.send(event, message, id, suppressed);
+      String answer = d.outlet().send(d.event(), d.message(), d.id(), d.suppressed());
       delivered.incrementAndGet();
-      count(outlet, event, OutletKind.Outcome.SENT);
+      count(d.outlet(), d.event(), OutletKind.Outcome.SENT);
       pending.decrementAndGet();
-      LOG.info("Notification {} {} sent through {}: {}", event.type().key(), id, outlet.name(), answer);
+      LOG.info("Notification {} {} sent through {}: {}", what, d.id(), d.outlet().name(), answer);
     } catch (Outlet.DeliveryException e) {
       if (e.retryable() && n < config.retries() && !senders.isShutdown()) {
         long delay = config.retryBackoff().toMillis() << (n - 1);
-        LOG.warn("Notification {} through {} failed (try {} of {}), retrying in {} ms: {}", event.type().key(),
-            outlet.name(), n, config.retries(), delay, e.getMessage());
-        senders.schedule(() -> attempt(outlet, event, message, id, suppressed, n + 1), delay, TimeUnit.MILLISECONDS);
+        LOG.warn("Notification {} through {} failed (try {} of {}), retrying in {} ms: {}", what,
+            d.outlet().name(), n, config.retries(), delay, e.getMessage());
+        senders.schedule(() -> attempt(d, n + 1), delay, TimeUnit.MILLISECONDS);
+        return;
+      }
+      failures.incrementAndGet();
+      count(d.outlet(), d.event(), OutletKind.Outcome.FAILED);
+      if (e.refused() && !d.neutral()) {
+        // the alert must still arrive: a failure counted, then the neutral form at once (still pending)
+        LOG.error("Notification {} {} through {} refused for what it says: {}; sending it again in a neutral form."
+            + " Its message: {}", what, d.id(), d.outlet().name(), e.getMessage(), d.event().message());
+        attempt(d.neutralForm(), 1);
         return;
       }
       pending.decrementAndGet();
-      failures.incrementAndGet();
-      count(outlet, event, OutletKind.Outcome.FAILED);
-      LOG.error("Notification {} {} through {} failed for good after {} tr{}: {}", event.type().key(), id,
-          outlet.name(), n, n == 1 ? "y" : "ies", e.getMessage());
+      LOG.error("Notification {} {} through {} failed for good after {} tr{}: {}", what, d.id(),
+          d.outlet().name(), n, n == 1 ? "y" : "ies", e.getMessage());
     } catch (RuntimeException e) {
       pending.decrementAndGet();
       failures.incrementAndGet();
-      count(outlet, event, OutletKind.Outcome.FAILED);
-      LOG.error("Notification {} through {} failed: {}", event.type().key(), outlet.name(), e.toString());
+      count(d.outlet(), d.event(), OutletKind.Outcome.FAILED);
+      LOG.error("Notification {} through {} failed: {}", what, d.outlet().name(), e.toString());
     }
   }
 

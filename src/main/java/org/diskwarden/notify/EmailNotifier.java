@@ -7,11 +7,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.diskwarden.config.NotifyConfig;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.simplejavamail.api.email.Email;
+import org.simplejavamail.api.mailer.EmailTooBigException;
 import org.simplejavamail.api.mailer.Mailer;
 import org.simplejavamail.api.mailer.config.TransportStrategy;
 import org.simplejavamail.email.EmailBuilder;
 import org.simplejavamail.mailer.MailInvalidAddressException;
+import org.simplejavamail.mailer.MailSuspiciousCRLFValueException;
 import org.simplejavamail.mailer.MailerBuilder;
 
 /** Email through Simple Java Mail, each send bounded as a whole (its socket timeout is per read). */
@@ -84,10 +87,28 @@ final class EmailNotifier implements Outlet {
       return "accepted for " + config.to();
     } catch (CompletionException e) {
       Throwable cause = Optional.ofNullable(e.getCause()).orElse(e);
-      // An address the mailer refuses will be refused again: no retry.
-      boolean retryable = !(cause instanceof MailInvalidAddressException);
-      throw new DeliveryException(name() + ": " + describe(cause), retryable, cause);
+      boolean refused = refusedForContent(cause);
+      // An address the mailer refuses, or a text, will be refused again: no retry.
+      boolean retryable = !refused && !(cause instanceof MailInvalidAddressException);
+      throw new DeliveryException(name() + ": " + describe(cause), retryable, refused, cause);
     }
+  }
+
+  /**
+   * Refused for what the message says: Simple Java Mail's check for a line break in a header (a
+   * subject holding a user's name, say), a message too big, or the server's 5xx to the message's
+   * content (the reply to the final "."; a 5xx to MAIL or RCPT is about addresses).
+   */
+  static boolean refusedForContent(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof MailSuspiciousCRLFValueException || c instanceof EmailTooBigException) {
+        return true;
+      }
+      if (c instanceof SMTPSendFailedException f && f.getReturnCode() >= 500 && ".".equals(f.getCommand())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Throwable t) {

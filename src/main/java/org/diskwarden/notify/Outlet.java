@@ -19,18 +19,32 @@ interface Outlet extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** A failed delivery; {@code retryable} for connection errors, timeouts, 5xx and 429. */
+  /**
+   * A failed delivery; {@code retryable} for connection errors, timeouts, 5xx and 429; {@code refused}
+   * when the receiver (or our own mail library) refused the message for what it says: the same text
+   * will be refused again, a neutral form of it may not.
+   */
   final class DeliveryException extends Exception {
     private static final long serialVersionUID = 1L;
     private final boolean retryable;
+    private final boolean refused;
 
     DeliveryException(String message, boolean retryable, Throwable cause) {
+      this(message, retryable, false, cause);
+    }
+
+    DeliveryException(String message, boolean retryable, boolean refused, Throwable cause) {
       super(message, cause);
       this.retryable = retryable;
+      this.refused = refused;
     }
 
     boolean retryable() {
       return retryable;
+    }
+
+    boolean refused() {
+      return refused;
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.diskwarden.config.Size;
+import org.diskwarden.fs.Names;
 import org.diskwarden.sweep.Removal;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.Usage;
@@ -41,7 +41,11 @@ public final class Templates {
       for (String kind : KINDS) {
         Path file = dir.resolve(event + "." + kind);
         try {
-          byFile.put(event + "." + kind, Template.parse(Files.readString(file), file.toString()));
+          String text = Files.readString(file);
+          if (kind.equals("subject.txt")) {
+            oneLine(text, file);
+          }
+          byFile.put(event + "." + kind, Template.parse(text, file.toString()));
         } catch (IOException e) {
           throw new IllegalArgumentException("cannot read the notification template " + file + ": " + e.getMessage(), e);
         }
@@ -50,19 +54,51 @@ public final class Templates {
     return new Templates(byFile);
   }
 
+  /** A mail refuses a subject with a line break in it: refused here, at start, with its line. */
+  private static void oneLine(String text, Path file) {
+    String subject = text.stripTrailing();
+    int start = subject.length() - subject.stripLeading().length();
+    for (int at = start; at < subject.length(); at++) {
+      if (subject.charAt(at) == '\n' || subject.charAt(at) == '\r') {
+        long line = 1 + subject.substring(0, at).chars().filter(c -> c == '\n').count();
+        throw new IllegalArgumentException(file + ":" + line + ": a subject is one line; this one goes on after it");
+      }
+    }
+  }
+
   /** A message ready for every outlet. */
   public record Message(String subject, String text, String html, String slackJson) {}
 
   /** Renders the event's message; {@code suppressed} is the "3 more since 14:05" note, or empty. */
   public Message render(Event event, String suppressed) {
     Map<String, String> fields = fields(event, suppressed);
-    List<Map<String, String>> rows = rows(event);
+    Map<String, List<Map<String, String>>> rows = Map.of(Template.LOOP, rows(event), Template.HOLDERS,
+        HoldingText.rows(event));
     String key = event.type().key() + ".";
+    // Every value is text for people: a name in it is escaped (Names) before the form's own escaping,
+    // so it can neither add a line to the plain text nor a header to the mail.
     return new Message(
-        byFile.get(key + "subject.txt").render(fields, rows, UnaryOperator.identity()).strip(),
-        byFile.get(key + "txt").render(fields, rows, UnaryOperator.identity()),
-        byFile.get(key + "html").render(fields, rows, Templates::html),
-        byFile.get(key + "slack.json").render(fields, rows, Templates::json));
+        byFile.get(key + "subject.txt").render(fields, rows, Names::escape).strip(),
+        byFile.get(key + "txt").render(fields, rows, Names::escape),
+        byFile.get(key + "html").render(fields, rows, v -> html(Names.escape(v))),
+        byFile.get(key + "slack.json").render(fields, rows, v -> json(Names.escape(v))));
+  }
+
+  /**
+   * What is sent instead when an outlet refused the message for what it says: fixed text made here
+   * (no template, no name from a user's tree) with the event, its state and the free space, pointing
+   * to the full text in the log.
+   */
+  static Message neutral(Event e, String deliveryId) {
+    String host = Names.escape(e.source());
+    Usage u = e.usage();
+    String subject = "[diskwarden] " + host + ": " + e.type().key() + " (neutral form), " + size(u.free()) + " free";
+    String text = String.format(Locale.ROOT, "diskwarden on %s has a %s event: state %s, %s free of %s (%.1f%%).%n"
+        + "Its message was refused for what it says, so it comes in this neutral form without names;%n"
+        + "the full text is in diskwarden.log on %s (delivery %s).%nTime: %s%n", host, e.type().key(),
+        e.state().name(), size(u.free()), size(u.total()), u.freePercent(), host, deliveryId, e.time());
+    return new Message(subject, text, "<!DOCTYPE html>\n<html><body><pre>" + html(text) + "</pre></body></html>\n",
+        "{\"text\": \"" + json(subject + "\n" + text) + "\"}");
   }
 
   /** {@code 53.0 GB}: a size as people read it in a message. */
@@ -100,6 +136,9 @@ public final class Templates {
     f.put("dry_run", r != null && r.dryRun() ? "(dry run: nothing was removed) " : "");
     f.put("suppressed", suppressed);
     f.put("holding", e.holding());
+    f.put("holding_other", HoldingText.other(e));
+    f.put("holding_outside", HoldingText.outside(e));
+    f.put("holding_note", HoldingText.note(e));
     f.put("git_gc", r == null || r.gitGc().isEmpty() ? "" : "git gc after the sweep: " + String.join("; ", r.gitGc()));
     return f;
   }
@@ -107,9 +146,9 @@ public final class Templates {
   private static List<Map<String, String>> rows(Event e) {
     List<Map<String, String>> rows = new ArrayList<>();
     for (Removal m : e.report().map(SweepReport::removed).orElse(List.of())) {
-      rows.add(Map.of("path", m.path().toString(), "size", size(m.bytes()), "bytes", Long.toString(m.bytes()),
+      rows.add(Map.of("path", Names.raw(m.path()), "size", size(m.bytes()), "bytes", Long.toString(m.bytes()),
           "policy", m.policy(), "reason", m.reason(), "action", m.action().key(),
-          "kept_at", m.keptAt().map(Object::toString).orElse("")));
+          "kept_at", m.keptAt().map(Names::raw).orElse("")));
     }
     return rows;
   }

@@ -98,7 +98,9 @@ final class WebhookNotifier implements Outlet {
     if (status >= 200 && status < 300) {
       return answer;
     }
-    throw new DeliveryException(name() + " answered " + answer, status >= 500 || status == 429, null);
+    // 400, 413 and 422: the receiver refused what was sent (Slack's invalid_payload, a body too big)
+    boolean refused = status == 400 || status == 413 || status == 422;
+    throw new DeliveryException(name() + " answered " + answer, status >= 500 || status == 429, refused, null);
   }
 
   /** HMAC-SHA256 of {@code body} with {@code secret}, hex. */

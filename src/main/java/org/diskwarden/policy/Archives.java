@@ -18,18 +18,23 @@ import org.diskwarden.config.Action;
 import org.diskwarden.config.ActionConfig;
 import org.diskwarden.config.Durations;
 import org.diskwarden.config.PolicyConfig;
+import org.diskwarden.fs.Dir;
 
 /** What a compress or move policy plans besides deletion: what its action frees, and its expired archives. */
 final class Archives {
   private Archives() {}
 
-  /** The candidate under its policy's action, with what that action is expected to free here. */
-  static Candidate disposed(Candidate c, ActionConfig action, Compressibility estimates) {
+  /**
+   * The candidate under its policy's action, with what that action is expected to free here.
+   *
+   * @param folder the policy's folder held open (the compressibility sampler reads through it)
+   */
+  static Candidate disposed(Candidate c, ActionConfig action, Compressibility estimates, Dir folder) {
     return switch (action.action()) {
       case DELETE -> c;
       case MOVE -> c.as(Action.MOVE, c.bytes());
       case COMPRESS -> {
-        double ratio = estimates.ratio(c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel());
+        double ratio = estimates.ratio(folder, c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel());
         yield c.as(Action.COMPRESS, c.bytes() - (long) Math.ceil(c.bytes() * ratio));
       }
     };

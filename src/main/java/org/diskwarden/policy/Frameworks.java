@@ -1,10 +1,10 @@
 package org.diskwarden.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.diskwarden.config.KeepBest;
 import org.diskwarden.config.Layout;
+import org.diskwarden.fs.ControlFile;
+import org.diskwarden.fs.Dir;
 
 /**
  * What the training frameworks' layouts say about a folder: which children are entries, the step in
@@ -92,52 +94,112 @@ final class Frameworks {
   }
 
   /**
-   * The checkpoint a Trainer's {@code trainer_state.json} (in {@code newestFinished}) names as
-   * {@code best_model_checkpoint}, when it lies in {@code folder}.
+   * What a run's own pointer file says (the Trainer's {@code best_model_checkpoint}, DeepSpeed's
+   * {@code latest}): the entry it names, nothing, or that it cannot be read. An unreadable pointer
+   * holds the whole run: the agent does not guess which checkpoint is the best or the one to resume.
    */
-  static Optional<String> huggingFaceBest(Path folder, Path newestFinished) {
-    Path state = newestFinished.resolve("trainer_state.json");
-    JsonNode best;
-    try {
-      if (!Files.isRegularFile(state, LinkOption.NOFOLLOW_LINKS)) {
-        return Optional.empty();
-      }
-      best = JSON.readTree(state.toFile()).path("best_model_checkpoint");
+  sealed interface Pointer {
+    /** It names this entry (which may no longer exist). */
+    record Names(String entry) implements Pointer {}
+
+    /** No such file, or it names nothing. */
+    record Nothing() implements Pointer {}
+
+    /** There, but not readable as what the framework writes: {@code why} says what it is. */
+    record Unreadable(String why) implements Pointer {}
+  }
+
+  /**
+   * {@code trainer_state.json} holds the Trainer's whole log_history (one entry per logging step): a
+   * long run logging every step writes tens of MB. Larger than this, it is not read, and the run is
+   * held.
+   */
+  static final long TRAINER_STATE_CAP = 64L << 20;
+  /** DeepSpeed's {@code latest} holds one tag. */
+  static final long LATEST_CAP = 4096;
+
+  /**
+   * The checkpoint a Trainer's {@code trainer_state.json} (in the entry {@code newestFinished} of the
+   * held {@code folder}) names as {@code best_model_checkpoint}, when it lies in the folder. Read
+   * no-follow, non-blocking, at most {@link #TRAINER_STATE_CAP} bytes, and only that field parsed.
+   */
+  static Pointer huggingFaceBest(Dir folder, String newestFinished) {
+    ControlFile state;
+    try (Dir entry = folder.dir(newestFinished)) {
+      state = entry.read("trainer_state.json", TRAINER_STATE_CAP);
     } catch (IOException e) {
-      return Optional.empty();
+      return new Pointer.Unreadable(e.getMessage());
     }
-    if (!best.isTextual() || best.asText().isBlank()) {
-      return Optional.empty();
+    if (state instanceof ControlFile.Unreadable u) {
+      return new Pointer.Unreadable(u.why());
     }
-    Path named = Path.of(best.asText()).normalize();
+    if (!(state instanceof ControlFile.Content content)) {
+      return new Pointer.Nothing();
+    }
+    Optional<String> best;
+    try {
+      best = bestModelCheckpoint(content.bytes());
+    } catch (IOException e) {
+      return new Pointer.Unreadable(folder.path().resolve(newestFinished).resolve("trainer_state.json")
+          + " is not the JSON object the Trainer writes: " + e.getMessage());
+    }
+    if (best.isEmpty() || best.get().isBlank()) {
+      return new Pointer.Nothing();
+    }
+    Path named = Path.of(best.get()).normalize();
     if (named.getFileName() == null) {
-      return Optional.empty();
+      return new Pointer.Nothing();
     }
     // An absolute path must name this very folder; a relative one (the Trainer joins its output_dir as
     // given) names its checkpoint by the last component.
     if (named.isAbsolute()) {
       try {
-        if (named.getParent() == null || !named.getParent().toRealPath().equals(folder)) {
-          return Optional.empty();
+        if (named.getParent() == null || !named.getParent().toRealPath().equals(folder.path())) {
+          return new Pointer.Nothing();
         }
       } catch (IOException e) {
-        return Optional.empty();
+        return new Pointer.Nothing();
       }
     }
-    return Optional.of(named.getFileName().toString());
+    return new Pointer.Names(named.getFileName().toString());
   }
 
-  /** The tag DeepSpeed's {@code latest} file in {@code folder} names, if any. */
-  static Optional<String> deepSpeedLatest(Path folder) {
-    Path latest = folder.resolve("latest");
-    try {
-      if (!Files.isRegularFile(latest, LinkOption.NOFOLLOW_LINKS) || Files.size(latest) > 4096) {
-        return Optional.empty();
+  /** The top-level string {@code best_model_checkpoint}, read as a stream (no tree of the whole log_history). */
+  private static Optional<String> bestModelCheckpoint(byte[] json) throws IOException {
+    Optional<String> best = Optional.empty();
+    try (JsonParser p = JSON.getFactory().createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new JsonParseException(p, "not a JSON object");
       }
-      String tag = Files.readString(latest).strip();
-      return tag.isEmpty() || tag.contains("/") ? Optional.empty() : Optional.of(tag);
-    } catch (IOException e) {
-      return Optional.empty();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("best_model_checkpoint".equals(field)) {
+          best = value == JsonToken.VALUE_STRING ? Optional.of(p.getText()) : Optional.empty();
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new JsonParseException(p, "more after the object");
+      }
     }
+    return best;
+  }
+
+  /**
+   * The tag DeepSpeed's {@code latest} file in the held {@code folder} names: no-follow,
+   * non-blocking, at most {@link #LATEST_CAP} bytes.
+   */
+  static Pointer deepSpeedLatest(Dir folder) {
+    ControlFile latest = folder.read("latest", LATEST_CAP);
+    if (latest instanceof ControlFile.Unreadable u) {
+      return new Pointer.Unreadable(u.why());
+    }
+    if (!(latest instanceof ControlFile.Content content)) {
+      return new Pointer.Nothing();
+    }
+    String tag = content.text().strip();
+    return tag.isEmpty() || tag.contains("/") ? new Pointer.Nothing() : new Pointer.Names(tag);
   }
 }

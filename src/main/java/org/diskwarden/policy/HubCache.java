@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.diskwarden.config.Durations;
 import org.diskwarden.config.PolicyConfig;
 import org.diskwarden.config.Retention;
+import org.diskwarden.fs.Dir;
 
 /**
  * The Hugging Face hub cache ({@code layout: hf_cache}): repositories {@code models--org--name} (and
@@ -39,25 +40,28 @@ final class HubCache {
   private final Selector.Context ctx;
   private final PolicyConfig config;
   private final Path cache;
+  private final Dir cacheDir;
 
-  private HubCache(Selector.Context ctx, PolicyConfig config, Path cache) {
+  private HubCache(Selector.Context ctx, PolicyConfig config, Path cache, Dir cacheDir) {
     this.ctx = ctx;
     this.config = config;
     this.cache = cache;
+    this.cacheDir = cacheDir;
   }
 
   private record Revision(Path snapshot, String rev, Instant lastUse, Instant newest, boolean named,
       Set<Path> blobs, List<Path> links, Object key) {}
 
-  static Selection select(Selector.Context ctx, PolicyConfig config, Path cache) {
-    return new HubCache(ctx, config, cache).select();
+  /** @param cacheDir the cache held open: refs/ and blobs/ of each repository are read through it */
+  static Selection select(Selector.Context ctx, PolicyConfig config, Path cache, Dir cacheDir) {
+    return new HubCache(ctx, config, cache, cacheDir).select();
   }
 
   private Selection select() {
     List<Candidate> candidates = new ArrayList<>();
     List<Held> held = new ArrayList<>();
     List<Path> keeping = new ArrayList<>();
-    Set<Long> lockedInodes = LockedFiles.inodes();
+    Set<Long> lockedInodes = HubFiles.lockedInodes();
     try (DirectoryStream<Path> repos = Files.newDirectoryStream(cache)) {
       for (Path repo : repos) {
         if (REPO.matcher(repo.getFileName().toString()).matches()
@@ -73,12 +77,19 @@ final class HubCache {
 
   private void repository(Path repo, Set<Long> lockedInodes, List<Candidate> candidates, List<Held> held,
       List<Path> keeping) {
-    Optional<String> busy = downloading(repo, lockedInodes);
-    if (busy.isPresent()) {
-      held.add(new Held(repo, config.name(), Held.Why.IN_USE, "skipped: " + busy.get()));
+    Set<String> named = new HashSet<>();
+    Optional<Held> skipped;
+    try (Dir repoDir = cacheDir.dir(repo.getFileName().toString())) {
+      HubFiles files = new HubFiles(repo, repoDir, config.name());
+      skipped = files.downloading(cache, lockedInodes).or(() -> files.refs(named));
+    } catch (IOException e) {
+      skipped = Optional.of(new Held(repo, config.name(), Held.Why.UNREADABLE, "skipped: cannot be opened without "
+          + "following a link: " + e.getMessage()));
+    }
+    if (skipped.isPresent()) {
+      held.add(skipped.get());
       return;
     }
-    Set<String> named = refs(repo);
     List<Revision> revisions = new ArrayList<>();
     try (DirectoryStream<Path> snapshots = Files.newDirectoryStream(repo.resolve("snapshots"))) {
       for (Path s : snapshots) {
@@ -247,75 +258,7 @@ final class HubCache {
     return out;
   }
 
-  /** The revisions the files under {@code refs/} name. */
-  private static Set<String> refs(Path repo) {
-    Set<String> named = new HashSet<>();
-    Path refs = repo.resolve("refs");
-    if (!Files.isDirectory(refs, LinkOption.NOFOLLOW_LINKS)) {
-      return named;
-    }
-    try (Stream<Path> walk = Files.walk(refs)) {
-      for (Path p : walk.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
-        if (Files.size(p) < 1024) {
-          named.add(Files.readString(p).strip());
-        }
-      }
-    } catch (IOException | java.io.UncheckedIOException e) {
-      // unreadable refs name nothing
-    }
-    return named;
-  }
-
-  /** Why a download into {@code repo} may be in progress: an .incomplete blob, or a lock a process holds. */
-  private Optional<String> downloading(Path repo, Set<Long> lockedInodes) {
-    try (DirectoryStream<Path> blobs = Files.newDirectoryStream(repo.resolve("blobs"), "*.incomplete")) {
-      for (Path b : blobs) {
-        return Optional.of("a download is in progress (" + b.getFileName() + ")");
-      }
-    } catch (IOException e) {
-      // no blobs folder: nothing downloading
-    }
-    Path locks = cache.resolve(".locks").resolve(repo.getFileName());
-    if (Files.isDirectory(locks, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> walk = Files.walk(locks)) {
-        for (Path l : walk.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
-          Object ino = Files.getAttribute(l, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-          if (ino instanceof Long i && lockedInodes.contains(i)) {
-            return Optional.of("a process holds the lock " + cache.relativize(l));
-          }
-        }
-      } catch (IOException | java.io.UncheckedIOException | UnsupportedOperationException e) {
-        return Optional.of("its locks under .locks/ cannot be read");
-      }
-    }
-    return Optional.empty();
-  }
-
   private static Instant max(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
-  }
-
-  /** Inodes of files a process holds a lock on ({@code /proc/locks}: flock and POSIX locks alike). */
-  static final class LockedFiles {
-    private LockedFiles() {}
-
-    static Set<Long> inodes() {
-      Set<Long> inodes = new HashSet<>();
-      try {
-        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
-          // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF", waiters with "->"
-          String[] f = line.replace("->", "").trim().split("\\s+");
-          if (f.length >= 6) {
-            String[] id = f[5].split(":");
-            if (id.length == 3) {
-              inodes.add(Long.parseLong(id[2]));
-            }
-          }
-        }
-      } catch (IOException | NumberFormatException e) {
-        // no /proc/locks: .incomplete blobs still tell
-      }
-      return inodes;
-    }
   }
 }

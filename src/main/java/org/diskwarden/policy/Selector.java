@@ -25,9 +25,11 @@ import org.diskwarden.archive.Compressibility;
 import org.diskwarden.archive.Partial;
 import org.diskwarden.config.Action;
 import org.diskwarden.config.Durations;
+import org.diskwarden.config.Layout;
 import org.diskwarden.config.OrderBy;
 import org.diskwarden.config.PolicyConfig;
 import org.diskwarden.config.Retention;
+import org.diskwarden.fs.Dir;
 
 /**
  * Applies one configured policy to its folder and says which entries may go. One selector serves one
@@ -82,12 +84,36 @@ public final class Selector implements AutoCloseable {
     if (folder.isEmpty()) {
       return new Selection(config.name(), List.of(), held);
     }
-    if (config.layout() == org.diskwarden.config.Layout.HF_CACHE) {
-      return HubCache.select(new Context(protection, openFiles, blockSize, now, minAge, sizing), config, folder.get());
+    // the files of its own a policy reads (pointers, refs, samples) are read through the held folder
+    try (Dir at = readsFiles(config) ? reach(folder.get()) : null) {
+      return select(config, folder.get(), at, held);
+    } catch (IOException e) {
+      held.add(new Held(folder.get(), config.name(), Held.Why.FOLDER,
+          "cannot be reached from base_dir without following a link: " + e.getMessage()));
+      return new Selection(config.name(), List.of(), held);
     }
-    Optional<List<Object>> chain = Sighting.folders(protection.baseDir(), folder.get());
+  }
+
+  private static boolean readsFiles(PolicyConfig config) {
+    return config.layout() == Layout.HF_CACHE || config.layout() == Layout.HUGGINGFACE
+        || config.layout() == Layout.DEEPSPEED || config.action().action() == Action.COMPRESS;
+  }
+
+  /** The policy's folder, reached from base_dir a name at a time without following a link. */
+  private Dir reach(Path folder) throws IOException {
+    try (Dir base = Dir.open(protection.baseDir())) {
+      return base.descend(protection.baseDir().relativize(folder));
+    }
+  }
+
+  /** @param at the folder held open; null when the policy reads no file of its own */
+  private Selection select(PolicyConfig config, Path folder, Dir at, List<Held> held) {
+    if (config.layout() == Layout.HF_CACHE) {
+      return HubCache.select(new Context(protection, openFiles, blockSize, now, minAge, sizing), config, folder, at);
+    }
+    Optional<List<Object>> chain = Sighting.folders(protection.baseDir(), folder);
     if (chain.isEmpty()) {
-      held.add(new Held(folder.get(), config.name(), Held.Why.FOLDER, "the folder changed while it was read"));
+      held.add(new Held(folder, config.name(), Held.Why.FOLDER, "the folder changed while it was read"));
       return new Selection(config.name(), List.of(), held);
     }
     Map<String, List<Entry>> groups = new LinkedHashMap<>();
@@ -95,7 +121,7 @@ public final class Selector implements AutoCloseable {
     Optional<PathMatcher> match = config.match().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
     Optional<Pattern> groupBy = config.groupBy().map(Pattern::compile);
     boolean compress = config.action().action() == Action.COMPRESS;
-    try (DirectoryStream<Path> children = Files.newDirectoryStream(folder.get())) {
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
       for (Path child : children) {
         // Work in progress (or left by a crash, cleaned up from the audit log) and the policy's own
         // archives are never entries of the policy.
@@ -135,10 +161,10 @@ public final class Selector implements AutoCloseable {
             .add(new Entry(child, name, footprint, complete, attrs.fileKey()));
       }
     } catch (IOException e) {
-      held.add(new Held(folder.get(), config.name(), Held.Why.FOLDER, "cannot list the folder: " + e.getMessage()));
+      held.add(new Held(folder, config.name(), Held.Why.FOLDER, "cannot list the folder: " + e.getMessage()));
       return new Selection(config.name(), List.of(), held);
     }
-    Map<Path, Path> linkedBy = linkTargets(folder.get(), links);
+    Map<Path, Path> linkedBy = linkTargets(folder, links);
 
     Retention rule = config.retention();
     Comparator<Entry> oldestFirst = order(config.orderBy());
@@ -151,7 +177,12 @@ public final class Selector implements AutoCloseable {
     for (List<Entry> group : groups.values()) {
       List<Entry> settled = new ArrayList<>();
       Optional<Entry> newestFinished = group.stream().filter(Entry::complete).max(oldestFirst);
-      Map<Path, Held> framework = frameworkKeeps(config, folder.get(), group, newestFinished, oldestFirst);
+      Map<String, Entry> named = new LinkedHashMap<>();
+      group.forEach(e -> named.put(e.name(), e));
+      Map<String, Path> paths = new LinkedHashMap<>();
+      group.forEach(e -> paths.put(e.name(), e.path()));
+      Map<Path, Held> framework = FrameworkKeeps.of(config, at, paths, newestFinished.map(Entry::name),
+          Comparator.comparing(named::get, oldestFirst));
       linkedBy.keySet().forEach(framework::remove);
       keptPartial.putAll(framework);
       for (Entry e : group) {
@@ -210,47 +241,15 @@ public final class Selector implements AutoCloseable {
         } else {
           Candidate c = new Candidate(e.path(), config.name(), config.noun(), e.footprint().bytes(), e.newest(),
               reasons.get(e.path()));
-          candidates.add(Archives.disposed(c.seen(new Sighting(chain.get(), e.key())), config.action(), estimates));
+          candidates.add(Archives.disposed(c.seen(new Sighting(chain.get(), e.key())), config.action(), estimates, at));
         }
       }
     }
     if (compress && config.action().archivesExpire()) {
       candidates.addAll(Archives.expired(new Context(protection, openFiles, blockSize, now, minAge, sizing), config,
-          folder.get(), held));
+          folder, held));
     }
     return new Selection(config.name(), candidates, held, nextSave, links);
-  }
-
-  /**
-   * What the layout and keep_best keep in one group: the Trainer's best checkpoint, DeepSpeed's latest
-   * tag and the tags newer than it (saves in progress), the best N by a metric.
-   */
-  private static Map<Path, Held> frameworkKeeps(PolicyConfig config, Path folder, List<Entry> group,
-      Optional<Entry> newestFinished, Comparator<Entry> oldestFirst) {
-    Map<Path, Held> kept = new LinkedHashMap<>();
-    Map<String, Entry> byName = new LinkedHashMap<>();
-    group.forEach(e -> byName.put(e.name(), e));
-    if (config.keepBest().isPresent()) {
-      Frameworks.best(new ArrayList<>(byName.keySet()), config.keepBest().get()).forEach((name, why) ->
-          kept.put(byName.get(name).path(), new Held(byName.get(name).path(), config.name(), Held.Why.BEST, why)));
-    } else if (config.layout() == org.diskwarden.config.Layout.HUGGINGFACE && newestFinished.isPresent()) {
-      Frameworks.huggingFaceBest(folder, newestFinished.get().path()).map(byName::get).ifPresent(e ->
-          kept.put(e.path(), new Held(e.path(), config.name(), Held.Why.BEST,
-              "kept: best (best_model_checkpoint in trainer_state.json)")));
-    }
-    if (config.layout() == org.diskwarden.config.Layout.DEEPSPEED) {
-      Optional<Entry> latest = Frameworks.deepSpeedLatest(folder).map(byName::get);
-      latest.ifPresent(l -> {
-        kept.put(l.path(), new Held(l.path(), config.name(), Held.Why.NAMED_BY_LATEST, "kept: named by latest"));
-        for (Entry e : group) {
-          if (oldestFirst.compare(e, l) > 0) {
-            kept.put(e.path(), new Held(e.path(), config.name(), Held.Why.IN_PROGRESS,
-                "held: save in progress (newer than " + l.name() + ", the tag in latest)"));
-          }
-        }
-      });
-    }
-    return kept;
   }
 
   /**

@@ -39,6 +39,12 @@ public final class AuditLog {
   /** Lines of removals and writes begun and not yet ended, by path; read from the file once. */
   private java.util.Map<String, String> openRemoves;
   private java.util.Map<String, String> openWrites;
+  /** Where this log has read or written the current file up to (another process may append after it). */
+  private long knownEnd;
+  private Object knownFile;
+  /** Bytes of the audit file read so far (what a plan costs with a long history). */
+  private long bytesRead;
+  private final QuietMark quiet;
 
   public AuditLog(Path file, Clock clock) {
     this(file, clock, org.diskwarden.config.AuditConfig.defaults());
@@ -52,6 +58,7 @@ public final class AuditLog {
     this.keep = rotation.keep();
     this.owner = this;
     this.watch = null;
+    this.quiet = new QuietMark(file);
   }
 
   private AuditLog(AuditLog owner, String watch) {
@@ -61,6 +68,7 @@ public final class AuditLog {
     this.keep = owner.keep;
     this.owner = owner;
     this.watch = watch;
+    this.quiet = owner.quiet;
   }
 
   /**
@@ -216,9 +224,10 @@ public final class AuditLog {
   }
 
   /**
-   * Reads the file once: what is in flight is then kept up to date line by line, so a plan costs
-   * the same with months of history as with none. A read error is logged at ERROR: crash recovery
-   * then knows nothing of what a killed run left, and says so.
+   * Reads the file once, from its quiet mark on (the point before which nothing is in flight; see
+   * {@link QuietMark}): what is in flight is then kept up to date line by line, so a plan costs the
+   * same with months of history as with none. A read error is logged at ERROR: crash recovery then
+   * knows nothing of what a killed run left, and says so.
    */
   private void load() {
     if (openRemoves != null) {
@@ -229,15 +238,35 @@ public final class AuditLog {
     if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (java.io.BufferedReader reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(
-        Files.newByteChannel(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS),
-        StandardCharsets.UTF_8));
-        java.util.stream.Stream<String> lines = reader.lines()) {
-      lines.forEach(line -> track(line + "\n"));
+    readFrom(quiet.start(file));
+    if (openRemoves.isEmpty() && openWrites.isEmpty() && knownEnd > 0) {
+      quiet.record(file, knownEnd);
+    }
+  }
+
+  /** Tracks the lines of the current file from {@code offset} to its end; knownEnd is then that end. */
+  private void readFrom(long offset) {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      knownFile = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      in.position(offset);
+      long end = offset;
+      java.io.BufferedReader reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(in,
+          StandardCharsets.UTF_8));
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        track(line + "\n");
+      }
+      end = in.position();
+      bytesRead += end - offset;
+      knownEnd = end;
     } catch (IOException | java.io.UncheckedIOException e) {
       org.apache.logging.log4j.LogManager.getLogger(AuditLog.class).error("Cannot read the audit log {}: {}; "
           + "removals a killed run began cannot be finished from it", file, e.toString());
     }
+  }
+
+  /** Bytes of the audit file this log has read (not written): bounded by the quiet mark. */
+  long bytesRead() {
+    return owner.bytesRead;
   }
 
   /** Follows one line: an intent or write opens its path, an outcome closes it. */
@@ -284,7 +313,7 @@ public final class AuditLog {
     }
     load();
     byte[] bytes = String.join("", pending).getBytes(StandardCharsets.UTF_8);
-    rotateIfFull(bytes.length);
+    boolean rotated = rotateIfFull(bytes.length);
     Files.createDirectories(file.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
         java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
     // No-follow: a link planted at the audit log's name is refused, never written through. 0640: it
@@ -292,6 +321,22 @@ public final class AuditLog {
     try (FileChannel out = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS), PRIVATE)) {
       long start = out.size();
+      Object ino = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (!ino.equals(knownFile)) {
+        knownFile = ino;
+        if (rotated || knownEnd == 0 && start == 0) {
+          // our own rotation (it carried forward what we track) or a file made just now
+          knownEnd = start;
+        } else {
+          // rotated by another process: the in-flight lines it carried over are read like any others
+          openRemoves.clear();
+          openWrites.clear();
+          readFrom(0);
+        }
+      } else if (start > knownEnd) {
+        // another process (a clean beside the agent) appended since: its lines count for what is in flight
+        readFrom(knownEnd);
+      }
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       try {
         while (buffer.hasRemaining()) {
@@ -306,21 +351,27 @@ public final class AuditLog {
     }
     pending.forEach(this::track);
     pending.clear();
+    knownEnd = Files.size(file);
+    if (openRemoves.isEmpty() && openWrites.isEmpty()) {
+      quiet.record(file, knownEnd);
+    }
   }
 
   /** Rotates before a batch that would take the file past max_size; a failed rotation only delays it. */
-  private void rotateIfFull(long adding) {
+  private boolean rotateIfFull(long adding) {
     try {
       long size = Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
       if (size == 0 || size + adding <= maxSize) {
-        return;
+        return false;
       }
       java.util.List<String> inFlight = new java.util.ArrayList<>(openRemoves.values());
       inFlight.addAll(openWrites.values());
       AuditRotation.rotate(file, keep, inFlight);
+      return true;
     } catch (IOException e) {
       org.apache.logging.log4j.LogManager.getLogger(AuditLog.class).warn(
           "Cannot rotate the audit log {} ({}); it goes on growing until it can", file, e.toString());
+      return false;
     }
   }
 

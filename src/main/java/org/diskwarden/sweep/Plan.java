@@ -22,9 +22,11 @@ import org.diskwarden.volume.Usage;
  * @param nextSave the largest newest finished entry of a keep_latest policy: the size of the next save
  * @param keepingLinks links in policy folders pointing at entries: their targets stay while they exist
  * @param unmatchedProtect protect patterns that match nothing in base_dir (a typo protects nothing)
+ * @param missingPolicyFolders policies whose folder is not in base_dir (a typo: the policy never acts)
  */
 public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held,
-    Set<Path> keptByRule, Set<Path> resumed, long nextSave, List<Path> keepingLinks, List<String> unmatchedProtect) {
+    Set<Path> keptByRule, Set<Path> resumed, long nextSave, List<Path> keepingLinks, List<String> unmatchedProtect,
+    List<String> missingPolicyFolders) {
 
   public Plan {
     candidates = List.copyOf(candidates);
@@ -33,21 +35,24 @@ public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidate
     resumed = Set.copyOf(resumed);
     keepingLinks = List.copyOf(keepingLinks);
     unmatchedProtect = List.copyOf(unmatchedProtect);
+    missingPolicyFolders = List.copyOf(missingPolicyFolders);
   }
 
   public Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held, Set<Path> keptByRule) {
-    this(usage, thresholds, candidates, held, keptByRule, Set.of(), 0, List.of(), List.of());
+    this(usage, thresholds, candidates, held, keptByRule, Set.of(), 0, List.of(), List.of(), List.of());
   }
 
   /** The same plan judged against {@code t} (the trigger raised for the next save this plan measured). */
   public Plan withThresholds(Thresholds t) {
-    return new Plan(usage, t, candidates, held, keptByRule, resumed, nextSave, keepingLinks, unmatchedProtect);
+    return new Plan(usage, t, candidates, held, keptByRule, resumed, nextSave, keepingLinks, unmatchedProtect,
+        missingPolicyFolders);
   }
 
   /** The same plan with only the removals a killed run began: they are finished whatever the trigger. */
   public Plan onlyResumed() {
     return new Plan(usage, thresholds, candidates.stream().filter(c -> resumed.contains(c.path())).toList(), held,
-        keptByRule, resumed, nextSave, keepingLinks, unmatchedProtect);
+        keptByRule, resumed, nextSave, keepingLinks, unmatchedProtect,
+        missingPolicyFolders);
   }
 
   /** Whether a removal a killed run began is among the candidates, or has vanished and needs its outcome. */

@@ -5,11 +5,15 @@ import java.util.Locale;
 import org.diskwarden.config.Action;
 import org.diskwarden.config.CleanupMode;
 import org.diskwarden.config.Size;
+import org.diskwarden.fs.Names;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.policy.Held;
 import org.diskwarden.volume.Usage;
 
-/** The plan as {@code bin/diskwarden plan} and JMX {@code previewCleanup()} print it. */
+/**
+ * The plan as {@code bin/diskwarden plan} and JMX {@code previewCleanup()} print it: a line per entry,
+ * names and reasons escaped ({@link Names}) so a name cannot add one.
+ */
 public final class PlanText {
   private PlanText() {}
 
@@ -18,7 +22,7 @@ public final class PlanText {
     long total = usage.total();
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "Plan for %s: %s free of %s (%.1f%%), trigger %s, target %s, %s mode%n",
-        baseDir, Size.human(usage.free(), 1), Size.human(total, 1), usage.freePercent(),
+        Names.of(baseDir), Size.human(usage.free(), 1), Size.human(total, 1), usage.freePercent(),
         Size.human(plan.thresholds().triggerBytes(total), 1), Size.human(plan.thresholds().targetBytes(total), 1),
         mode.key()));
     if (plan.candidates().isEmpty()) {
@@ -37,17 +41,21 @@ public final class PlanText {
         free = Math.min(total, free + c.gain());
         out.append(String.format(Locale.ROOT, "%4d  %10s  %10s  %-8s  %-16s  %-28s  %s%s%n", ++n,
             (c.action() == Action.COMPRESS ? "~" : "") + Size.human(c.gain(), 1), Size.human(free, 1),
-            c.action().key(), c.policy(), c.reason(), relative(baseDir, c.path()), kept(c)));
+            c.action().key(), c.policy(), Names.escape(c.reason()), relative(baseDir, c.path()), kept(c)));
       }
     }
     if (!plan.held().isEmpty()) {
       out.append("Held:\n");
       for (Held h : plan.held()) {
-        out.append(String.format(Locale.ROOT, "      %-16s  %s: %s%n", h.policy(), relative(baseDir, h.path()), h.reason()));
+        out.append(String.format(Locale.ROOT, "      %-16s  %s: %s%n", h.policy(), relative(baseDir, h.path()),
+            Names.escape(h.reason())));
       }
     }
     for (String pattern : plan.unmatchedProtect()) {
-      out.append("protect pattern ").append(pattern).append(" matches nothing\n");
+      out.append("protect pattern ").append(Names.escape(pattern)).append(" matches nothing\n");
+    }
+    for (String missing : plan.missingPolicyFolders()) {
+      out.append("WARNING: ").append(Names.escape(missing)).append('\n');
     }
     out.append(String.format(Locale.ROOT, "%d candidate(s), %s reclaimable; state %s%n", plan.candidates().size(),
         Size.human(plan.reclaimable(), 1), plan.state()));
@@ -65,6 +73,6 @@ public final class PlanText {
   }
 
   private static String relative(Path baseDir, Path path) {
-    return path.startsWith(baseDir) ? baseDir.relativize(path).toString() : path.toString();
+    return Names.of(path.startsWith(baseDir) ? baseDir.relativize(path) : path);
   }
 }

@@ -64,6 +64,6 @@ public final class Planner {
       }
     }
     return new Plan(usage, config.thresholds(), candidates, held, kept, unfinished, nextSave, links,
-        protection.unmatched());
+        protection.unmatched(), org.diskwarden.policy.PolicyFolders.missing(config.baseDir(), config.policies()));
   }
 }

@@ -10,8 +10,14 @@ import org.diskwarden.config.Thresholds;
  * writes before the sample after next. From these it raises the trigger in force above the configured one.
  */
 public final class Lookout {
+  /**
+   * How far back the fill rate looks, and so how long a burst is remembered: a least-squares fit over
+   * the samples of the last 15 minutes (as Prometheus's {@code predict_linear(free[15m])}). One write
+   * and then silence reads as "not filling" once the write is older than this.
+   */
+  public static final Duration FORGET = Duration.ofMinutes(15);
   private static final Duration RECENT = Duration.ofMinutes(1);
-  private final FillEstimator fill = new FillEstimator(Duration.ofHours(1));
+  private final FillEstimator fill = new FillEstimator(FORGET);
   private volatile long nextSave;
   private volatile Instant nextSaveAt = Instant.MIN;
   private volatile long aheadBytes;

@@ -21,9 +21,10 @@ class WatchCommandsTest {
   @BeforeEach
   void setUp() throws Exception {
     console = new Console(dir.resolve("logs"));
-    Path a = Files.createDirectories(dir.resolve("a"));
-    Path b = Files.createDirectories(dir.resolve("b"));
-    Path c = Files.createDirectories(dir.resolve("c"));
+    // each watch with its policy's folder, as users have them (a missing one is a warning line)
+    Path a = Files.createDirectories(dir.resolve("a/v")).getParent();
+    Path b = Files.createDirectories(dir.resolve("b/v")).getParent();
+    Path c = Files.createDirectories(dir.resolve("c/v")).getParent();
     // b: a trigger of 99.9 % of its volume with nothing to reclaim is CRITICAL (and below the volume's size)
     conf = Files.writeString(dir.resolve("w.yml"), """
         min_free: 0B

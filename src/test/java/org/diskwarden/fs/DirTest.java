@@ -35,6 +35,39 @@ class DirTest {
   }
 
   @Test
+  void rawList_givesANameThatIsNotText_whichStatsOpensAndShowsByItsBytes() throws Exception {
+    byte[] bad = {'b', 'a', 'd', (byte) 0xff};
+    Path made = org.diskwarden.ByteNames.mkdir(tmp, bad);
+    Files.writeString(tmp.resolve("plain"), "x");
+    try (Dir d = Dir.open(tmp)) {
+      assertThatThrownBy(d::list).hasMessageContaining("not valid");
+      assertThat(d.rawList()).hasSize(2).anySatisfy(n -> assertThat(n).isEqualTo(bad));
+      assertThat(d.stat(bad)).hasValueSatisfying(a -> assertThat(a.isDirectory()).isTrue());
+      try (Dir sub = d.dir(bad)) {
+        assertThat(sub.self().sameFileAs(d.stat(bad).orElseThrow())).isTrue();
+        assertThat(sub.path()).isEqualTo(made);
+      }
+      assertThat(Names.child(tmp, bad)).isEqualTo(made);
+      assertThat(Names.of(Names.child(tmp, bad))).endsWith("/bad\\377");
+      assertThatThrownBy(() -> d.stat("..".getBytes(StandardCharsets.US_ASCII)))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void rawList_inBatches_givesWhatReaddirGives_acrossManyBatches() throws Exception {
+    for (int i = 0; i < 3000; i++) {
+      Files.createFile(tmp.resolve(String.format("%04d-", i) + "n".repeat(200)));
+    }
+    org.diskwarden.ByteNames.mkdir(tmp, new byte[] {'x', (byte) 0xfe});
+    try (Dir d = Dir.open(tmp)) {
+      java.util.List<String> batched = d.rawList().stream().map(java.util.HexFormat.of()::formatHex).sorted().toList();
+      java.util.List<String> one = d.readdirNames().stream().map(java.util.HexFormat.of()::formatHex).sorted().toList();
+      assertThat(batched).hasSize(3001).isEqualTo(one);
+    }
+  }
+
+  @Test
   void read_fifoInPlaceOfControlFile_isUnreadableAndDoesNotBlock() throws Exception {
     Path fifo = tmp.resolve("gc.pid");
     Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
@@ -55,6 +88,7 @@ class DirTest {
       }
       try (Dir d = Dir.open(tmp)) {
         assertThat(d.read("latest", 4096)).isInstanceOf(ControlFile.Unreadable.class);
+        assertThat(((ControlFile.Unreadable) d.read("latest", 4096)).why()).endsWith("latest: a socket, not a regular file");
         assertThat(((ControlFile.Unreadable) d.read("trainer_state.json", 1 << 20)).why()).contains("2147483648 bytes");
       }
     }
@@ -150,6 +184,41 @@ class DirTest {
       assertThat(a.permissions()).isEqualTo(Files.getAttribute(f, "unix:mode", LinkOption.NOFOLLOW_LINKS) instanceof Integer m ? m & 07777 : -1);
       assertThat(a.mtime()).isEqualTo(Files.getLastModifiedTime(f).toInstant());
       assertThat(Duration.between(a.mtime(), Instant.now()).abs()).isLessThan(Duration.ofMinutes(5));
+    }
+  }
+
+  @Test
+  void descend_goesANameAtATime_andRefusesALinkAnywhereOnTheWay() throws Exception {
+    Files.createDirectories(tmp.resolve("a/b/c"));
+    Files.writeString(tmp.resolve("a/b/c/f"), "deep");
+    Files.createDirectories(tmp.resolve("elsewhere/c"));
+    Files.createSymbolicLink(tmp.resolve("a/l"), tmp.resolve("elsewhere"));
+    try (Dir d = Dir.open(tmp)) {
+      try (Dir c = d.descend(Path.of("a/b/c"))) {
+        assertThat(((ControlFile.Content) c.read("f", 16)).text()).isEqualTo("deep");
+        assertThat(c.path()).isEqualTo(tmp.resolve("a/b/c"));
+      }
+      try (Dir same = d.descend(Path.of(""))) {
+        assertThat(same.self().sameFileAs(d.self())).isTrue();
+      }
+      assertThatThrownBy(() -> d.descend(Path.of("a/l/c"))).isInstanceOf(FileSystemException.class)
+          .hasMessageContaining("a/l");
+      assertThatThrownBy(() -> d.descend(Path.of("a/b/c/f"))).isInstanceOf(FileSystemException.class);
+      assertThatThrownBy(() -> d.descend(Path.of("a/../elsewhere"))).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> d.descend(tmp)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void readAt_readsFromAPosition_andLeavesTheOffsetAlone() throws Exception {
+    Files.writeString(tmp.resolve("f"), "0123456789");
+    try (Dir d = Dir.open(tmp); Handle h = d.openFile("f")) {
+      byte[] b = new byte[4];
+      assertThat(h.readAt(b, 4, 6)).isEqualTo(4);
+      assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("6789");
+      assertThat(h.readAt(b, 4, 10)).isEqualTo(-1);
+      assertThat(h.read(b, 4)).isEqualTo(4);
+      assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("0123");
     }
   }
 

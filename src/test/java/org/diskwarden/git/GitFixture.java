@@ -45,6 +45,6 @@ final class GitFixture {
   }
 
   static List<String> refs(Path repo) throws IOException, InterruptedException {
-    return sh(repo, "git for-each-ref --format='%(refname) %(objectname)'").lines().sorted().toList();
+    return sh(repo, "git -c safe.directory='*' for-each-ref --format='%(refname) %(objectname)'").lines().sorted().toList();
   }
 }

@@ -1,6 +1,7 @@
 package org.diskwarden.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.diskwarden.Configs;
+import org.diskwarden.Planted;
 import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.sweep.AuditLog;
@@ -121,6 +123,39 @@ class GitMaintenanceTest {
     assertThat(temp).doesNotExist();
     assertThat(r.tempPacksRemoved()).isEqualTo(1 << 20);
     assertThat(Files.readString(base.resolve("audit.jsonl"))).contains("gc_4711.pack_tmp").contains("gc.pid");
+  }
+
+  /** Attack 4 of issue 27: one mkfifo by the repository's owner stopped the agent for good. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Planted.class)
+  void gcPid_aFifoSocketOrHugeFileOfTheRepositorysOwner_isReported_andNothingBlocks(Planted kind) throws Exception {
+    List<String> refs = GitFixture.refs(repo);
+    Planted.attackerOwns(base, repo);
+    kind.at(repo.resolve(".git/gc.pid"));
+
+    GitGcReport r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> maintenance(config0()).gc("repo"));
+
+    assertThat(r.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
+    assertThat(r.reason()).contains("gc.pid").contains(kind.shows());
+    assertThat(GitFixture.refs(repo)).isEqualTo(refs);
+    assertThat(Files.list(repo.resolve(".git/objects/pack")).count()).isZero();
+  }
+
+  @Test
+  void aLinkOrFifoInTheGitDirectory_refusesTheGc_beforeJGitFollowsOrWaitsOnIt() throws Exception {
+    Planted.attackerOwns(base, repo);
+    Path outside = Files.createDirectories(base.resolve("root-only"));
+    GitFixture.sh(base, "mv repo/.git/refs/tags repo/.git/tags-real && ln -s " + outside + " repo/.git/refs/tags");
+    GitGcReport linked = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> maintenance(config0()).gc("repo"));
+    assertThat(linked.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
+    assertThat(linked.reason()).contains("refs/tags is a symbolic link");
+
+    GitFixture.sh(base, "rm repo/.git/refs/tags && mv repo/.git/tags-real repo/.git/refs/tags");
+    Planted.FIFO.at(repo.resolve(".git/refs/heads/planted"));
+    GitGcReport fifo = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> maintenance(config0()).gc("repo"));
+    assertThat(fifo.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
+    assertThat(fifo.reason()).contains("refs/heads/planted is a FIFO");
+    assertThat(outside).isEmptyDirectory();
   }
 
   @Test
@@ -244,6 +279,12 @@ class GitMaintenanceTest {
     // the unreferenced object was kept, loose, for prune_expire to age out (as C git's repack -A does)
     String orphan = GitFixture.sh(fresh, "printf 'nobody references this\\n' | git hash-object --stdin").trim();
     assertThat(GitFixture.sh(fresh, "git cat-file -t " + orphan).trim()).isEqualTo("blob");
-    assertThat(fresh.resolve(".git/objects/" + orphan.substring(0, 2) + "/" + orphan.substring(2))).exists();
+    Path loose = fresh.resolve(".git/objects/" + orphan.substring(0, 2) + "/" + orphan.substring(2));
+    assertThat(loose).exists();
+    // made through descriptors: read-only for all, owned as the objects folder is
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(loose)))
+        .isEqualTo("r--r--r--");
+    assertThat(Files.getAttribute(loose, "unix:uid")).isEqualTo(Files.getAttribute(fresh.resolve(".git/objects"),
+        "unix:uid"));
   }
 }

@@ -36,6 +36,11 @@ final class Receiver implements AutoCloseable {
     server.createContext("/flaky", ex -> answer(ex,
         flakySeen.add(ex.getRequestHeaders().getFirst("X-Diskwarden-Delivery")) ? 500 : 200, "maybe"));
     server.createContext("/gone", ex -> answer(ex, 404, "no such hook"));
+    // refuses a payload that holds a mail header, as Slack answers 400 invalid_payload
+    server.createContext("/picky", ex -> {
+      record(ex);
+      reply(ex, requests.get(requests.size() - 1).body().contains("Bcc:") ? 400 : 200, "invalid_payload");
+    });
     // a receiver that echoes what it was sent, tokens included
     server.createContext("/services", ex -> answer(ex, 200, "echo " + ex.getRequestHeaders()));
     server.createContext("/sleepy", ex -> {

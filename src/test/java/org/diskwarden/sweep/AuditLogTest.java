@@ -84,9 +84,75 @@ class AuditLogTest {
     }
     try (Stream<Path> s = Files.list(file.getParent())) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("audit.jsonl",
-          "audit.jsonl.1.gz", "audit.jsonl.2.gz", "audit.jsonl.3.gz");
+          "audit.jsonl.1.gz", "audit.jsonl.2.gz", "audit.jsonl.3.gz", "audit.quiet");
     }
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
         AuditRotation.rolled(file, 1)))).isEqualTo("rw-r-----");
+  }
+
+  /** History as an upgrade leaves it: a 64 MB current file of finished removals (and rotated files). */
+  private static void history(Path file, long bytes) throws IOException {
+    Files.createDirectories(file.getParent());
+    StringBuilder chunk = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      String path = "/data/base/models/versions/v" + i;
+      chunk.append("{\"time\":\"2026-11-01T00:00:00Z\",\"event\":\"remove\",\"path\":\"").append(path)
+          .append("\",\"policy\":\"versions\",\"bytes\":4096,\"reason\":\"older than the newest 2\",\"mode\":\"full\","
+              + "\"dry_run\":false}\n");
+      chunk.append("{\"time\":\"2026-11-01T00:00:01Z\",\"event\":\"outcome\",\"path\":\"").append(path)
+          .append("\",\"policy\":\"versions\",\"outcome\":\"removed\"}\n");
+    }
+    byte[] block = chunk.toString().getBytes(StandardCharsets.UTF_8);
+    try (var out = Files.newOutputStream(file)) {
+      for (long written = 0; written < bytes; written += block.length) {
+        out.write(block);
+      }
+    }
+    Files.write(file.resolveSibling("audit.jsonl.1.gz"), new byte[0]);
+  }
+
+  @Test
+  void aPlanWithSixtyFourMegabytesOfHistory_readsABoundedAmount_onceTheAgentHasWritten() throws Exception {
+    Path file = dir.resolve("logs/audit.jsonl");
+    history(file, 64L << 20);
+    Path p = dir.resolve("base/models/versions/v1");
+    Candidate c = new Candidate(p, "versions", "version", 4096, Instant.EPOCH, "older than the newest 2");
+    // the agent: its first removal reads the history once (an upgrade), then marks where nothing is in flight
+    AuditLog agent = new AuditLog(file, Clock.systemUTC());
+    agent.intent(c, CleanupMode.FULL, false);
+    agent.outcome(new Removal(p, "versions", 4096, c.reason(), java.util.Optional.empty()), "removed");
+    assertThat(agent.bytesRead()).isGreaterThanOrEqualTo(64L << 20);
+
+    AuditLog plan = new AuditLog(file, Clock.systemUTC());
+    assertThat(plan.unfinished()).isEmpty();
+    assertThat(plan.bytesRead()).as("bytes a plan reads").isLessThan(4096);
+
+    // an unfinished removal is still found, whatever came after it
+    Path killed = dir.resolve("base/models/versions/v2");
+    agent.intent(new Candidate(killed, "versions", "version", 4096, Instant.EPOCH, "x"), CleanupMode.FULL, false);
+    for (int i = 3; i < 50; i++) {
+      Path q = dir.resolve("base/models/versions/v" + i);
+      agent.intent(new Candidate(q, "versions", "version", 4096, Instant.EPOCH, "x"), CleanupMode.FULL, false);
+      agent.outcome(new Removal(q, "versions", 4096, "x", java.util.Optional.empty()), "removed");
+    }
+    AuditLog restarted = new AuditLog(file, Clock.systemUTC());
+    assertThat(restarted.unfinished()).containsExactly(killed);
+    assertThat(restarted.bytesRead()).isLessThan(64 << 10);
+  }
+
+  @Test
+  void anotherProcessesIntent_keepsTheMarkBeforeIt() throws Exception {
+    Path file = dir.resolve("logs/audit.jsonl");
+    history(file, 1L << 20);
+    AuditLog agent = new AuditLog(file, Clock.systemUTC());
+    AuditLog clean = new AuditLog(file, Clock.systemUTC());
+    Path theirs = dir.resolve("base/a");
+    Path ours = dir.resolve("base/b");
+    agent.unfinished();
+    clean.intent(new Candidate(theirs, "versions", "version", 1, Instant.EPOCH, "x"), CleanupMode.FULL, false);
+    agent.intent(new Candidate(ours, "versions", "version", 1, Instant.EPOCH, "x"), CleanupMode.FULL, false);
+    agent.outcome(new Removal(ours, "versions", 1, "x", java.util.Optional.empty()), "removed");
+
+    assertThat(new AuditLog(file, Clock.systemUTC()).unfinished()).containsExactly(theirs);
   }
 }

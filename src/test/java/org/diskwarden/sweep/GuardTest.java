@@ -226,4 +226,59 @@ class GuardTest {
     Candidate v2 = plan.candidates().stream().filter(c -> c.path().endsWith("v002")).findFirst().orElseThrow();
     assertThat(v1.bytes()).isLessThan(v2.bytes());
   }
+
+  /** Every file of {@code entry} and the entry itself modified at {@code t}. */
+  private static void modifiedAt(Path entry, Instant t) throws java.io.IOException {
+    try (var s = Files.walk(entry)) {
+      for (Path p : s.toList()) {
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(t));
+      }
+    }
+  }
+
+  @Test
+  void minAgeBoundary_anEntryExactlyMinAgeOld_goes_aNanosecondYounger_stays() throws Exception {
+    Instant now = Instant.parse("2026-12-01T12:00:00.000000500Z");
+    Path exactly = base.resolve("models/versions/v001");
+    Path younger = base.resolve("models/versions/v002");
+    modifiedAt(exactly, now.minus(java.time.Duration.ofMinutes(30)));
+    modifiedAt(younger, now.minus(java.time.Duration.ofMinutes(30)).plusNanos(1));
+    WardenConfig config = config();
+    Volume volume = Volume.of(base, Clock.systemUTC());
+    Plan plan = new Plan(volume.read(), config.thresholds(), List.of(candidate(exactly), candidate(younger)),
+        List.of(), Set.of());
+
+    SweepReport r = new Sweeper(volume, new AuditLog(logs.resolve("audit.jsonl"), Clock.systemUTC()),
+        Clock.fixed(now, java.time.ZoneOffset.UTC)).execute(plan, config, false, () -> false);
+
+    assertThat(exactly).as("min_age 30m old to the nanosecond: not modified within min_age").doesNotExist();
+    assertThat(younger).as("one nanosecond younger").exists();
+    assertThat(r.failed()).anySatisfy(x -> assertThat(x.error()).hasValueSatisfying(
+        e -> assertThat(e).contains("modified within min_age 30m")));
+  }
+
+  @Test
+  void minAgeBoundary_throughAWholeCleanOnTheAgentsClock() throws Exception {
+    Instant now = Instant.parse("2026-12-01T12:00:00Z");
+    Clock clock = Clock.fixed(now, java.time.ZoneOffset.UTC);
+    modifiedAt(base.resolve("models/versions/v001"), now.minus(java.time.Duration.ofMinutes(30)));
+    modifiedAt(base.resolve("models/versions/v002"), now.minus(java.time.Duration.ofMinutes(30)).plusMillis(1));
+    // a max_age rule alone: every entry older than 1m goes, unless modified within min_age
+    WardenConfig config = Configs.parse("""
+        base_dir: %s
+        min_free: 1000TB
+        min_free_percent: 0
+        min_age: 30m
+        cleanup_mode: full
+        protect: []
+        policies:
+          - {name: old, path: models/versions, max_age: 1m}
+        """.formatted(base));
+
+    new DiskWarden(config, logs, clock).clean(false, false).orElseThrow();
+
+    assertThat(base.resolve("models/versions/v001")).as("exactly min_age old").doesNotExist();
+    assertThat(base.resolve("models/versions/v002")).as("a millisecond younger").exists();
+    assertThat(base.resolve("models/versions/v003")).doesNotExist();
+  }
 }
