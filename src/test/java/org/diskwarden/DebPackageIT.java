@@ -81,7 +81,8 @@ class DebPackageIT {
     try {
       ok("dpkg", "-i", DEB.toString());
       filesOwnersAndModes();
-      Path base = Files.createDirectory(dir.resolve("training"));
+      // a space and a '%' (a specifier in unit files): the drop-in must quote and escape them for systemd
+      Path base = Files.createDirectory(dir.resolve("train ing 50%"));
       InitTrees.build("mixed", base, Instant.now());
       initThenCheck(base);
       unitAndDropInVerify(base);
@@ -136,12 +137,13 @@ class DebPackageIT {
 
   /** The unit as installed, with the drop-in init wrote, loaded by name as systemd would. */
   private void unitAndDropInVerify(Path base) throws Exception {
-    assertThat(DROP_IN).content().contains("[Service]\nReadWritePaths=" + base.toRealPath() + "\n");
+    String quoted = "\"" + base.toRealPath().toString().replace("%", "%%") + "\"";
+    assertThat(DROP_IN).content().contains("[Service]\nReadWritePaths=" + quoted + "\n");
     Shell.Result verify = run("systemd-analyze", "verify", "diskwarden.service");
     assertThat(verify.exit()).as(verify.output()).isZero();
     assertThat(verify.output()).as("warnings of systemd-analyze").doesNotContain("diskwarden.service");
     assertThat(ok("systemd-analyze", "cat-config", "systemd/system/diskwarden.service").output())
-        .contains("# " + DROP_IN + "\n").contains("ReadWritePaths=" + base.toRealPath());
+        .contains("# " + DROP_IN + "\n").contains("ReadWritePaths=" + quoted);
   }
 
   /** Without systemd as PID 1 the agent runs as "diskwarden start" would run it; prerm stops that too. */
