@@ -174,4 +174,14 @@ final class FrameworkFixtures {
       }
     }
   }
+
+  /** What {@code du -sB1} says {@code p} takes on disk. */
+  static long du(Path p) throws IOException, InterruptedException {
+    Process du = new ProcessBuilder("du", "-sB1", p.toString()).start();
+    String out = new String(du.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (du.waitFor() != 0) {
+      throw new IOException("du -sB1 " + p + " failed");
+    }
+    return Long.parseLong(out.split("\\s+")[0]);
+  }
 }

@@ -236,7 +236,8 @@ class FrameworkLayoutsTest {
     Path data = hub.resolve("datasets--org--data");
     blob(data, "d1", 5000, old, Tree.days(80));
     snapshot(data, "ddd444", old, "train.parquet", "d1");
-    blob(data, "d2.incomplete", 100, old, Tree.days(80));
+    // being downloaded (an .incomplete older than min_age whose lock nobody holds is a leftover instead)
+    blob(data, "d2.incomplete", 100, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1));
     Path tiny = hub.resolve("models--org--tiny");
     blob(tiny, "t1", 4000, old, Tree.days(70));
     snapshot(tiny, "eee555", old, "model.bin", "t1");
