@@ -82,12 +82,7 @@ final class FrameworkFixtures {
    */
   Path lightningSharded(Path dir, String name, int ranks, int files, Duration age) throws IOException {
     Path ckpt = Files.createDirectories(dir.resolve(name));
-    List<String> order = new java.util.ArrayList<>(List.of("checkpoint/mp_rank_00_model_states.pt"));
-    for (int r = 0; r < ranks; r++) {
-      order.add("checkpoint/zero_pp_rank_" + r + "_mp_rank_00_optim_states.pt");
-    }
-    order.add("latest");
-    for (String f : order.subList(0, files)) {
+    for (String f : shardedOrder(ranks).subList(0, files)) {
       if (f.equals("latest")) {
         Files.writeString(ckpt.resolve(f), "checkpoint");
       } else {
@@ -95,6 +90,16 @@ final class FrameworkFixtures {
       }
     }
     return tree.age(ckpt, age);
+  }
+
+  /** The files of {@link #lightningSharded} in the order they are written. */
+  static List<String> shardedOrder(int ranks) {
+    List<String> order = new java.util.ArrayList<>(List.of("checkpoint/mp_rank_00_model_states.pt"));
+    for (int r = 0; r < ranks; r++) {
+      order.add("checkpoint/zero_pp_rank_" + r + "_mp_rank_00_optim_states.pt");
+    }
+    order.add("latest");
+    return order;
   }
 
   /**

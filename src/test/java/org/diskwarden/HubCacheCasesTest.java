@@ -56,6 +56,20 @@ class HubCacheCasesTest {
     return fx.snapshot(repo, commit, Tree.days(90), "config.json", "c0nf1g", "model.safetensors", "w-" + commit);
   }
 
+  /** A repository of one revision that refs/main names. */
+  private Path downloaded(String folder, String commit, Duration used) throws Exception {
+    Path repo = hub.resolve(folder);
+    revision(repo, commit, used);
+    fx.ref(repo, "main", commit, Tree.days(90));
+    return repo;
+  }
+
+  /** huggingface_hub {@code file_download.py}: {@code .locks/<repo folder>/<etag>.lock}, as filelock leaves it. */
+  private Path lockFile(Path repo, String etag) throws Exception {
+    Path lock = Files.createDirectories(hub.resolve(".locks").resolve(repo.getFileName())).resolve(etag + ".lock");
+    return Files.createFile(lock);
+  }
+
   /** What the plan says stays: kept revisions, and every revision of a repository it leaves alone. */
   private Set<String> keptByPlan(Plan plan) throws Exception {
     Set<String> kept = new TreeSet<>();
@@ -111,21 +125,13 @@ class HubCacheCasesTest {
   @Test
   void staleIncompleteBlobsWhoseLockNobodyHoldsGo_aHeldLockOrAFreshOneSkipsTheRepository() throws Exception {
     HubScan.assumeAvailable();
-    Path data = hub.resolve("datasets--org--data");
-    revision(data, "ddd444", Tree.days(1));
-    fx.ref(data, "main", "ddd444", Tree.days(90));
+    Path data = downloaded("datasets--org--data", "ddd444", Tree.days(1));
     Path stale = fx.blob(data, "d2.incomplete", 7000, Tree.days(10), Tree.days(10));
-    Path unheld = Files.createDirectories(hub.resolve(".locks/datasets--org--data")).resolve("d2.lock");
-    Files.createFile(unheld);
-    Path busy = hub.resolve("models--org--busy");
-    revision(busy, "eee555", Tree.days(60));
-    fx.ref(busy, "main", "eee555", Tree.days(90));
+    lockFile(data, "d2");
+    Path busy = downloaded("models--org--busy", "eee555", Tree.days(60));
     Path held = fx.blob(busy, "e2.incomplete", 7000, Tree.days(10), Tree.days(10));
-    Path lock = Files.createDirectories(hub.resolve(".locks/models--org--busy")).resolve("e2.lock");
-    Files.createFile(lock);
-    Path fresh = hub.resolve("models--org--fresh");
-    revision(fresh, "fff666", Tree.days(60));
-    fx.ref(fresh, "main", "fff666", Tree.days(90));
+    Path lock = lockFile(busy, "e2");
+    Path fresh = downloaded("models--org--fresh", "fff666", Tree.days(60));
     FrameworkFixtures.ageFolders(hub, Tree.days(90));
     Path writing = fx.blob(fresh, "f2.incomplete", 7000, Duration.ofMinutes(1), Duration.ofMinutes(1));
     // a downloader holding its lock (filelock's flock, as huggingface_hub's WeakFileLock takes it)
