@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.diskwarden.agent.DiskWarden;
@@ -160,6 +161,56 @@ class FrameworkCasesTest {
   }
 
   @Test
+  void lightning_theBestModelPathInLastCkpt_staysWhenTheNamesShowNoMetric_readWithoutUnpickling() throws Exception {
+    // ModelCheckpoint(monitor="val_loss", save_top_k=2, save_last=True), default filename "{epoch}-{step}",
+    // trained in a container: best_model_path is /workspace/ckpts/epoch=3-step=400.ckpt
+    Path ckpts = Files.createDirectories(base.resolve("lightning_logs/version_2/checkpoints"));
+    for (int e = 0; e <= 6; e++) {
+      fx.lightningFile(ckpts, "epoch=" + e + "-step=" + (e + 1) * 100 + ".ckpt", Tree.days(20 - e));
+    }
+    fx.lightningLast(ckpts.resolve("last.ckpt"), Tree.days(13), "/workspace/ckpts/epoch=3-step=400.ckpt",
+        "/workspace/ckpts/epoch=5-step=600.ckpt");
+    String policy = """
+        - name: ckpts
+          path: lightning_logs/version_2/checkpoints
+          layout: lightning
+          keep_latest: 1
+        """;
+
+    Plan plan = warden(policy).plan();
+    warden(policy).clean(true, false).orElseThrow();
+
+    assertThat(names(ckpts)).containsExactly("epoch=3-step=400.ckpt", "epoch=6-step=700.ckpt", "last.ckpt");
+    assertThat(plan.held()).filteredOn(h -> h.why() == Held.Why.BEST).singleElement()
+        .satisfies(h -> assertThat(h.reason()).isEqualTo("kept: best (best_model_path in last.ckpt)"));
+  }
+
+  @Test
+  void lightning_aFifoOrAHugeSparseFileAsLastCkpt_isNeitherWaitedOnNorReadWhole() throws Exception {
+    Path ckpts = Files.createDirectories(base.resolve("lightning_logs/version_2/checkpoints"));
+    for (int e = 0; e <= 2; e++) {
+      fx.lightningFile(ckpts, "epoch=" + e + "-step=" + (e + 1) * 100 + ".ckpt", Tree.days(20 - e));
+    }
+    assertThat(new ProcessBuilder("mkfifo", ckpts.resolve("last.ckpt").toString()).start().waitFor()).isZero();
+    try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(ckpts.resolve("last-v1.ckpt").toFile(), "rw")) {
+      sparse.setLength(8L << 30);
+    }
+    fx.lightningFile(ckpts, "epoch=0-step=100-v1.ckpt", Tree.days(9));
+    String policy = """
+        - name: ckpts
+          path: lightning_logs/version_2/checkpoints
+          layout: lightning
+          keep_latest: 1
+        """;
+
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> warden(policy).clean(true, false).orElseThrow());
+
+    assertThat(names(ckpts)).containsExactly("epoch=0-step=100-v1.ckpt", "epoch=2-step=300.ckpt", "last-v1.ckpt",
+        "last.ckpt");
+  }
+
+  @Test
   void lightning_aShardedSaveWithoutItsLatest_takesNoKeptPlace_thePreviousCompleteOneStays() throws Exception {
     Path ckpts = Files.createDirectories(base.resolve("lightning_logs/version_1/checkpoints"));
     fx.lightningSharded(ckpts, "epoch=0-step=100.ckpt", 3, 5, Tree.days(3));
@@ -210,7 +261,7 @@ class FrameworkCasesTest {
     fx.hfCheckpoint(out, 1200, null, Tree.days(30));
     tree.file("runs/bert/tmp-checkpoint-1700/model.safetensors", 512, Tree.days(25));
     tree.age(out.resolve("tmp-checkpoint-1700"), Tree.days(25));
-    tree.file("runs/bert/tmp-checkpoint-3500/model.safetensors", 512, java.time.Duration.ofMinutes(1));
+    tree.file("runs/bert/tmp-checkpoint-3500/model.safetensors", 512, Duration.ofMinutes(1));
     String policies = """
         - name: ds
           path: ds_out

@@ -73,6 +73,23 @@ final class FrameworkFixtures {
   }
 
   /**
+   * A {@code last.ckpt} as {@code torch.save} writes Lightning's checkpoint dict, its ModelCheckpoint
+   * state naming {@code bestModelPath} (written by python3 without torch:
+   * {@code src/test/resources/fixtures/lightning_last_ckpt.py} says what it mirrors).
+   */
+  Path lightningLast(Path file, Duration age, String bestModelPath, String... otherTopK) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("python3",
+        Path.of("src/test/resources/fixtures/lightning_last_ckpt.py").toAbsolutePath().toString(), file.toString(),
+        bestModelPath));
+    command.addAll(List.of(otherTopK));
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IOException("writing " + file + " failed");
+    }
+    return tree.age(file, age);
+  }
+
+  /**
    * Lightning {@code strategies/deepspeed.py}, {@code DeepSpeedStrategy.save_checkpoint}:
    * {@code deepspeed_engine.save_checkpoint(filepath, client_state=checkpoint, tag="checkpoint")};
    * deepspeed {@code runtime/engine.py} {@code save_checkpoint} writes

@@ -64,6 +64,9 @@ final class FrameworkKeeps {
       named(best).map(byName::get).ifPresent(p -> kept.put(p, new Held(p, config.name(), Held.Why.BEST,
           "kept: best (best_global_step / best_model_checkpoint in trainer_state.json)")));
     }
+    if (config.layout() == Layout.LIGHTNING && config.groupBy().isEmpty() && !byName.isEmpty()) {
+      lightningBest(config, folder, byName, kept);
+    }
     Map<Path, String> leftovers = new LinkedHashMap<>();
     if (config.layout() == Layout.DEEPSPEED) {
       Frameworks.Pointer latest = Frameworks.deepSpeedLatest(folder);
@@ -92,6 +95,16 @@ final class FrameworkKeeps {
       });
     }
     return new Keeps(kept, leftovers);
+  }
+
+  /** The run's own best, as its {@code last.ckpt} (or {@code last-vN.ckpt}) says, when it can tell. */
+  private static void lightningBest(PolicyConfig config, Dir folder, Map<String, Path> byName, Map<Path, Held> kept) {
+    String run = Frameworks.lightningRun(byName.keySet().iterator().next());
+    String last = run.isEmpty() ? "last.ckpt" : "last-" + run + ".ckpt";
+    LastCheckpoint.bestModelPaths(folder, last).ifPresent(paths -> paths.stream()
+        .map(TrainerState::lastComponent).flatMap(Optional::stream).filter(byName::containsKey)
+        .forEach(name -> kept.putIfAbsent(byName.get(name), new Held(byName.get(name), config.name(),
+            Held.Why.BEST, "kept: best (best_model_path in " + last + ")"))));
   }
 
   private static Optional<Instant> latestWritten(Dir folder) {

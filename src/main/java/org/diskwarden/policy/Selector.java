@@ -95,8 +95,7 @@ public final class Selector implements AutoCloseable {
   }
 
   private static boolean readsFiles(PolicyConfig config) {
-    return config.layout() == Layout.HF_CACHE || config.layout() == Layout.HUGGINGFACE
-        || config.layout() == Layout.DEEPSPEED || config.action().action() == Action.COMPRESS;
+    return config.layout() != Layout.PLAIN || config.action().action() == Action.COMPRESS;
   }
 
   /** The policy's folder, reached from base_dir a name at a time without following a link. */
