@@ -162,9 +162,7 @@ public final class Selector implements AutoCloseable {
           group = m.group(1);
         }
         Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child), sizing);
-        boolean complete = config.completeMarker().map(marker -> holds(child, marker)).orElse(
-            config.layout() != Layout.LIGHTNING || !attrs.isDirectory()
-                || Frameworks.shardedComplete(marker -> holds(child, marker)));
+        boolean complete = Completion.complete(config, child, attrs);
         groups.computeIfAbsent(group, g -> new ArrayList<>())
             .add(new Entry(child, name, footprint, complete, attrs.fileKey()));
       }
@@ -207,10 +205,10 @@ public final class Selector implements AutoCloseable {
           reasons.put(e.path(), keeps.leftovers().get(e.path()));
         } else if (!e.complete() && (newestFinished.isEmpty() || oldestFirst.compare(e, newestFinished.get()) > 0)) {
           // Newer than every finished save: a save in progress whose writer paused, not an abandoned one.
-          held.add(unfinished(config, e));
+          held.add(Completion.unfinished(config, e.path(), e.footprint().bytes()));
         } else if (!e.complete()) {
           partial.add(e);
-          reasons.put(e.path(), "abandoned partial save (no " + marker(config) + ", and a newer entry has one)");
+          reasons.put(e.path(), "abandoned partial save (no " + Completion.marker(config) + ", and a newer entry has one)");
         } else {
           settled.add(e);
         }
@@ -326,42 +324,6 @@ public final class Selector implements AutoCloseable {
     }
     return openFiles.openUnder(e.path()).map(file -> new Held(e.path(), policy, Held.Why.IN_USE,
         "in use: " + file + " is open"));
-  }
-
-  /** What makes an entry complete under the policy, for people. */
-  private static String marker(PolicyConfig config) {
-    return config.completeMarker().orElse(String.join(" or ", Frameworks.SHARDED_DONE));
-  }
-
-  /**
-   * A save without its completion mark, newer than every complete one: held, and it takes no kept
-   * place. In a Trainer's folder it is also the one resume_from_checkpoint=True would pick
-   * (transformers {@code trainer_utils.py}, {@code get_last_checkpoint}: the highest checkpoint-N).
-   */
-  private static Held unfinished(PolicyConfig config, Entry e) {
-    String why = "save in progress (no " + marker(config) + " yet, and no newer entry has one)";
-    if (config.layout() == Layout.HUGGINGFACE) {
-      return new Held(e.path(), config.name(), Held.Why.PARTIAL_NEWEST, why + "; if the run crashed, "
-          + "resume_from_checkpoint=True would pick this partial checkpoint", e.footprint().bytes());
-    }
-    return new Held(e.path(), config.name(), Held.Why.IN_PROGRESS, why, e.footprint().bytes());
-  }
-
-  private static boolean holds(Path entry, String marker) {
-    if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + marker);
-    try (DirectoryStream<Path> inside = Files.newDirectoryStream(entry)) {
-      for (Path p : inside) {
-        if (matcher.matches(p.getFileName())) {
-          return true;
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
   }
 
   private static Comparator<Entry> order(OrderBy by) {
