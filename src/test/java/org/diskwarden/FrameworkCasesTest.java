@@ -74,6 +74,11 @@ class FrameworkCasesTest {
     assertThat(names(out)).containsExactly("checkpoint-1000", "checkpoint-3000");
     assertThat(plan.held()).filteredOn(h -> h.path().endsWith("checkpoint-1000")).singleElement()
         .satisfies(h -> assertThat(h.why()).isEqualTo(Held.Why.BEST));
+    // load_best_model_at_end and get_last_checkpoint (the highest checkpoint-N) find whole checkpoints
+    for (String c : List.of("checkpoint-1000", "checkpoint-3000")) {
+      assertThat(names(out.resolve(c))).containsExactly("model.safetensors", "optimizer.pt", "rng_state.pth",
+          "scheduler.pt", "trainer_state.json");
+    }
   }
 
   @Test
@@ -273,6 +278,9 @@ class FrameworkCasesTest {
     warden(policies).clean(true, false).orElseThrow();
 
     assertThat(names(ds)).containsExactly("global_step600", "latest");
+    // load_checkpoint(save_dir) reads latest and finds its tag whole
+    assertThat(names(ds.resolve(Files.readString(ds.resolve("latest")))))
+        .containsExactly("mp_rank_00_model_states.pt", "zero_pp_rank_0_mp_rank_00_optim_states.pt");
     assertThat(names(out)).containsExactly("checkpoint-3000", "tmp-checkpoint-3500");
     assertThat(plan.candidates()).filteredOn(c -> c.path().getFileName().toString().equals("global_step800"))
         .singleElement().extracting(Candidate::reason).asString().startsWith("leftover: tag above latest");

@@ -14,6 +14,8 @@ import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.policy.Held;
 import org.diskwarden.sweep.Plan;
+import org.diskwarden.sweep.Removal;
+import org.diskwarden.sweep.SweepReport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,7 +112,7 @@ class HubCacheCasesTest {
     long before = FrameworkFixtures.du(hub);
 
     Plan plan = warden().plan();
-    warden().clean(true, false).orElseThrow();
+    SweepReport report = warden().clean(true, false).orElseThrow();
 
     assertThat(old).doesNotExist();
     assertThat(bert.resolve("refs/v1.0")).doesNotExist();
@@ -118,7 +120,10 @@ class HubCacheCasesTest {
     assertThat(bert.resolve(".no_exist/aaa111")).doesNotExist();
     assertThat(bert.resolve(".no_exist/bbb222")).isDirectory();
     assertThat(tiny).doesNotExist();
-    assertThat(before - FrameworkFixtures.du(hub)).isEqualTo(plan.reclaimable());
+    // du -sB1 agrees with what the plan said it frees and with what the sweep says it freed
+    long freed = before - FrameworkFixtures.du(hub);
+    assertThat(freed).isEqualTo(plan.reclaimable())
+        .isEqualTo(report.removed().stream().mapToLong(Removal::freed).sum());
     assertHubScanAgrees(plan);
   }
 
