@@ -254,6 +254,27 @@ class FrameworkCasesTest {
   }
 
   @Test
+  void deepSpeed_withoutALatestFileYet_noTagTakesAKeptPlace_everyTagIsHeld() throws Exception {
+    Path ds = Files.createDirectories(base.resolve("ds_out"));
+    fx.deepSpeedTag(ds, 100, Tree.days(3));
+    fx.deepSpeedTag(ds, 200, Tree.days(2));
+    String policy = """
+        - name: ds
+          path: ds_out
+          layout: deepspeed
+          keep_latest: 1
+        """;
+
+    Plan plan = warden(policy).plan();
+
+    assertThat(plan.candidates()).isEmpty();
+    assertThat(plan.held()).hasSize(2).allSatisfy(h -> {
+      assertThat(h.why()).isEqualTo(Held.Why.IN_PROGRESS);
+      assertThat(h.reason()).startsWith("held: no latest file names a tag yet");
+    });
+  }
+
+  @Test
   void leftovers_rewoundDeepSpeedTags_staleStagingFolders_olderPartials_goEachWithItsReason() throws Exception {
     Path ds = Files.createDirectories(base.resolve("ds_out"));
     for (int step = 100; step <= 900; step += 100) {

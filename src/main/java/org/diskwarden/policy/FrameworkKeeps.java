@@ -74,6 +74,11 @@ final class FrameworkKeeps {
         return Keeps.of(holdAll(config, byName, Held.Why.UNREADABLE, "skipped: latest cannot be read (" + u.why()
             + "); no checkpoint of the run goes while it cannot tell which one to keep"));
       }
+      if (latest instanceof Frameworks.Pointer.Nothing) {
+        // engine.save_checkpoint writes latest after the tag: without it no tag is known complete
+        return Keeps.of(holdAll(config, byName, Held.Why.IN_PROGRESS, "held: no latest file names a tag yet"
+            + " (DeepSpeed writes it once a tag is saved whole); which tag is complete cannot be told"));
+      }
       Optional<Instant> written = latestWritten(folder);
       named(latest).filter(byName::containsKey).ifPresent(tag -> {
         Path l = byName.get(tag);
