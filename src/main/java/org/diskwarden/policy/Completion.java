@@ -8,8 +8,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import org.diskwarden.config.Layout;
 import org.diskwarden.config.PolicyConfig;
+import org.diskwarden.fs.Dir;
 
 /**
  * Whether an entry is a complete save under its policy (the complete_marker, or for a sharded
@@ -19,10 +22,17 @@ import org.diskwarden.config.PolicyConfig;
 final class Completion {
   private Completion() {}
 
-  static boolean complete(PolicyConfig config, Path entry, BasicFileAttributes attrs) {
-    return config.completeMarker().map(marker -> holds(entry, marker)).orElse(
-        config.layout() != Layout.LIGHTNING || !attrs.isDirectory()
-            || Frameworks.shardedComplete(marker -> holds(entry, marker)));
+  /**
+   * @param folder the policy's folder held open, or null when the policy holds none: the entry is then
+   *     listed by path (a plain policy with a complete_marker)
+   */
+  static boolean complete(PolicyConfig config, Dir folder, Path entry, BasicFileAttributes attrs) {
+    if (config.completeMarker().isEmpty() && (config.layout() != Layout.LIGHTNING || !attrs.isDirectory())) {
+      return true;
+    }
+    List<String> names = folder == null ? listed(entry) : listed(folder, entry.getFileName().toString());
+    return config.completeMarker().map(marker -> holds(names, marker))
+        .orElseGet(() -> Frameworks.shardedComplete(marker -> holds(names, marker)));
   }
 
   /** What makes an entry complete under the policy, for people. */
@@ -44,20 +54,39 @@ final class Completion {
     return new Held(entry, config.name(), Held.Why.IN_PROGRESS, why, bytes);
   }
 
-  private static boolean holds(Path entry, String marker) {
-    if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
+  private static boolean holds(List<String> names, String marker) {
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + marker);
-    try (DirectoryStream<Path> inside = Files.newDirectoryStream(entry)) {
-      for (Path p : inside) {
-        if (matcher.matches(p.getFileName())) {
+    for (String n : names) {
+      try {
+        if (matcher.matches(Path.of(n))) {
           return true;
         }
+      } catch (java.nio.file.InvalidPathException e) {
+        // a name no Path can hold is no marker
       }
-    } catch (IOException e) {
-      return false;
     }
     return false;
+  }
+
+  /** The entry's names, through the held folder: opened no-follow, so a link swapped in lists nothing. */
+  private static List<String> listed(Dir folder, String entry) {
+    try (Dir d = folder.dir(entry)) {
+      return d.list();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static List<String> listed(Path entry) {
+    if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> inside = Files.newDirectoryStream(entry)) {
+      inside.forEach(p -> names.add(p.getFileName().toString()));
+    } catch (IOException e) {
+      return List.of();
+    }
+    return names;
   }
 }

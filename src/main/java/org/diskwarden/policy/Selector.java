@@ -162,7 +162,7 @@ public final class Selector implements AutoCloseable {
           group = m.group(1);
         }
         Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child), sizing);
-        boolean complete = Completion.complete(config, child, attrs);
+        boolean complete = Completion.complete(config, at, child, attrs);
         groups.computeIfAbsent(group, g -> new ArrayList<>())
             .add(new Entry(child, name, footprint, complete, attrs.fileKey()));
       }
