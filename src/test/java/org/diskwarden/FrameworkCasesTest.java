@@ -239,6 +239,26 @@ class FrameworkCasesTest {
   }
 
   @Test
+  void lightning_anFsdpShardedSaveWithoutItsMetaPt_takesNoKeptPlace() throws Exception {
+    Path ckpts = Files.createDirectories(base.resolve("lightning_logs/version_4/checkpoints"));
+    fx.lightningFsdp(ckpts, "epoch=0-step=100.ckpt", 4, true, Tree.days(3));
+    fx.lightningFsdp(ckpts, "epoch=1-step=200.ckpt", 4, true, Tree.days(2));
+    Path saving = fx.lightningFsdp(ckpts, "epoch=2-step=300.ckpt", 4, false, Tree.hours(2));
+    String policy = """
+        - name: ckpts
+          path: lightning_logs/version_4/checkpoints
+          layout: lightning
+          keep_latest: 1
+        """;
+
+    warden(policy).clean(true, false).orElseThrow();
+
+    assertThat(names(ckpts)).containsExactly("epoch=1-step=200.ckpt", "epoch=2-step=300.ckpt");
+    assertThat(ckpts.resolve("epoch=1-step=200.ckpt/meta.pt")).exists();
+    assertThat(saving).isDirectory();
+  }
+
+  @Test
   void huggingFace_aCrashedPartialNewerThanEveryCompleteOne_isHeld_andPlanWarnsResumeWouldPickIt() throws Exception {
     Path out = trainerRun(step -> FrameworkFixtures.trainerState(null, null, step));
     Path crashed = fx.hfCheckpoint(out, 3500, null, Tree.days(2));

@@ -109,6 +109,24 @@ final class FrameworkFixtures {
     return tree.age(ckpt, age);
   }
 
+  /**
+   * Lightning {@code strategies/fsdp.py}, {@code FSDPStrategy.save_checkpoint} with
+   * {@code state_dict_type="sharded"}: {@code _distributed_checkpoint_save} (torch.distributed.checkpoint's
+   * FileSystemWriter: {@code __<rank>_0.distcp} per rank, then {@code .metadata}), then rank 0's
+   * {@code torch.save(metadata, path / _METADATA_FILENAME)}, {@code meta.pt}, last.
+   */
+  Path lightningFsdp(Path dir, String name, int ranks, boolean finished, Duration age) throws IOException {
+    Path ckpt = Files.createDirectories(dir.resolve(name));
+    for (int r = 0; r < ranks; r++) {
+      file(ckpt.resolve("__" + r + "_0.distcp"), 256, age);
+    }
+    if (finished) {
+      file(ckpt.resolve(".metadata"), 64, age);
+      file(ckpt.resolve("meta.pt"), 64, age);
+    }
+    return tree.age(ckpt, age);
+  }
+
   /** The files of {@link #lightningSharded} in the order they are written. */
   static List<String> shardedOrder(int ranks) {
     List<String> order = new java.util.ArrayList<>(List.of("checkpoint/mp_rank_00_model_states.pt"));
