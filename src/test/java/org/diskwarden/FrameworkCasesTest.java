@@ -4,50 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
-import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.CleanupMode;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.policy.Held;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.PlanText;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 29's cases with trees as the frameworks write them ({@link FrameworkFixtures}): after cleanup
  * the best model and the checkpoint each framework would resume from exist and are complete.
  */
-class FrameworkCasesTest {
-  @TempDir
-  Path dir;
-
-  Path base;
-  Tree tree;
-  FrameworkFixtures fx;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    base = Files.createDirectory(dir.resolve("base"));
-    tree = new Tree(base);
-    fx = new FrameworkFixtures(tree);
-  }
-
-  private DiskWarden warden(String policy) throws Exception {
-    return new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)), dir.resolve("logs"),
-        Clock.systemUTC());
-  }
-
-  static List<String> names(Path folder) throws Exception {
-    try (Stream<Path> s = Files.list(folder)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
-  }
-
+class FrameworkCasesTest extends FrameworkTrees {
   private static final String BERT = """
       - name: bert
         path: runs/bert
