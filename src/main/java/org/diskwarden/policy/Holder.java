@@ -72,7 +72,7 @@ public record Holder(Path path, long bytes, Stays stays, String policy, String r
   public static Optional<Holder> of(Held held) {
     Stays stays = switch (held.why()) {
       case KEPT_BY_RULE, LINK_TARGET, BEST, NAMED_BY_LATEST, SHARED -> Stays.KEPT_BY_RULE;
-      case IN_PROGRESS, YOUNG -> Stays.YOUNG;
+      case IN_PROGRESS, PARTIAL_NEWEST, YOUNG -> Stays.YOUNG;
       case PROTECTED -> Stays.PROTECTED;
       case IN_USE -> Stays.IN_USE;
       case UNREADABLE -> Stays.SKIPPED;
