@@ -30,7 +30,7 @@ import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.sweep.SweepStatistics;
 import org.diskwarden.sweep.Sweeper;
 import org.diskwarden.volume.Forecast;
-import org.diskwarden.volume.Lookout;
+import org.diskwarden.volume.Forecaster;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.SteadyClock;
 import org.diskwarden.volume.Usage;
@@ -45,12 +45,12 @@ final class Check {
   private static final Logger LOG = LogManager.getLogger(Check.class);
 
   /** What every check works with; owned by the agent, shared by its checks. */
-  record Crew(Volume volume, AuditLog audit, Clock clock, SteadyClock ages, Lookout lookout, Alerts alerts,
-      SweepStatistics stats, Stalemate stalemate, Readings readings, ReentrantLock sweeping,
+  record Context(Volume volume, AuditLog audit, Clock clock, SteadyClock ages, Forecaster forecaster, Alerts alerts,
+      SweepStatistics stats, Stalemate stalemate, Latest latest, ReentrantLock sweeping,
       BooleanSupplier stopping, Compressibility estimates, ReentrantLock volumeLock) {}
 
   /** The last of each reading, for the read model. */
-  static final class Readings {
+  static final class Latest {
     final AtomicReference<Usage> usage = new AtomicReference<>();
     final AtomicReference<Plan> plan = new AtomicReference<>();
     /** The sweep of {@link #plan}, when one followed it. */
@@ -59,11 +59,11 @@ final class Check {
     final AtomicReference<Instant> check = new AtomicReference<>();
   }
 
-  private final Crew crew;
+  private final Context context;
   private final WardenConfig c;
 
-  Check(Crew crew, WardenConfig config) {
-    this.crew = crew;
+  Check(Context context, WardenConfig config) {
+    this.context = context;
     this.c = config;
   }
 
@@ -73,43 +73,43 @@ final class Check {
 
   /** The thresholds this check decides on: the configured ones, the trigger raised by foresight. */
   Thresholds thresholds() {
-    return crew.lookout().thresholds(c.thresholds(), c.foresight());
+    return context.forecaster().thresholds(c.thresholds(), c.foresight());
   }
 
   Forecast forecast() {
-    Usage u = crew.readings().usage.get();
-    return u == null ? Forecast.unknown() : crew.lookout().forecast(u, thresholds().triggerBytes(u.total()));
+    Usage u = context.latest().usage.get();
+    return u == null ? Forecast.unknown() : context.forecaster().forecast(u, thresholds().triggerBytes(u.total()));
   }
 
   Usage usage() {
-    Usage u = crew.volume().read();
-    crew.readings().usage.set(u);
+    Usage u = context.volume().read();
+    context.latest().usage.set(u);
     return u;
   }
 
   /** Plans against the volume as it is now (all policies, whatever the free space). */
   Plan plan() {
-    java.time.Duration ahead = crew.ages().aheadBy();
+    java.time.Duration ahead = context.ages().aheadBy();
     if (ahead.toMinutes() > 5) {
       LOG.warn("The wall clock is {} ahead of the time elapsed since start: ages are judged by the latter, "
           + "so a clock step cannot make everything look old", ahead);
     }
-    Set<Path> unfinished = crew.audit().unfinished();
+    Set<Path> unfinished = context.audit().unfinished();
     if (!unfinished.isEmpty()) {
       LOG.warn("The audit log shows {} removal(s) a previous run began and did not finish; finishing them: {}",
           unfinished.size(), unfinished);
     }
-    Plan plan = Planner.plan(c.withThresholds(thresholds()), usage(), crew.volume().blockSize(),
-        crew.ages().instant(), unfinished, crew.estimates());
-    crew.lookout().learnNextSave(plan.nextSave(), crew.clock().instant());
+    Plan plan = Planner.plan(c.withThresholds(thresholds()), usage(), context.volume().blockSize(),
+        context.ages().instant(), unfinished, context.estimates());
+    context.forecaster().learnNextSave(plan.nextSave(), context.clock().instant());
     // The walk just measured the next save: the plan decides on the trigger that includes it, so a
     // one-shot command needs no second walk to learn it first.
     Thresholds learnt = thresholds();
     if (!learnt.equals(plan.thresholds())) {
       plan = plan.withThresholds(learnt);
     }
-    crew.readings().report.set(null);
-    crew.readings().plan.set(plan);
+    context.latest().report.set(null);
+    context.latest().plan.set(plan);
     return plan;
   }
 
@@ -131,21 +131,21 @@ final class Check {
 
   /** The scheduled check: one volume reading; below the trigger, a plan and (unless paused) a sweep. */
   void run() {
-    if (c.foresight().saveHeadroom() > 0 && crew.lookout().nextSaveStale(crew.clock().instant())) {
+    if (c.foresight().saveHeadroom() > 0 && context.forecaster().nextSaveStale(context.clock().instant())) {
       // The size of the next save is learnt from a plan; refreshed hourly, and by every sweep.
       plan();
     }
     Usage u = usage();
-    crew.readings().check.set(u.at());
-    crew.lookout().record(u, c.foresight().sampleInterval());
+    context.latest().check.set(u.at());
+    context.forecaster().record(u, c.foresight().sampleInterval());
     Thresholds t = thresholds();
     Forecast f = forecast();
     LOG.info(String.format(Locale.ROOT, "Disk: %s used, %s free (%.1f%%)%s",
         Size.human(u.used(), 0), Size.human(u.free(), 0), u.freePercent(),
         f.describe().isEmpty() ? "" : ", " + f.describe()));
-    crew.alerts().fillingUp(f, t.isBelowTrigger(u.free(), u.total()));
+    context.alerts().fillingUp(f, t.isBelowTrigger(u.free(), u.total()));
     if (!t.isBelowTrigger(u.free(), u.total())) {
-      crew.alerts().enter(State.OK);
+      context.alerts().enter(State.OK);
       return;
     }
     LOG.warn(String.format(Locale.ROOT, "Low disk space: %s free (< %s threshold)",
@@ -153,14 +153,14 @@ final class Check {
     if (c.paused()) {
       Plan plan = plan();
       LOG.warn("Paused: {} candidate(s) ({}) not removed", plan.candidates().size(), Size.human(plan.reclaimable(), 1));
-      crew.alerts().enter(plan.state());
+      context.alerts().enter(plan.state());
       return;
     }
     Cleanup cleanup = clean(false, c.dryRun());
     if (cleanup instanceof Cleanup.Busy) {
       LOG.info("A sweep is already running; this check leaves the cleanup to it");
     } else {
-      crew.alerts().enter(cleanup.report().map(SweepReport::state).orElse(State.OK));
+      context.alerts().enter(cleanup.report().map(SweepReport::state).orElse(State.OK));
     }
   }
 
@@ -172,12 +172,12 @@ final class Check {
    *     busy when a sweep is already running
    */
   Cleanup clean(boolean force, boolean dryRun) {
-    if (!crew.sweeping().tryLock()) {
+    if (!context.sweeping().tryLock()) {
       return Cleanup.BUSY;
     }
     // one sweep per filesystem: another watch on this volume sweeping now is waited for, and the plan
     // below reads free space as that sweep left it
-    crew.volumeLock().lock();
+    context.volumeLock().lock();
     try {
       Plan plan = plan();
       if (!force && plan.state() == State.OK) {
@@ -186,29 +186,29 @@ final class Check {
         }
         plan = plan.onlyResumed();
       }
-      SweepReport report = new Sweeper(crew.volume(), crew.audit(), crew.ages(), crew.estimates())
-          .execute(plan, c, dryRun, crew.stopping());
-      crew.stats().record(report);
-      crew.stalemate().after(report, plan, c);
+      SweepReport report = new Sweeper(context.volume(), context.audit(), context.ages(), context.estimates())
+          .execute(plan, c, dryRun, context.stopping());
+      context.stats().record(report);
+      context.stalemate().after(report, plan, c);
       if (!dryRun) {
-        crew.lookout().credit(report.freeAfter() - report.freeBefore());
+        context.forecaster().credit(report.freeAfter() - report.freeBefore());
         // what JMX, metrics and a critical event show from now on is the volume as the sweep left it
-        crew.readings().usage.set(new Usage(report.total(), report.freeAfter(), report.end()));
+        context.latest().usage.set(new Usage(report.total(), report.freeAfter(), report.end()));
       }
       report = gcAfter(plan, report, dryRun);
-      crew.readings().report.set(report);
+      context.latest().report.set(report);
       announce(report);
       return new Cleanup.Swept(report);
     } finally {
-      crew.volumeLock().unlock();
-      crew.sweeping().unlock();
+      context.volumeLock().unlock();
+      context.sweeping().unlock();
     }
   }
 
   private SweepReport gcAfter(Plan plan, SweepReport report, boolean dryRun) {
     GitConfig.Gc gc = c.git().gc();
     boolean stillLow = !plan.thresholds().meetsTarget(report.freeAfter(), report.total());
-    if (c.git().repos().isEmpty() || crew.stopping().getAsBoolean() || !gc.runAfter(stillLow)) {
+    if (c.git().repos().isEmpty() || context.stopping().getAsBoolean() || !gc.runAfter(stillLow)) {
       return report;
     }
     if (dryRun) {
@@ -220,13 +220,13 @@ final class Check {
     Usage after = usage();
     State state = plan.thresholds().isBelowTrigger(after.free(), after.total()) ? State.CRITICAL : State.OK;
     SweepReport amended = report.withGitGc(gcs.stream().map(GitGcReport::summary).toList(), state);
-    crew.stats().amendLast(amended);
+    context.stats().amendLast(amended);
     return amended;
   }
 
   private void announce(SweepReport report) {
     if (!report.removed().isEmpty()) {
-      crew.alerts().publish(EventType.CLEANUP, String.format(Locale.ROOT, "%s %s, %s free",
+      context.alerts().publish(EventType.CLEANUP, String.format(Locale.ROOT, "%s %s, %s free",
           report.dryRun() ? "would free" : "freed", Size.human(report.bytesFreed(), 1),
           Size.human(report.freeAfter(), 1)), Optional.of(report));
     }
@@ -235,7 +235,7 @@ final class Check {
           .map(m -> m.path().getFileName() + " (" + m.error().orElse("") + ")").toList());
     }
     if (!report.failed().isEmpty()) {
-      crew.alerts().publish(EventType.FAILURE, report.failed().size() + " removal(s) failed, first: "
+      context.alerts().publish(EventType.FAILURE, report.failed().size() + " removal(s) failed, first: "
           + Names.raw(report.failed().get(0).path()) + ": " + report.failed().get(0).error().orElse(""), Optional.of(report));
     }
   }
@@ -249,27 +249,27 @@ final class Check {
     if (c.git().repos().isEmpty()) {
       throw new IllegalStateException("no repository is configured (git.repos in the config file)");
     }
-    if (!crew.sweeping().tryLock()) {
+    if (!context.sweeping().tryLock()) {
       throw new IllegalStateException("a sweep is already running; try again when it ends");
     }
-    crew.volumeLock().lock();
+    context.volumeLock().lock();
     try {
       return gitGcLocked();
     } finally {
-      crew.volumeLock().unlock();
-      crew.sweeping().unlock();
+      context.volumeLock().unlock();
+      context.sweeping().unlock();
     }
   }
 
   private List<GitGcReport> gitGcLocked() {
     List<GitGcReport> reports;
-    try (GuardedDelete deletion = GuardedDelete.of(c, Set.of(), crew.audit(), crew.ages())) {
-      reports = new GitMaintenance(c, crew.volume(), deletion, crew.clock(), crew.stopping()).gcAll();
+    try (GuardedDelete deletion = GuardedDelete.of(c, Set.of(), context.audit(), context.ages())) {
+      reports = new GitMaintenance(c, context.volume(), deletion, context.clock(), context.stopping()).gcAll();
     }
-    crew.readings().gitGc.set(reports);
-    reports.forEach(r -> crew.lookout().credit(r.volumeFreed()));
+    context.latest().gitGc.set(reports);
+    reports.forEach(r -> context.forecaster().credit(r.volumeFreed()));
     reports.stream().filter(r -> r.outcome() == GitGcReport.Outcome.FAILED)
-        .forEach(r -> crew.alerts().publish(EventType.FAILURE, r.summary(), Optional.empty()));
+        .forEach(r -> context.alerts().publish(EventType.FAILURE, r.summary(), Optional.empty()));
     return reports;
   }
 
@@ -279,15 +279,15 @@ final class Check {
    */
   Optional<String> sample() {
     Usage u = usage();
-    crew.lookout().record(u, c.foresight().sampleInterval());
+    context.forecaster().record(u, c.foresight().sampleInterval());
     long trigger = thresholds().triggerBytes(u.total());
-    crew.alerts().fillingUp(forecast(), u.free() < trigger);
-    if (u.free() >= trigger || !crew.stalemate().worthChecking(u, c)) {
+    context.alerts().fillingUp(forecast(), u.free() < trigger);
+    if (u.free() >= trigger || !context.stalemate().worthChecking(u, c)) {
       return Optional.empty();
     }
     return Optional.of(String.format(Locale.ROOT, "%s free is below the trigger %s (at %.1f MB/s the configured one "
         + "is crossed before the sample after next)", Size.human(u.free(), 1), Size.human(trigger, 1),
-        crew.lookout().recentRate() / (1 << 20)));
+        context.forecaster().recentRate() / (1 << 20)));
   }
 
   /**
@@ -296,11 +296,11 @@ final class Check {
    */
   void recover() {
     try {
-      new Sweeper(crew.volume(), crew.audit(), crew.ages(), crew.estimates()).discardLeftovers(c);
+      new Sweeper(context.volume(), context.audit(), context.ages(), context.estimates()).discardLeftovers(c);
     } catch (RuntimeException e) {
       LOG.error("Could not clean up unfinished archives or copies: {}", e.toString());
     }
-    if (!crew.audit().unfinished().isEmpty() && !c.paused()) {
+    if (!context.audit().unfinished().isEmpty() && !c.paused()) {
       try {
         clean(false, c.dryRun());
       } catch (RuntimeException e) {

@@ -27,7 +27,7 @@ import org.diskwarden.sweep.AuditLog;
 import org.diskwarden.sweep.Plan;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.sweep.SweepStatistics;
-import org.diskwarden.volume.Lookout;
+import org.diskwarden.volume.Forecaster;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.StatusLine;
 import org.diskwarden.volume.SteadyClock;
@@ -47,14 +47,14 @@ public final class DiskWarden implements Agent {
   private final Volume volume;
   private final AuditLog audit;
   private final Alerts alerts;
-  private final Lookout lookout = new Lookout();
+  private final Forecaster forecaster = new Forecaster();
   private final SweepStatistics stats = new SweepStatistics();
-  private final Check.Readings readings = new Check.Readings();
+  private final Check.Latest latest = new Check.Latest();
   private final ReentrantLock sweeping = new ReentrantLock();
-  private final Rounds rounds;
+  private final WatchTiming timing;
   private final Optional<Membership> member;
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Check.Crew crew;
+  private final Check.Context context;
   private final Status status;
   private volatile boolean stopping;
   private volatile Duration stopWait = Duration.ofNanos(Long.MAX_VALUE);
@@ -109,12 +109,12 @@ public final class DiskWarden implements Agent {
     this.member = member;
     this.volume = Volume.of(config.baseDir(), clock);
     this.audit = audit;
-    this.rounds = new Rounds(name, member.map(m -> m.fleet().schedule()), clock);
-    this.alerts = new Alerts(clock, settings::get, () -> Optional.ofNullable(readings.usage.get()),
-        LastSurvey.of(settings::get, readings));
-    this.crew = new Check.Crew(volume, audit, clock, new SteadyClock(clock, System::nanoTime), lookout, alerts,
-        stats, new Stalemate(), readings, sweeping, () -> stopping, new Compressibility(), volumeLock);
-    this.status = new Status(settings, crew);
+    this.timing = new WatchTiming(name, member.map(m -> m.fleet().schedule()), clock);
+    this.alerts = new Alerts(clock, settings::get, () -> Optional.ofNullable(latest.usage.get()),
+        LastSurvey.of(settings::get, latest));
+    this.context = new Check.Context(volume, audit, clock, new SteadyClock(clock, System::nanoTime), forecaster, alerts,
+        stats, new Stalemate(), latest, sweeping, () -> stopping, new Compressibility(), volumeLock);
+    this.status = new Status(settings, context);
   }
 
   /** What makes a watch one of several: its name and the agent that holds them. */
@@ -128,7 +128,7 @@ public final class DiskWarden implements Agent {
 
   /** One unit of work on the configuration in force now. */
   private Check now() {
-    return new Check(crew, settings.get());
+    return new Check(context, settings.get());
   }
 
   // ---- settings
@@ -141,7 +141,7 @@ public final class DiskWarden implements Agent {
   public WardenConfig update(UnaryOperator<WardenConfig> change) {
     Settings.Change swap = settings.update(change);
     if (!swap.after().checkInterval().equals(swap.before().checkInterval())) {
-      rounds.reschedule(swap.after().checkInterval());
+      timing.reschedule(swap.after().checkInterval());
     }
     return swap.after();
   }
@@ -250,13 +250,13 @@ public final class DiskWarden implements Agent {
 
   /** The scheduled check: one volume reading; below the trigger, a plan and (unless paused) a sweep. */
   public void check() {
-    rounds.checkBegins();
+    timing.checkBegins();
     Check now = now();
     try {
       now.run();
     } finally {
       alerts.remindIfStillCritical();
-      Usage u = readings.usage.get();
+      Usage u = latest.usage.get();
       if (u != null) {
         String line = StatusLine.format(alerts.state(), u, now.thresholds(), now.forecast());
         statusSink.accept(line);
@@ -293,7 +293,7 @@ public final class DiskWarden implements Agent {
    * @throws IllegalStateException when the agent is not started
    */
   public <T> T onWorker(Supplier<T> task) {
-    return rounds.onWorker(task);
+    return timing.onWorker(task);
   }
 
   @Override
@@ -324,7 +324,7 @@ public final class DiskWarden implements Agent {
   // ---- scheduled work
 
   private void sample() {
-    now().sample().ifPresent(why -> rounds.requestCheck(why, sweeping.isLocked()));
+    now().sample().ifPresent(why -> timing.requestCheck(why, sweeping.isLocked()));
   }
 
   private void scheduledCheck() {
@@ -347,7 +347,7 @@ public final class DiskWarden implements Agent {
 
   /** Runs the check on the scheduler's worker now; false when the agent is not started. */
   public boolean triggerCheck() {
-    return rounds.triggerNow();
+    return timing.triggerNow();
   }
 
   // ---- lifecycle
@@ -404,7 +404,7 @@ public final class DiskWarden implements Agent {
     now().recover();
     learnNextSave();
     try {
-      rounds.start(c, this::scheduledCheck, this::sample, this::scheduledGitGc,
+      timing.start(c, this::scheduledCheck, this::sample, this::scheduledGitGc,
           stuck -> alerts.publish(EventType.FAILURE, stuck, Optional.empty()));
     } catch (RuntimeException e) {
       lock.close();
@@ -438,7 +438,7 @@ public final class DiskWarden implements Agent {
     }
     stopping = true;
     try {
-      for (String still : rounds.stop(stopWait)) {
+      for (String still : timing.stop(stopWait)) {
         LOG.error("Stopping without waiting any longer: {}", still);
         alerts.publish(EventType.FAILURE, "stopped without waiting any longer: " + still, Optional.empty());
       }
@@ -458,7 +458,7 @@ public final class DiskWarden implements Agent {
   }
 
   public Optional<Lane> schedule() {
-    return rounds.schedule();
+    return timing.schedule();
   }
 
   /** What the agent knows, for jmx, metrics and the commands (read-only, never blocks). */

@@ -22,25 +22,25 @@ final class LastSurvey implements SpaceSurvey {
   private static final Logger LOG = LogManager.getLogger(LastSurvey.class);
 
   private final Supplier<WardenConfig> config;
-  private final Check.Readings readings;
+  private final Check.Latest latest;
   private final Duration budget;
   private volatile Done last;
 
   private record Done(Plan plan, SweepReport report, SpaceHolders holders) {}
 
-  LastSurvey(Supplier<WardenConfig> config, Check.Readings readings, Duration budget) {
+  LastSurvey(Supplier<WardenConfig> config, Check.Latest latest, Duration budget) {
     this.config = config;
-    this.readings = readings;
+    this.latest = latest;
     this.budget = budget;
   }
 
   @Override
   public SpaceHolders survey(Optional<SweepReport> given) {
-    Plan plan = readings.plan.get();
+    Plan plan = latest.plan.get();
     if (plan == null) {
       return SpaceHolders.none();
     }
-    SweepReport report = given.orElseGet(readings.report::get);
+    SweepReport report = given.orElseGet(latest.report::get);
     Done done = last;
     if (done != null && done.plan() == plan && done.report() == report) {
       return done.holders();
@@ -57,7 +57,7 @@ final class LastSurvey implements SpaceSurvey {
   }
 
   /** The agent's survey, with the walk's budget in the agent. */
-  static LastSurvey of(Supplier<WardenConfig> config, Check.Readings readings) {
-    return new LastSurvey(config, readings, SpaceWalk.BUDGET);
+  static LastSurvey of(Supplier<WardenConfig> config, Check.Latest latest) {
+    return new LastSurvey(config, latest, SpaceWalk.BUDGET);
   }
 }

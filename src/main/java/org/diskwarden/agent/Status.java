@@ -18,11 +18,11 @@ import org.diskwarden.volume.Usage;
 /** The agent's read model: what jmx, metrics and the commands show, read without blocking. */
 final class Status implements AgentStatus {
   private final Settings settings;
-  private final Check.Crew crew;
+  private final Check.Context context;
 
-  Status(Settings settings, Check.Crew crew) {
+  Status(Settings settings, Check.Context context) {
     this.settings = settings;
-    this.crew = crew;
+    this.context = context;
   }
 
   @Override
@@ -43,81 +43,81 @@ final class Status implements AgentStatus {
   /** Valid settings that are probably not meant (see {@link Settings#warnings}). */
   @Override
   public List<String> configWarnings() {
-    return settings.warnings(crew.volume().read());
+    return settings.warnings(context.volume().read());
   }
 
   @Override
   public Thresholds thresholds() {
-    return new Check(crew, settings.get()).thresholds();
+    return new Check(context, settings.get()).thresholds();
   }
 
   @Override
   public Forecast forecast() {
-    return new Check(crew, settings.get()).forecast();
+    return new Check(context, settings.get()).forecast();
   }
 
   @Override
   public boolean forecastKnown() {
-    return crew.readings().usage.get() != null && crew.lookout().rateKnown();
+    return context.latest().usage.get() != null && context.forecaster().rateKnown();
   }
 
   @Override
   public long nextSaveBytes() {
-    return crew.lookout().nextSave();
+    return context.forecaster().nextSave();
   }
 
   @Override
   public State state() {
-    return crew.alerts().state();
+    return context.alerts().state();
   }
 
   @Override
   public Optional<Usage> lastUsage() {
-    return Optional.ofNullable(crew.readings().usage.get());
+    return Optional.ofNullable(context.latest().usage.get());
   }
 
   @Override
   public Optional<Plan> lastPlan() {
-    return Optional.ofNullable(crew.readings().plan.get());
+    return Optional.ofNullable(context.latest().plan.get());
   }
 
   @Override
   public Optional<Instant> lastCheck() {
-    return Optional.ofNullable(crew.readings().check.get());
+    return Optional.ofNullable(context.latest().check.get());
   }
 
   @Override
   public List<GitGcReport> lastGitGc() {
-    return crew.readings().gitGc.get();
+    return context.latest().gitGc.get();
   }
 
   @Override
   public SweepStatistics statistics() {
-    return crew.stats();
+    return context.stats();
   }
 
   @Override
   public Optional<SweepReport> lastCleanup() {
-    return crew.stats().last();
+    return context.stats().last();
   }
 
   @Override
   public boolean isSweeping() {
-    return crew.sweeping().isLocked();
+    return context.sweeping().isLocked();
   }
 
   @Override
   public Map<String, Long> notificationOutcomes() {
-    return crew.alerts().outcomes();
+    return context.alerts().outcomes();
   }
 
   @Override
   public long notificationFailures() {
-    return crew.alerts().failures();
+    return context.alerts().failures();
   }
 
   @Override
   public Usage usage() {
-    return new Check(crew, settings.get()).usage();
+    return new Check(context, settings.get()).usage();
   }
 }

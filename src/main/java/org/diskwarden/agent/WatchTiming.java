@@ -19,8 +19,8 @@ import org.diskwarden.volume.Sampler;
  * A watch's timing: its lane on the agent's Quartz scheduler (checks, routine git gc, and every JMX
  * operation that walks the tree, one at a time), and the sampler that asks for a check between them.
  */
-final class Rounds {
-  private static final Logger LOG = LogManager.getLogger(Rounds.class);
+final class WatchTiming {
+  private static final Logger LOG = LogManager.getLogger(WatchTiming.class);
 
   private final String name;
   private final Optional<CheckSchedule> shared;
@@ -33,7 +33,7 @@ final class Rounds {
   /**
    * @param shared the agent's scheduler when it guards several directories; empty: a scheduler of its own
    */
-  Rounds(String name, Optional<CheckSchedule> shared, Clock clock) {
+  WatchTiming(String name, Optional<CheckSchedule> shared, Clock clock) {
     this.name = name;
     this.shared = shared;
     this.clock = clock;

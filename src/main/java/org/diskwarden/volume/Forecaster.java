@@ -9,7 +9,7 @@ import org.diskwarden.config.Thresholds;
  * What the agent sees coming: the fill-rate estimate, the size of the next save and what the rate
  * writes before the sample after next. From these it raises the trigger in force above the configured one.
  */
-public final class Lookout {
+public final class Forecaster {
   /**
    * How far back the fill rate looks, and so how long a burst is remembered: a least-squares fit over
    * the samples of the last 15 minutes (as Prometheus's {@code predict_linear(free[15m])}). One write
