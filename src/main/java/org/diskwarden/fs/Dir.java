@@ -1,10 +1,7 @@
 package org.diskwarden.fs;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Pointer;
 import java.io.IOException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,7 +20,6 @@ import java.util.Optional;
  */
 public final class Dir extends Descriptor {
   /** The charset the JDK uses for file names, so names listed here and by {@code java.nio} agree. */
-  private static final Charset NAMES = names();
   private static final int READ_DIR = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NONBLOCK;
 
   private final Path path;
@@ -52,7 +48,7 @@ public final class Dir extends Descriptor {
       throw new IllegalArgumentException("not an absolute path: " + absolute);
     }
     return new Dir((int) Errors.call(absolute.toString(),
-        l -> l.openat(Libc.AT_FDCWD, c(absolute.toString()), READ_DIR, 0)), absolute);
+        l -> l.openat(Libc.AT_FDCWD, NameBytes.c(absolute.toString()), READ_DIR, 0)), absolute);
   }
 
   /** The path this directory had when it was reached: for messages only, never to act on. */
@@ -62,12 +58,12 @@ public final class Dir extends Descriptor {
 
   /** Opens the directory {@code name} here without following a link. */
   public Dir dir(String name) throws IOException {
-    return openDir(c(check(name)), path.resolve(name));
+    return openDir(NameBytes.c(NameBytes.check(name)), path.resolve(name));
   }
 
   /** As {@link #dir(String)}, the name given as its bytes (from {@link #rawList()}). */
   public Dir dir(byte[] name) throws IOException {
-    return openDir(c(check(name)), Names.child(path, name));
+    return openDir(NameBytes.c(NameBytes.check(name)), Names.child(path, name));
   }
 
   private Dir openDir(byte[] cName, Path at) throws IOException {
@@ -88,7 +84,7 @@ public final class Dir extends Descriptor {
     if (relative.isAbsolute()) {
       throw new IllegalArgumentException("not a relative path: " + relative);
     }
-    Dir at = new Dir((int) Errors.call(what(), l -> l.openat(fd, c("."), READ_DIR, 0)), path);
+    Dir at = new Dir((int) Errors.call(what(), l -> l.openat(fd, NameBytes.c("."), READ_DIR, 0)), path);
     for (Path name : relative) {
       if (name.toString().isEmpty()) {
         continue;
@@ -110,12 +106,12 @@ public final class Dir extends Descriptor {
 
   /** {@code name} here as it is, a link not followed; empty when there is no such name. */
   public Optional<Attrs> stat(String name) throws IOException {
-    return statAt(c(check(name)), name);
+    return statAt(NameBytes.c(NameBytes.check(name)), name);
   }
 
   /** As {@link #stat(String)}, the name given as its bytes (from {@link #rawList()}). */
   public Optional<Attrs> stat(byte[] name) throws IOException {
-    return statAt(c(check(name)), name);
+    return statAt(NameBytes.c(NameBytes.check(name)), name);
   }
 
   private Optional<Attrs> statAt(byte[] cName, Object name) throws IOException {
@@ -192,7 +188,7 @@ public final class Dir extends Descriptor {
    * wait for a writer), and refused on the open descriptor unless it is a regular file.
    */
   public Handle openFile(String name) throws IOException {
-    byte[] c = c(check(name));
+    byte[] c = NameBytes.c(NameBytes.check(name));
     int opened = (int) Errors.call(where(name), l -> l.openat(fd, c,
         Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0));
     Handle h = new Handle(opened, where(name));
@@ -210,7 +206,7 @@ public final class Dir extends Descriptor {
 
   /** Creates the file {@code name} here (it must not exist; a link there is not followed) for writing. */
   public Handle createFile(String name, int mode) throws IOException {
-    byte[] c = c(check(name));
+    byte[] c = NameBytes.c(NameBytes.check(name));
     return new Handle((int) Errors.call(where(name), l -> l.openat(fd, c,
         Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_NOCTTY | Libc.O_CLOEXEC, mode)),
         where(name));
@@ -221,7 +217,7 @@ public final class Dir extends Descriptor {
    * user owns (a directory someone else put there in the moment between is refused).
    */
   public Dir mkdir(String name, int mode) throws IOException {
-    byte[] c = c(check(name));
+    byte[] c = NameBytes.c(NameBytes.check(name));
     Errors.call(where(name), l -> l.mkdirat(fd, c, mode));
     Dir made = dir(name);
     try {
@@ -239,49 +235,49 @@ public final class Dir extends Descriptor {
 
   /** Makes the symbolic link {@code name} here pointing at {@code target} (never followed by us). */
   public void symlink(String name, String target) throws IOException {
-    byte[] c = c(check(name));
-    Errors.call(where(name), l -> l.symlinkat(c(target), fd, c));
+    byte[] c = NameBytes.c(NameBytes.check(name));
+    Errors.call(where(name), l -> l.symlinkat(NameBytes.c(target), fd, c));
   }
 
   /** The target of the link {@code name} here. */
   public String readLink(String name) throws IOException {
     byte[] buffer = new byte[4097];
-    byte[] c = c(check(name));
+    byte[] c = NameBytes.c(NameBytes.check(name));
     long n = Errors.call(where(name), l -> l.readlinkat(fd, c, buffer, buffer.length));
     if (n >= buffer.length) {
       throw new FileSystemException(where(name), null, "link target longer than 4096 bytes");
     }
-    return decode(Arrays.copyOf(buffer, (int) n), where(name));
+    return NameBytes.decode(Arrays.copyOf(buffer, (int) n), where(name));
   }
 
   /** Renames {@code from} here to {@code to} in {@code into}, never over an existing name. */
   public void rename(String from, Dir into, String to) throws IOException {
-    byte[] a = c(check(from));
-    byte[] b = c(check(to));
+    byte[] a = NameBytes.c(NameBytes.check(from));
+    byte[] b = NameBytes.c(NameBytes.check(to));
     Errors.call(where(from) + " -> " + into.where(to), l -> l.renameat2(fd, a, into.fd, b, Libc.RENAME_NOREPLACE));
   }
 
   /** Removes the file or link {@code name} here (never a directory's contents). */
   public void unlink(String name) throws IOException {
-    byte[] c = c(check(name));
+    byte[] c = NameBytes.c(NameBytes.check(name));
     Errors.call(where(name), l -> l.unlinkat(fd, c, 0));
   }
 
   /** Removes the empty directory {@code name} here. */
   public void rmdir(String name) throws IOException {
-    byte[] c = c(check(name));
+    byte[] c = NameBytes.c(NameBytes.check(name));
     Errors.call(where(name), l -> l.unlinkat(fd, c, Libc.AT_REMOVEDIR));
   }
 
   /** Sets owner and group of {@code name} here without following it (for links). */
   public void chownNoFollow(String name, int uid, int gid) throws IOException {
-    byte[] c = c(check(name));
+    byte[] c = NameBytes.c(NameBytes.check(name));
     Errors.call(where(name), l -> l.fchownat(fd, c, uid, gid, Libc.AT_SYMLINK_NOFOLLOW));
   }
 
   /** Sets the modification time of {@code name} here without following it (for links). */
   public void setModifiedNoFollow(String name, Instant mtime) throws IOException {
-    byte[] c = c(check(name));
+    byte[] c = NameBytes.c(NameBytes.check(name));
     Errors.call(where(name), l -> l.utimensat(fd, c, times(mtime), Libc.AT_SYMLINK_NOFOLLOW));
   }
 
@@ -292,7 +288,7 @@ public final class Dir extends Descriptor {
   public List<String> list() throws IOException {
     List<String> names = new ArrayList<>();
     for (byte[] raw : readdirNames()) {
-      names.add(decode(raw, path.toString()));
+      names.add(NameBytes.decode(raw, path.toString()));
     }
     return names;
   }
@@ -308,92 +304,10 @@ public final class Dir extends Descriptor {
 
   /** The names one {@code readdir} call each (where {@link Fast} cannot be bound, and for {@link #list()}). */
   List<byte[]> readdirNames() throws IOException {
-    Libc libc = Errors.libc();
-    Pointer stream;
-    try {
-      stream = libc.fdopendir(libc.dup(fd));
-    } catch (LastErrorException e) {
-      throw Errors.of(e, path.toString());
-    }
-    List<byte[]> names = new ArrayList<>();
-    try {
-      libc.rewinddir(stream);
-      while (true) {
-        Pointer entry;
-        try {
-          entry = libc.readdir(stream);
-        } catch (LastErrorException e) {
-          throw Errors.of(e, path.toString());
-        }
-        if (entry == null) {
-          return names;
-        }
-        // struct dirent on 64-bit Linux: d_ino, d_off (8 bytes each), d_reclen (2), d_type (1), d_name
-        byte[] raw = entry.getString(19, "ISO-8859-1").getBytes(StandardCharsets.ISO_8859_1);
-        if ((raw.length == 1 && raw[0] == '.') || (raw.length == 2 && raw[0] == '.' && raw[1] == '.')) {
-          continue;
-        }
-        names.add(raw);
-      }
-    } finally {
-      try {
-        libc.closedir(stream);
-      } catch (LastErrorException e) {
-        // a descriptor only read from
-      }
-    }
+    return NameBytes.readdir(fd, path.toString());
   }
 
   private String where(String name) {
     return path.resolve(name).toString();
-  }
-
-  /** One name: not empty, no slash, not {@code .} or {@code ..}, no NUL. */
-  private static String check(String name) {
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-        || name.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("not a single file name: \"" + name + "\"");
-    }
-    return name;
-  }
-
-  /** One name as bytes: as {@link #check(String)}. */
-  private static byte[] check(byte[] name) {
-    boolean dots = (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
-    for (byte b : name) {
-      if (b == '/' || b == 0) {
-        dots = true;
-      }
-    }
-    if (name.length == 0 || dots) {
-      throw new IllegalArgumentException("not a single file name: " + Names.escape(new String(name,
-          StandardCharsets.ISO_8859_1)));
-    }
-    return name;
-  }
-
-  private static byte[] c(byte[] b) {
-    return Arrays.copyOf(b, b.length + 1);
-  }
-
-  private static byte[] c(String s) {
-    byte[] b = s.getBytes(NAMES);
-    return Arrays.copyOf(b, b.length + 1);
-  }
-
-  private static String decode(byte[] raw, String where) throws IOException {
-    String name = new String(raw, NAMES);
-    if (!Arrays.equals(name.getBytes(NAMES), raw)) {
-      throw new FileSystemException(where, null, "holds a name that is not valid " + NAMES + " text");
-    }
-    return name;
-  }
-
-  private static Charset names() {
-    try {
-      return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-    } catch (RuntimeException e) {
-      return StandardCharsets.UTF_8;
-    }
   }
 }
