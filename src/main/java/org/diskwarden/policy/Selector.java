@@ -96,7 +96,8 @@ public final class Selector implements AutoCloseable {
 
   private static boolean readsFiles(PolicyConfig config) {
     return config.layout() == Layout.HF_CACHE || config.layout() == Layout.HUGGINGFACE
-        || config.layout() == Layout.DEEPSPEED || config.action().action() == Action.COMPRESS;
+        || config.layout() == Layout.DEEPSPEED || config.layout() == Layout.MEGATRON
+        || config.action().action() == Action.COMPRESS;
   }
 
   /** The policy's folder, reached from base_dir a name at a time without following a link. */
@@ -156,7 +157,8 @@ public final class Selector implements AutoCloseable {
           group = m.group(1);
         }
         Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child), sizing);
-        boolean complete = config.completeMarker().map(marker -> holds(child, marker)).orElse(true);
+        boolean complete = config.completeMarker().map(marker -> holds(child, marker)).orElse(true)
+            && !TrainerSaves.inFlight(config.layout(), name);
         groups.computeIfAbsent(group, g -> new ArrayList<>())
             .add(new Entry(child, name, footprint, complete, attrs.fileKey()));
       }
@@ -183,6 +185,8 @@ public final class Selector implements AutoCloseable {
       group.forEach(e -> paths.put(e.name(), e.path()));
       Map<Path, Held> framework = FrameworkKeeps.of(config, at, paths, newestFinished.map(Entry::name),
           Comparator.comparing(named::get, oldestFirst));
+      TrainerSaves.Judgement saves = TrainerSaves.judge(config, at, paths, n -> named.get(n).newest());
+      saves.kept().forEach(framework::putIfAbsent);
       linkedBy.keySet().forEach(framework::remove);
       keptPartial.putAll(framework);
       for (Entry e : group) {
@@ -192,6 +196,9 @@ public final class Selector implements AutoCloseable {
               + Durations.format(minAge) + " (being written?)", e.footprint().bytes()));
         } else if (kept != null && kept.why() == Held.Why.IN_PROGRESS) {
           held.add(kept.withBytes(e.footprint().bytes()));
+        } else if (saves.leftovers().containsKey(e.path())) {
+          partial.add(e);
+          reasons.put(e.path(), saves.leftovers().get(e.path()));
         } else if (!e.complete() && (newestFinished.isEmpty() || oldestFirst.compare(e, newestFinished.get()) > 0)) {
           // Newer than every finished save: a save in progress whose writer paused, not an abandoned one.
           held.add(new Held(e.path(), config.name(), Held.Why.IN_PROGRESS, "save in progress (no "
@@ -208,11 +215,13 @@ public final class Selector implements AutoCloseable {
       if (config.hasKeepLatest() && !settled.isEmpty()) {
         nextSave = Math.max(nextSave, settled.get(0).footprint().bytes());
       }
+      List<Optional<String>> keptWhy = rule.kept(settled.stream()
+          .map(e -> new Retention.Settled(e.newest(), Frameworks.step(e.name()))).toList(), now);
       for (int rank = 0; rank < settled.size(); rank++) {
         Entry e = settled.get(rank);
-        if (rule.keeps(rank, e.newest(), now)) {
-          held.add(new Held(e.path(), config.name(), Held.Why.KEPT_BY_RULE,
-              "kept by rule (" + rule.keptBecause(rank, e.newest(), now) + ")", e.footprint().bytes()));
+        if (keptWhy.get(rank).isPresent()) {
+          held.add(new Held(e.path(), config.name(), Held.Why.KEPT_BY_RULE, keptWhy.get(rank).get(),
+              e.footprint().bytes()));
         } else if (framework.containsKey(e.path())) {
           // kept besides keep_latest: it still took its rank above
           held.add(framework.get(e.path()).withBytes(e.footprint().bytes()));
