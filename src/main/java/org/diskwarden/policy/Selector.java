@@ -185,7 +185,8 @@ public final class Selector implements AutoCloseable {
       group.forEach(e -> paths.put(e.name(), e.path()));
       Map<Path, Held> framework = FrameworkKeeps.of(config, at, paths, newestFinished.map(Entry::name),
           Comparator.comparing(named::get, oldestFirst));
-      TrainerSaves.Judgement saves = TrainerSaves.judge(config, at, paths, n -> named.get(n).newest());
+      TrainerSaves.Judgement saves = TrainerSaves.judge(config, at, paths, n -> named.get(n).newest(),
+          newestFinished.map(Entry::name));
       saves.kept().forEach(framework::putIfAbsent);
       linkedBy.keySet().forEach(framework::remove);
       keptPartial.putAll(framework);

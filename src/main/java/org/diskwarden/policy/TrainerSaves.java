@@ -93,16 +93,22 @@ final class TrainerSaves {
    * @param folder the policy's folder held open (Megatron's tracker is read through it)
    * @param byName the group's entries, name to path
    * @param newest the newest modification time inside each entry, by name
+   * @param newestFinished the newest finished entry (Orbax restores the newest finalized step)
    */
-  static Judgement judge(PolicyConfig config, Dir folder, Map<String, Path> byName, Function<String, Instant> newest) {
+  static Judgement judge(PolicyConfig config, Dir folder, Map<String, Path> byName, Function<String, Instant> newest,
+      Optional<String> newestFinished) {
     if (config.layout() == Layout.ORBAX) {
+      Map<Path, Held> kept = new LinkedHashMap<>();
+      // CheckpointManager.latest_step(): what a restart restores, whatever the rule says
+      newestFinished.map(byName::get).ifPresent(p -> kept.put(p, new Held(p, config.name(), Held.Why.NAMED_BY_LATEST,
+          "kept: the newest finalized step (the one Orbax restores)")));
       Map<Path, String> leftovers = new LinkedHashMap<>();
       byName.forEach((name, path) -> {
         if (isOrbaxTmp(name)) {
           leftovers.put(path, "unfinished Orbax save (never renamed to its step, untouched for longer than min_age)");
         }
       });
-      return new Judgement(Map.of(), leftovers);
+      return new Judgement(kept, leftovers);
     }
     if (config.layout() == Layout.MEGATRON) {
       return megatron(config, folder, byName, newest);
