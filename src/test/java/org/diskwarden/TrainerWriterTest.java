@@ -96,6 +96,7 @@ class TrainerWriterTest {
         k++;
         Path tmp = run.resolve(k * 100 + ".orbax-checkpoint-tmp");
         write(tmp, "_CHECKPOINT_METADATA");
+        Thread.sleep(300); // the other hosts' shards and the barrier before finalize: workload
         for (int back = 1; back <= 2 && k - back >= 1; back++) {
           complete(run.resolve(Integer.toString((k - back) * 100)), "while saving " + k * 100);
         }
@@ -103,7 +104,6 @@ class TrainerWriterTest {
         Path done = Files.move(tmp, run.resolve(Integer.toString(k * 100)));
         date(done, start.plusSeconds(10L * k));
         complete(done, "after its rename");
-        Thread.sleep(100); // the training steps between two saves: the workload, not a wait for the agent
       }
     } finally {
       warden.stop();
@@ -144,6 +144,7 @@ class TrainerWriterTest {
         write(save, null);
         // the save is done writing and dated in the run's past, but not tracked yet: a save in progress
         date(save, start.plusSeconds(10L * k));
+        Thread.sleep(300); // the barrier (or the async finalize) before the tracker is written: workload
         for (int back = 1; back <= 2 && k - back >= 1; back++) {
           complete(run.resolve(String.format("iter_%07d", (k - back) * 100)), "while saving " + k * 100);
         }
@@ -151,7 +152,6 @@ class TrainerWriterTest {
         Files.writeString(tracker, Integer.toString(k * 100));
         Files.setLastModifiedTime(tracker, FileTime.from(start.plusSeconds(10L * k + 5)));
         complete(save, "after the tracker names it");
-        Thread.sleep(100); // the training steps between two saves: the workload, not a wait for the agent
       }
     } finally {
       warden.stop();
