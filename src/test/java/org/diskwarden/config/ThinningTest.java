@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The thinning keys against restic's documented examples (restic, doc/060_forget.rst, "Removing
- * snapshots according to a policy": twelve Sunday snapshots under {@code --keep-daily 4}, and a daily
+ * The thinning keys against restic's documented examples (restic, doc/060_forget.rst, published as
+ * https://restic.readthedocs.io/en/latest/060_forget.html, "Removing snapshots according to a policy": twelve Sunday snapshots under {@code --keep-daily 4}, and a daily
  * backup for 100 years under {@code --keep-daily 7 --keep-weekly 5 --keep-monthly 12 --keep-yearly
  * 75}), plus month and year boundaries, ISO weeks and a DST change, each in the zone given.
  */
