@@ -447,6 +447,12 @@ class InvariantTest {
     }
   }
 
+  /** Orbax and Megatron trees with thinning: {@link TrainerCases}. */
+  @Test
+  void trainerLayoutsKeepTheResumePointAndSavesInProgress_afterEverySweep() throws Exception {
+    seeds("trainer-", 20261204L, "invariant.layoutCases", 150, TrainerCases::run);
+  }
+
   /**
    * The hub cache under random repositories, revisions and shared blobs: after every sweep each
    * remaining revision still resolves every link, and with keep_latest the revision refs/ names stays.

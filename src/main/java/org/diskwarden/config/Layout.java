@@ -16,6 +16,16 @@ public enum Layout implements Keyed {
   LIGHTNING(Optional.empty(), OrderBy.STEP),
   /** A DeepSpeed save_checkpoint dir: tag directories; the tag named in latest stays. */
   DEEPSPEED(Optional.empty(), OrderBy.STEP),
+  /**
+   * An Orbax CheckpointManager directory: finalized {@code <step>/} folders holding
+   * {@code _CHECKPOINT_METADATA}; {@code <step>.orbax-checkpoint-tmp*} is a save in flight or its leftover.
+   */
+  ORBAX(Optional.of("_CHECKPOINT_METADATA"), OrderBy.STEP),
+  /**
+   * A Megatron-LM/NeMo save dir: {@code iter_NNNNNNN/} folders; {@code latest_checkpointed_iteration.txt}
+   * names the one a restart resumes from.
+   */
+  MEGATRON(Optional.empty(), OrderBy.STEP),
   /** The Hugging Face hub cache: revisions of models--/datasets--/spaces-- repositories, with shared blobs. */
   HF_CACHE(Optional.empty(), OrderBy.MTIME);
 
@@ -39,6 +49,17 @@ public enum Layout implements Keyed {
   /** The order this layout implies when the policy gives no order_by. */
   public OrderBy defaultOrder() {
     return order;
+  }
+
+  /** Whether its entries carry a training step in their names (keep_every_steps applies). */
+  public boolean hasSteps() {
+    return order == OrderBy.STEP;
+  }
+
+  /** The layouts whose entries have steps, as a sentence for errors. */
+  public static String withSteps() {
+    java.util.List<String> keys = java.util.Arrays.stream(values()).filter(Layout::hasSteps).map(Layout::key).toList();
+    return "layout " + String.join(", ", keys.subList(0, keys.size() - 1)) + " or " + keys.get(keys.size() - 1);
   }
 
   /**

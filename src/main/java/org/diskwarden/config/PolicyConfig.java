@@ -71,7 +71,7 @@ public record PolicyConfig(
     if (n < 1) {
       throw new IllegalArgumentException("keep_latest value was set to " + n + ", must be >= 1");
     }
-    return withRetention(Retention.of(n, maxAge()));
+    return withRetention(rebuilt(n, maxAge(), retention.thinning()));
   }
 
   public PolicyConfig withMaxAge(Duration d) {
@@ -79,10 +79,37 @@ public record PolicyConfig(
       throw new IllegalArgumentException("max_age value was set to " + d + ", must be >= 0");
     }
     try {
-      return withRetention(Retention.of(keepLatest(), d));
+      return withRetention(rebuilt(keepLatest(), d, retention.thinning()));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("policy " + name + " " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The same with these thinning keys (none when {@code t} is empty).
+   *
+   * @throws IllegalArgumentException as the config file refuses them: keep_every_steps on a layout
+   *     whose entries have no step, or nothing left that keeps the newest entry
+   */
+  public PolicyConfig withThinning(Thinning t) {
+    if (layout == Layout.HF_CACHE && !t.isEmpty()) {
+      throw new IllegalArgumentException("policy " + name + " has layout hf_cache, which ranks revisions by last use; "
+          + "thinning keys are not allowed there");
+    }
+    if (t.everySteps() > 0 && !layout.hasSteps()) {
+      throw new IllegalArgumentException("keep_every_steps value was set to " + t.everySteps() + " on policy " + name
+          + " with layout " + layout.key() + ", whose entries have no training step; allowed with "
+          + Layout.withSteps());
+    }
+    try {
+      return withRetention(rebuilt(keepLatest(), maxAge(), Optional.of(t)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("policy " + name + " " + e.getMessage(), e);
+    }
+  }
+
+  private static Retention rebuilt(int keepLatest, Duration maxAge, Optional<Thinning> thinning) {
+    return thinning.isPresent() ? Retention.of(keepLatest, maxAge, thinning.get()) : Retention.of(keepLatest, maxAge);
   }
 
   public PolicyConfig withRetention(Retention r) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.time.ZoneId;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,7 +20,8 @@ final class PolicyReader {
   static final Set<String> COMPACT_KEYS = Set.of("keep_versions", "versions_dir", "backups_dir", "logs_dir");
   private static final Set<String> POLICY_KEYS = union(Set.of(
       "name", "path", "keep_latest", "max_age", "order_by", "complete_marker", "group_by", "match", "enabled",
-      "layout", "keep_best"),
+      "layout", "keep_best", "keep_hourly", "keep_daily", "keep_weekly", "keep_monthly", "keep_yearly",
+      "keep_every_steps"),
       ActionReader.KEYS);
   private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   /** The first script's backup naming: {@code <type>_<yyyymmdd>...}. */
@@ -71,11 +75,12 @@ final class PolicyReader {
     } else {
       in.relativePath(at + ".path", path);
     }
-    Optional<Retention> retention = retention(p, at);
     Layout layout = in.parsed(p, "layout", Layout.PLAIN, Layout::fromKey, at + ".");
+    Optional<Retention> retention = retention(p, at, layout);
     if (layout == Layout.HF_CACHE) {
       // The hub cache's revisions, links and blobs have one shape: nothing here may reshape it.
-      for (String key : List.of("order_by", "complete_marker", "group_by", "match", "keep_best", "action")) {
+      for (String key : List.of("order_by", "complete_marker", "group_by", "match", "keep_best", "action",
+          "keep_hourly", "keep_daily", "keep_weekly", "keep_monthly", "keep_yearly", "keep_every_steps")) {
         if (p.has(key)) {
           in.problem(at + "." + key + " is set with layout: hf_cache, which ranks revisions by last use and "
               + "removes them with their unshared blobs; remove " + key + " or use another layout");
@@ -105,18 +110,32 @@ final class PolicyReader {
         layout, best);
   }
 
-  /** The retention rule: keep_latest, max_age or both (a new rule's keys are read here). */
-  private Optional<Retention> retention(JsonNode p, String at) {
+  /**
+   * The retention rule: keep_latest, max_age, the thinning keys, or several (a new rule's keys are
+   * read here).
+   */
+  private Optional<Retention> retention(JsonNode p, String at, Layout layout) {
     int before = in.problemCount();
     int keep = in.whole(p, "keep_latest", 0, 1, Integer.MAX_VALUE, at + ".");
     Duration maxAge = in.duration(p, "max_age", Duration.ZERO, at + ".");
     if (p.has("max_age") && maxAge.isZero()) {
       in.invalid(at + ".max_age", p.get("max_age").asText(), "> 0");
     }
-    if (!p.has("keep_latest") && !p.has("max_age")) {
-      in.problem(at + " needs keep_latest, max_age or both");
+    Map<Thinning.Period, Integer> periods = new EnumMap<>(Thinning.Period.class);
+    for (Thinning.Period period : Thinning.Period.values()) {
+      periods.put(period, in.whole(p, period.key(), 0, 0, Integer.MAX_VALUE, at + "."));
     }
-    return in.problemCount() > before ? Optional.empty() : Optional.of(Retention.of(keep, maxAge));
+    int everySteps = in.whole(p, "keep_every_steps", 0, 1, Integer.MAX_VALUE, at + ".");
+    if (p.has("keep_every_steps") && !layout.hasSteps()) {
+      in.problem(at + ".keep_every_steps value was set to " + p.get("keep_every_steps").asText() + " with layout "
+          + layout.key() + ", whose entries have no training step; allowed with " + Layout.withSteps());
+    }
+    Thinning thinning = new Thinning(periods, everySteps, ZoneId.systemDefault());
+    if (!p.has("keep_latest") && !p.has("max_age") && !thinning.hasPeriods()) {
+      in.problem(at + " needs keep_latest, max_age or both (or a keep_hourly/daily/weekly/monthly/yearly key)"
+          + (p.has("keep_every_steps") ? " (keep_every_steps alone would let the newest entry go)" : ""));
+    }
+    return in.problemCount() > before ? Optional.empty() : Optional.of(Retention.of(keep, maxAge, thinning));
   }
 
   /** {@code keep_best: {metric: val_loss, mode: min, count: 1}}. */

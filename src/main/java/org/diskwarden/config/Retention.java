@@ -2,13 +2,21 @@ package org.diskwarden.config;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A policy's retention rule: which settled entries of a policy (or of one group) it keeps, ranked newest
  * first. An entry the rule does not keep is a candidate for removal. A new rule is a record here, read
  * in {@link PolicyReader}; the selector asks every rule the same three questions.
  */
-public sealed interface Retention permits Retention.KeepLatest, Retention.MaxAge, Retention.Both {
+public sealed interface Retention permits Retention.KeepLatest, Retention.MaxAge, Retention.Both,
+    Retention.Thinned {
+
+  /** A settled entry as a rule that looks at the whole group sees it (the thinning keys). */
+  record Settled(Instant newest, OptionalLong step) {}
 
   /**
    * @param rank 0 for the newest settled entry of its group, 1 for the next, ...
@@ -30,6 +38,26 @@ public sealed interface Retention permits Retention.KeepLatest, Retention.MaxAge
   /** The max_age in this rule, zero when it has none. */
   default Duration maxAge() {
     return Duration.ZERO;
+  }
+
+  /** The thinning keys in this rule; empty when it has none. */
+  default Optional<Thinning> thinning() {
+    return Optional.empty();
+  }
+
+  /**
+   * Why the rule keeps each of a group's settled entries, newest first ({@code "kept by rule (among
+   * the newest 2)"}, {@code "kept: daily 2026-11-30"}); empty for an entry it lets go. The selector
+   * asks this; a rule that judges each entry alone answers from {@link #keeps}.
+   */
+  default List<Optional<String>> kept(List<Settled> newestFirst, Instant now) {
+    List<Optional<String>> why = new ArrayList<>();
+    for (int rank = 0; rank < newestFirst.size(); rank++) {
+      Instant newest = newestFirst.get(rank).newest();
+      why.add(keeps(rank, newest, now) ? Optional.of("kept by rule (" + keptBecause(rank, newest, now) + ")")
+          : Optional.empty());
+    }
+    return why;
   }
 
   /** Keeps the newest {@code n} settled entries; {@code n >= 1}, so the newest is never a candidate. */
@@ -57,6 +85,26 @@ public sealed interface Retention permits Retention.KeepLatest, Retention.MaxAge
       return new Both(new KeepLatest(keepLatest), new MaxAge(maxAge));
     }
     return keepLatest != 0 ? keepLatest(keepLatest) : maxAge(maxAge);
+  }
+
+  /**
+   * keep_latest, max_age and the thinning keys: the union of what each keeps.
+   *
+   * @throws IllegalArgumentException when nothing keeps the newest entry (no keep_latest, max_age nor
+   *     period key), or a value is out of range
+   */
+  static Retention of(int keepLatest, Duration maxAge, Thinning thinning) {
+    if (thinning.isEmpty()) {
+      return of(keepLatest, maxAge);
+    }
+    if (keepLatest == 0 && maxAge.isZero()) {
+      if (!thinning.hasPeriods()) {
+        throw new IllegalArgumentException("keep_every_steps alone would let the newest entry go; add keep_latest, "
+            + "max_age or a keep_hourly/daily/weekly/monthly/yearly key beside it");
+      }
+      return new Thinned(Optional.empty(), thinning);
+    }
+    return new Thinned(Optional.of(of(keepLatest, maxAge)), thinning);
   }
 
   /** The newest {@code count} settled entries stay. */
@@ -143,6 +191,69 @@ public sealed interface Retention permits Retention.KeepLatest, Retention.MaxAge
     @Override
     public Duration maxAge() {
       return age.age();
+    }
+  }
+
+  /**
+   * keep_latest and/or max_age (when set) and the thinning keys: an entry stays when any of them keeps
+   * it. The thinning looks at the whole group, so {@link #keeps} answers for the base rule alone; the
+   * selector asks {@link #kept}.
+   */
+  record Thinned(Optional<Retention> base, Thinning thin) implements Retention {
+    public Thinned {
+      if (base.isPresent() && base.get() instanceof Thinned) {
+        throw new IllegalArgumentException("a thinned rule's base is keep_latest and/or max_age");
+      }
+      if (base.isEmpty() && !thin.hasPeriods()) {
+        throw new IllegalArgumentException("keep_every_steps alone would let the newest entry go");
+      }
+    }
+
+    @Override
+    public boolean keeps(int rank, Instant newest, Instant now) {
+      return base.map(b -> b.keeps(rank, newest, now)).orElse(false);
+    }
+
+    @Override
+    public String reason() {
+      return base.map(b -> b.reason() + ", and ").orElse("") + "not kept by " + thin.describe();
+    }
+
+    @Override
+    public String keptBecause(int rank, Instant newest, Instant now) {
+      return base.filter(b -> b.keeps(rank, newest, now)).map(b -> b.keptBecause(rank, newest, now))
+          .orElse(thin.describe());
+    }
+
+    @Override
+    public List<Optional<String>> kept(List<Settled> newestFirst, Instant now) {
+      List<List<String>> thinned = thin.keep(newestFirst);
+      List<Optional<String>> why = new ArrayList<>();
+      for (int rank = 0; rank < newestFirst.size(); rank++) {
+        List<String> parts = new ArrayList<>();
+        Instant newest = newestFirst.get(rank).newest();
+        if (keeps(rank, newest, now)) {
+          parts.add(keptBecause(rank, newest, now));
+        }
+        parts.addAll(thinned.get(rank));
+        why.add(parts.isEmpty() ? Optional.empty() : Optional.of("kept: " + String.join(", ", parts)));
+      }
+      return why;
+    }
+
+    @Override
+    public int keepLatest() {
+      return base.map(Retention::keepLatest).orElse(0);
+    }
+
+    @Override
+    public Duration maxAge() {
+      return base.map(Retention::maxAge).orElse(Duration.ZERO);
+    }
+
+    @Override
+    public Optional<Thinning> thinning() {
+      return Optional.of(thin);
     }
   }
 }

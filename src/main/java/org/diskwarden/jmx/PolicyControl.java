@@ -1,9 +1,11 @@
 package org.diskwarden.jmx;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.function.UnaryOperator;
 import org.diskwarden.agent.Agent;
 import org.diskwarden.config.PolicyConfig;
+import org.diskwarden.config.Thinning;
 import org.diskwarden.policy.Candidate;
 
 /** One policy's MXBean; it looks its policy up by name in the configuration in force. */
@@ -87,6 +89,85 @@ final class PolicyControl implements PolicyMXBean {
     }
     write("MaxAgeDays", "double", getMaxAgeDays(), days,
         p -> p.withMaxAge(Duration.ofSeconds(Math.round(days * 86400))));
+  }
+
+  private int period(Thinning.Period p) {
+    return current().retention().thinning().map(t -> t.count(p)).orElse(0);
+  }
+
+  private static Thinning thinning(PolicyConfig c) {
+    return c.retention().thinning().orElse(Thinning.none(ZoneId.systemDefault()));
+  }
+
+  private void setPeriod(String attribute, Thinning.Period p, int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException(attribute + " value was set to " + n + ", must be >= 0 (0 = no " + p.key()
+          + ")");
+    }
+    write(attribute, "int", period(p), n, c -> c.withThinning(thinning(c).with(p, n)));
+  }
+
+  @Override
+  public int getKeepHourly() {
+    return period(Thinning.Period.HOURLY);
+  }
+
+  @Override
+  public void setKeepHourly(int n) {
+    setPeriod("KeepHourly", Thinning.Period.HOURLY, n);
+  }
+
+  @Override
+  public int getKeepDaily() {
+    return period(Thinning.Period.DAILY);
+  }
+
+  @Override
+  public void setKeepDaily(int n) {
+    setPeriod("KeepDaily", Thinning.Period.DAILY, n);
+  }
+
+  @Override
+  public int getKeepWeekly() {
+    return period(Thinning.Period.WEEKLY);
+  }
+
+  @Override
+  public void setKeepWeekly(int n) {
+    setPeriod("KeepWeekly", Thinning.Period.WEEKLY, n);
+  }
+
+  @Override
+  public int getKeepMonthly() {
+    return period(Thinning.Period.MONTHLY);
+  }
+
+  @Override
+  public void setKeepMonthly(int n) {
+    setPeriod("KeepMonthly", Thinning.Period.MONTHLY, n);
+  }
+
+  @Override
+  public int getKeepYearly() {
+    return period(Thinning.Period.YEARLY);
+  }
+
+  @Override
+  public void setKeepYearly(int n) {
+    setPeriod("KeepYearly", Thinning.Period.YEARLY, n);
+  }
+
+  @Override
+  public long getKeepEverySteps() {
+    return current().retention().thinning().map(Thinning::everySteps).orElse(0L);
+  }
+
+  @Override
+  public void setKeepEverySteps(long n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("KeepEverySteps value was set to " + n + ", must be >= 0 (0 = none)");
+    }
+    write("KeepEverySteps", "long", getKeepEverySteps(), n, c -> c.withThinning(thinning(c).withEverySteps(n)));
   }
 
   @Override

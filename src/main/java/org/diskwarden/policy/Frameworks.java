@@ -43,6 +43,7 @@ final class Frameworks {
       case LIGHTNING -> name.endsWith(".ckpt") && !LIGHTNING_LAST.matcher(name).matches();
       // latest, zero_to_fp32.py and other files are never entries
       case DEEPSPEED -> attrs.isDirectory();
+      case ORBAX, MEGATRON -> TrainerSaves.isEntry(layout, name, attrs);
     };
   }
 
@@ -64,7 +65,7 @@ final class Frameworks {
         return OptionalLong.empty();
       }
     }
-    return OptionalLong.empty();
+    return TrainerSaves.step(name);
   }
 
   /** A metric written as {@code NAME=VALUE} in a name, as Lightning's filename template writes it. */

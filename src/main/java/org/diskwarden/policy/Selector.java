@@ -162,7 +162,8 @@ public final class Selector implements AutoCloseable {
           group = m.group(1);
         }
         Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child), sizing);
-        boolean complete = Completion.complete(config, at, child, attrs);
+        boolean complete = Completion.complete(config, at, child, attrs)
+            && !TrainerSaves.inFlight(config.layout(), name);
         groups.computeIfAbsent(group, g -> new ArrayList<>())
             .add(new Entry(child, name, footprint, complete, attrs.fileKey()));
       }
@@ -191,6 +192,9 @@ public final class Selector implements AutoCloseable {
           newestFinished.map(Entry::name), Comparator.comparing(named::get, oldestFirst), n -> named.get(n).newest()),
           now.minus(minAge));
       Map<Path, Held> framework = new LinkedHashMap<>(keeps.kept());
+      TrainerSaves.Judgement saves = TrainerSaves.judge(config, at, paths, n -> named.get(n).newest(),
+          newestFinished.map(Entry::name));
+      saves.kept().forEach(framework::putIfAbsent);
       linkedBy.keySet().forEach(framework::remove);
       keptPartial.putAll(framework);
       for (Entry e : group) {
@@ -203,6 +207,9 @@ public final class Selector implements AutoCloseable {
         } else if (keeps.leftovers().containsKey(e.path())) {
           partial.add(e);
           reasons.put(e.path(), keeps.leftovers().get(e.path()));
+        } else if (saves.leftovers().containsKey(e.path())) {
+          partial.add(e);
+          reasons.put(e.path(), saves.leftovers().get(e.path()));
         } else if (!e.complete() && (newestFinished.isEmpty() || oldestFirst.compare(e, newestFinished.get()) > 0)) {
           // Newer than every finished save: a save in progress whose writer paused, not an abandoned one.
           held.add(Completion.unfinished(config, e.path(), e.footprint().bytes()));
@@ -217,11 +224,13 @@ public final class Selector implements AutoCloseable {
       if (config.hasKeepLatest() && !settled.isEmpty()) {
         nextSave = Math.max(nextSave, settled.get(0).footprint().bytes());
       }
+      List<Optional<String>> keptWhy = rule.kept(settled.stream()
+          .map(e -> new Retention.Settled(e.newest(), Frameworks.step(e.name()))).toList(), now);
       for (int rank = 0; rank < settled.size(); rank++) {
         Entry e = settled.get(rank);
-        if (rule.keeps(rank, e.newest(), now)) {
-          held.add(new Held(e.path(), config.name(), Held.Why.KEPT_BY_RULE,
-              "kept by rule (" + rule.keptBecause(rank, e.newest(), now) + ")", e.footprint().bytes()));
+        if (keptWhy.get(rank).isPresent()) {
+          held.add(new Held(e.path(), config.name(), Held.Why.KEPT_BY_RULE, keptWhy.get(rank).get(),
+              e.footprint().bytes()));
         } else if (framework.containsKey(e.path())) {
           // kept besides keep_latest: it still took its rank above
           held.add(framework.get(e.path()).withBytes(e.footprint().bytes()));

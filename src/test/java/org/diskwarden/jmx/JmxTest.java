@@ -177,6 +177,33 @@ class JmxTest {
   }
 
   @Test
+  void thinningKeys_showPerPolicy_andAreWrittenAsTheConfigWouldBe() throws Exception {
+    ObjectName versions = JmxExporter.policyName("model-versions");
+    jmx.addNotificationListener(versions, (n, handback) -> received.add(n), null, null);
+    assertThat(jmx.getAttribute(versions, "KeepDaily")).isEqualTo(0);
+    assertThat(jmx.getAttribute(versions, "KeepEverySteps")).isEqualTo(0L);
+
+    jmx.setAttribute(versions, new Attribute("KeepDaily", 7));
+
+    AttributeChangeNotification change = (AttributeChangeNotification) next("jmx.attribute.change");
+    assertThat(change.getAttributeName()).isEqualTo("KeepDaily");
+    assertThat(change.getNewValue()).isEqualTo(7);
+    assertThat(jmx.getAttribute(versions, "KeepDaily")).isEqualTo(7);
+    assertThat(jmx.getAttribute(versions, "KeepLatest")).isEqualTo(2);
+    assertThat(warden.status().config().policies().get(0).retention().reason())
+        .isEqualTo("beyond the newest 2, and not kept by daily 7");
+    // keep_latest written afterwards keeps the thinning
+    jmx.setAttribute(versions, new Attribute("KeepLatest", 3));
+    assertThat(jmx.getAttribute(versions, "KeepDaily")).isEqualTo(7);
+    assertThatThrownBy(() -> jmx.setAttribute(versions, new Attribute("KeepWeekly", -1)))
+        .cause().hasMessageContaining("KeepWeekly").hasMessageContaining("-1").hasMessageContaining(">= 0");
+    assertThatThrownBy(() -> jmx.setAttribute(versions, new Attribute("KeepEverySteps", 1000L)))
+        .cause().hasMessageContaining("KeepEverySteps").hasMessageContaining("layout plain");
+    assertThat(jmx.getAttribute(versions, "KeepEverySteps")).isEqualTo(0L);
+    assertThat(jmx.getAttribute(versions, "KeepWeekly")).isEqualTo(0);
+  }
+
+  @Test
   void checkInterval_reschedulesTheQuartzTrigger() throws Exception {
     Instant before = Instant.now();
     jmx.setAttribute(AGENT, new Attribute("CheckIntervalSeconds", 7200L));
