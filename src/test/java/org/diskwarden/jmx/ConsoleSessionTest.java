@@ -7,6 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import javax.management.Attribute;
+import javax.management.AttributeChangeNotification;
+import javax.management.MBeanServerConnection;
+import javax.management.Notification;
+import javax.management.openmbean.CompositeData;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import org.diskwarden.Configs;
@@ -92,6 +98,37 @@ class ConsoleSessionTest {
 
     replay("monitorRole", "mpw", false);
     replay("controlRole", "cpw", true);
+  }
+
+  @Test
+  void controlRole_setsMinFreeAsText_seesTheChange_runsACleanup_andReceivesItsNotification() throws Exception {
+    agent.run(oneWatch());
+    awaitAgent("controlRole", "cpw");
+    ObjectName name = new ObjectName(JmxExporter.AGENT);
+
+    try (JMXConnector c = ConsoleSession.connect("127.0.0.1", agent.port, "controlRole", "cpw")) {
+      MBeanServerConnection jmx = c.getMBeanServerConnection();
+      ConsoleSession.Queue events = new ConsoleSession.Queue();
+      jmx.addNotificationListener(name, events, null, null);
+
+      jmx.setAttribute(name, new Attribute("TargetFree", "20GB"));
+      jmx.setAttribute(name, new Attribute("MinFree", "10GB"));
+
+      AttributeChangeNotification change = (AttributeChangeNotification) await().atMost(Duration.ofSeconds(30))
+          .until(() -> events.received.stream().filter(n -> n instanceof AttributeChangeNotification a
+              && a.getAttributeName().equals("MinFree")).findFirst(), Optional::isPresent).orElseThrow();
+      assertThat(change.getOldValue()).isEqualTo("0B");
+      assertThat(change.getNewValue()).isEqualTo("10GB");
+      assertThat(jmx.getAttribute(name, "MinFree")).isEqualTo("10GB");
+      assertThat(jmx.getAttribute(name, "MinFreeGb")).isEqualTo(10.0);
+
+      assertThat((String) jmx.invoke(name, "runCleanupNow", null, null)).contains("removal(s)");
+
+      Notification cleanup = await().atMost(Duration.ofSeconds(30)).until(() -> events.received.stream()
+          .filter(n -> n.getType().equals(JmxExporter.CLEANUP)).findFirst(), Optional::isPresent).orElseThrow();
+      assertThat(cleanup.getUserData()).isInstanceOf(CompositeData.class);
+      jmx.removeNotificationListener(name, events, null, null);
+    }
   }
 
   @Test

@@ -162,7 +162,7 @@ class JmxTest {
     assertThatThrownBy(() -> jmx.setAttribute(AGENT, new Attribute("SaveHeadroom", -0.5)))
         .cause().hasMessageContaining("SaveHeadroom").hasMessageContaining("-0.5");
     assertThatThrownBy(() -> jmx.setAttribute(AGENT, new Attribute("CheckIntervalSeconds", 0L)))
-        .cause().hasMessageContaining("CheckIntervalSeconds").hasMessageContaining(">= 1");
+        .cause().hasMessageContaining("CheckIntervalSeconds").hasMessageContaining("from 1s to 1d");
     assertThatThrownBy(() -> jmx.setAttribute(JmxExporter.policyName("model-versions"), new Attribute("KeepLatest", 0)))
         .cause().hasMessageContaining("KeepLatest").hasMessageContaining(">= 1");
 
