@@ -184,8 +184,8 @@ public final class JmxExporter implements AutoCloseable {
       return;
     }
     Notification n = new Notification(type, agentName, sequence.incrementAndGet(), event.time().toEpochMilli(),
-        event.message());
-    event.report().map(OpenData::cleanup).ifPresent(n::setUserData);
+        Announcement.sentence(event));
+    n.setUserData(Announcement.userData(event));
     emitter.sendNotification(n);
   }
 

@@ -207,6 +207,8 @@ class JmxTest {
     assertThat(result).contains("8 removal(s)");
     assertThat(previewed).allSatisfy(p -> assertThat(Path.of(p)).doesNotExist());
     Notification cleanup = next("org.diskwarden.cleanup");
+    assertThat(cleanup.getMessage()).startsWith("diskwarden on ").contains(warden.status().config().baseDir()
+        .toString(), "freed", "in 8 removal(s), 0 failed", "free after", "state ").endsWith(".");
     CompositeData data = (CompositeData) cleanup.getUserData();
     assertThat(data.get("removed")).isEqualTo(8);
     assertThat(data.get("failed")).isEqualTo(0);
@@ -228,7 +230,10 @@ class JmxTest {
 
     assertThat(answer).contains("old config stays").contains("min_age").contains("soon");
     assertThat(jmx.getAttribute(AGENT, "MinAgeMinutes")).isEqualTo(90L);
-    assertThat(next("org.diskwarden.failure").getMessage()).contains("reload");
+    Notification failure = next("org.diskwarden.failure");
+    assertThat(failure.getMessage()).contains("reload", "diskwarden on ", " free (").endsWith(".");
+    assertThat(((CompositeData) failure.getUserData()).get("baseDir"))
+        .isEqualTo(warden.status().config().baseDir().toString());
 
     Files.writeString(conf, Configs.incident(base, "0B", "0B", "until_target").replace("min_age: 30m", "min_age: 2h"));
     assertThat((String) jmx.invoke(AGENT, "reloadConfig", null, null)).contains("in force");
