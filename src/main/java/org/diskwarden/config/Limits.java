@@ -16,6 +16,8 @@ public final class Limits {
   public static final Duration MIN_CHECK_INTERVAL = Duration.ofSeconds(1);
   public static final Duration MAX_CHECK_INTERVAL = Duration.ofDays(1);
   public static final Duration MAX_MIN_AGE = Duration.ofDays(365);
+  /** The longest duration any setting takes (max_age, ...): nothing computed with it may overflow. */
+  public static final Duration MAX_DURATION = Duration.ofDays(3650);
 
   static final String GB_RANGE = "must be a number of GB from 0 to 1048576 (1024TB)";
   static final String HEADROOM_RANGE = "must be a factor from 0 (off) to 100";
@@ -81,6 +83,23 @@ public final class Limits {
       throw refused("min_age", shown, "must be at most " + Durations.format(MAX_MIN_AGE));
     }
     return d;
+  }
+
+  /** max_age over JMX, in days: 0 (no age rule; the file leaves the key out) to 3650. */
+  public static Duration maxAgeDays(double days) {
+    if (!(days >= 0 && days <= MAX_DURATION.toDays())) {
+      throw refused("max_age", format(days) + "d", "must be at most " + Durations.format(MAX_DURATION)
+          + " (0 = no age rule)");
+    }
+    return Duration.ofSeconds(Math.round(days * 86400));
+  }
+
+  /** keep_latest: a whole number >= 1. */
+  public static int keepLatest(int keep) {
+    if (keep < 1) {
+      throw refused("keep_latest", Integer.toString(keep), "must be a whole number >= 1");
+    }
+    return keep;
   }
 
   /** sample_interval across check_interval: sampling between checks needs checks further apart than samples. */

@@ -20,7 +20,7 @@ import java.util.regex.PatternSyntaxException;
  */
 final class Reader {
   /** The longest duration any key takes (ten years): larger ones overflow time arithmetic. */
-  static final Duration MAX_DURATION = Duration.ofDays(3650);
+  static final Duration MAX_DURATION = Limits.MAX_DURATION;
   /** The largest size any key takes. */
   static final long MAX_SIZE = 1024L * 1024 * Size.GB;
 

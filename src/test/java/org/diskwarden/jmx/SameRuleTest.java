@@ -53,11 +53,15 @@ class SameRuleTest {
     if (key.equals("min_free_gb")) {
       lines.remove("min_free");
     }
-    if (!key.isEmpty()) {
+    String policy = "{name: logs, path: logs, max_age: 7d}";
+    if (key.equals("keep_latest") || key.equals("max_age")) {
+      policy = key.equals("max_age") ? "{name: logs, path: logs, keep_latest: 1, max_age: " + value + "}"
+          : "{name: logs, path: logs, max_age: 7d, keep_latest: " + value + "}";
+    } else if (!key.isEmpty()) {
       lines.put(key, value);
     }
     lines.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
-    return yaml.append("policies:\n  - {name: logs, path: logs, max_age: 7d}\n").toString();
+    return yaml.append("policies:\n  - ").append(policy).append('\n').toString();
   }
 
   @BeforeEach
@@ -123,6 +127,12 @@ class SameRuleTest {
         row("MinAge", "min_age", "-1m", "-1m", false), row("MinAge", "min_age", "0s", "0s", true),
         row("MinAge", "min_age", "365d", "365d", true), row("MinAge", "min_age", "366d", "366d", false),
         row("MinAge", "min_age", "NaN", "NaN", false), row("MinAge", "min_age", "Infinity", "Infinity", false),
+        row("KeepLatest", "keep_latest", 0, "0", false), row("KeepLatest", "keep_latest", 1, "1", true),
+        row("KeepLatest", "keep_latest", Integer.MAX_VALUE, "2147483647", true),
+        // over JMX 0 days means no age rule, which the file says by leaving max_age out: its bounds are 1s and 3650d
+        row("MaxAgeDays", "max_age", -1.0, "-1d", false), row("MaxAgeDays", "max_age", 1 / 86400.0, "1s", true),
+        row("MaxAgeDays", "max_age", 3650.0, "3650d", true), row("MaxAgeDays", "max_age", 3651.0, "3651d", false),
+        row("MaxAgeDays", "max_age", Double.NaN, "NaN", false), row("MaxAgeDays", "max_age", INF, "Infinity", false),
         row("CleanupMode", "cleanup_mode", "full", "full", true),
         row("CleanupMode", "cleanup_mode", "sometimes", "sometimes", false));
   }
@@ -170,7 +180,9 @@ class SameRuleTest {
 
   private Optional<String> jmxProblem(String attribute, Object value) throws JMException {
     try {
-      server.setAttribute(new ObjectName(JmxExporter.AGENT), new Attribute(attribute, value));
+      ObjectName target = attribute.equals("KeepLatest") || attribute.equals("MaxAgeDays")
+          ? JmxExporter.policyName("logs") : new ObjectName(JmxExporter.AGENT);
+      server.setAttribute(target, new Attribute(attribute, value));
       return Optional.empty();
     } catch (RuntimeMBeanException e) {
       return Optional.of(String.valueOf(e.getCause().getMessage()));
