@@ -30,33 +30,39 @@ final class AgentControl extends Tuning implements DiskWardenMXBean {
     this.afterReload = afterReload;
   }
 
+  /** A derived figure as a console shows it: two decimals (41.27 GB, not 41.2699999809265). */
+  static double shown(double value) {
+    return Double.isFinite(value) ? Math.round(value * 100) / 100.0 : value;
+  }
+
   private WardenConfig config() {
     return warden.status().config();
   }
 
   @Override
   public double getEffectiveTriggerGb() {
-    return Size.toGb(warden.status().thresholds().triggerBytes(usage().total()));
+    return shown(Size.toGb(warden.status().thresholds().triggerBytes(usage().total())));
   }
 
   @Override
   public double getNextSaveGb() {
-    return Size.toGb(warden.status().nextSaveBytes());
+    return shown(Size.toGb(warden.status().nextSaveBytes()));
   }
 
   @Override
   public double getFillRateGbPerHour() {
-    return warden.status().forecastKnown() ? warden.status().forecast().fillBytesPerSecond() * 3600 / Size.GB : Double.NaN;
+    return warden.status().forecastKnown() ? shown(warden.status().forecast().fillBytesPerSecond() * 3600 / Size.GB)
+        : Double.NaN;
   }
 
   @Override
   public double getHoursToTrigger() {
-    return warden.status().forecast().toTrigger().map(Forecast::hours).orElse(Double.NaN);
+    return warden.status().forecast().toTrigger().map(Forecast::hours).map(AgentControl::shown).orElse(Double.NaN);
   }
 
   @Override
   public double getHoursToFull() {
-    return warden.status().forecast().toFull().map(Forecast::hours).orElse(Double.NaN);
+    return warden.status().forecast().toFull().map(Forecast::hours).map(AgentControl::shown).orElse(Double.NaN);
   }
 
   @Override
@@ -75,17 +81,17 @@ final class AgentControl extends Tuning implements DiskWardenMXBean {
 
   @Override
   public double getTotalGb() {
-    return Size.toGb(usage().total());
+    return shown(Size.toGb(usage().total()));
   }
 
   @Override
   public double getFreeGb() {
-    return Size.toGb(usage().free());
+    return shown(Size.toGb(usage().free()));
   }
 
   @Override
   public double getFreePercent() {
-    return usage().freePercent();
+    return shown(usage().freePercent());
   }
 
   @Override

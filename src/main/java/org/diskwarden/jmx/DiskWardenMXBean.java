@@ -105,13 +105,13 @@ public interface DiskWardenMXBean {
   @Description("OK (at or above the trigger), LOW (below, policies can help) or CRITICAL (they cannot)")
   String getState();
 
-  @Description("Size of the volume in GB (binary)")
+  @Description("Size of the volume in GB (binary), two decimals")
   double getTotalGb();
 
-  @Description("Free (usable) space in GB (binary), as last read")
+  @Description("Free (usable) space in GB (binary), as last read, two decimals")
   double getFreeGb();
 
-  @Description("Free space in percent of the volume, as last read")
+  @Description("Free space in percent of the volume, as last read, two decimals")
   double getFreePercent();
 
   @Description("When the last check read the volume (ISO-8601), empty before the first")

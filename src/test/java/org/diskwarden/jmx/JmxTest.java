@@ -113,6 +113,11 @@ class JmxTest {
     assertThat(jmx.getAttribute(AGENT, "BaseDir")).isEqualTo(base.toRealPath().toString());
     assertThat(jmx.getAttribute(AGENT, "State")).isEqualTo("OK");
     assertThat((double) jmx.getAttribute(AGENT, "TotalGb")).isPositive();
+    // derived figures are rounded for display: two decimals at most
+    for (String figure : new String[] {"TotalGb", "FreeGb", "FreePercent", "EffectiveTriggerGb", "NextSaveGb"}) {
+      double v = (double) jmx.getAttribute(AGENT, figure);
+      assertThat(v * 100).as(figure).isCloseTo(Math.rint(v * 100), org.assertj.core.api.Assertions.within(1e-6));
+    }
     assertThat(jmx.getAttribute(AGENT, "ConfigFile")).isEqualTo(conf.toString());
 
     ObjectName versions = JmxExporter.policyName("model-versions");
