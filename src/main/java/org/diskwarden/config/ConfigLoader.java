@@ -152,15 +152,16 @@ public final class ConfigLoader {
       in.problem("min_free and min_free_gb are both set; give only one");
     }
     if (root.has("min_free_gb")) {
-      double gb = in.number(root, "min_free_gb", 50, 0, 1024 * 1024, "a number of GB from 0 to 1048576 (1024TB)");
-      minFree = Size.fromGb(gb);
+      minFree = Size.fromGb(in.number(root, "min_free_gb", 50, gb -> Size.toGb(Limits.gb("min_free_gb", gb)),
+          Limits.GB_RANGE));
     } else {
       minFree = in.size(root, "min_free", 50 * Size.GB);
     }
-    double minPercent = in.number(root, "min_free_percent", 10, 0, 100, "a percent between 0 and 100");
+    double minPercent = in.number(root, "min_free_percent", 10, p -> Limits.percent("min_free_percent", p),
+        Limits.PERCENT_RANGE);
     long targetFree = in.size(root, "target_free", Thresholds.defaultTargetFree(minFree));
-    double targetPercent = in.number(root, "target_free_percent",
-        Thresholds.defaultTargetFreePercent(minPercent), 0, 100, "a percent between 0 and 100");
+    double targetPercent = in.number(root, "target_free_percent", Thresholds.defaultTargetFreePercent(minPercent),
+        p -> Limits.percent("target_free_percent", p), Limits.PERCENT_RANGE);
     Thresholds thresholds = null;
     List<String> thresholdProblems = Thresholds.problems(minFree, minPercent, targetFree, targetPercent);
     if (thresholdProblems.isEmpty()) {
@@ -170,13 +171,9 @@ public final class ConfigLoader {
       thresholdProblems.stream().filter(p -> !p.contains("between 0 and 100")).forEach(in::problem);
     }
 
-    Duration checkInterval = in.duration(root, "check_interval", Duration.ofMinutes(5));
-    if (checkInterval.compareTo(Duration.ofSeconds(1)) < 0 || checkInterval.compareTo(Duration.ofDays(1)) > 0) {
-      in.problem("check_interval value was set to " + root.path("check_interval").asText()
-          + ", must be from 1s to 1d");
-      checkInterval = Duration.ofMinutes(5);
-    }
-    Duration minAge = in.bounded(root, "min_age", Duration.ofMinutes(30), Duration.ofDays(365));
+    Duration checkInterval = in.ruled(root, "check_interval", Duration.ofMinutes(5),
+        v -> Limits.duration("check_interval", v.asText()));
+    Duration minAge = in.ruled(root, "min_age", Duration.ofMinutes(30), v -> Limits.duration("min_age", v.asText()));
     CleanupMode mode = in.parsed(root, "cleanup_mode", CleanupMode.UNTIL_TARGET, CleanupMode::fromKey);
     boolean dryRun = in.bool(root, "dry_run", false);
     boolean paused = in.bool(root, "paused", false);
@@ -195,7 +192,8 @@ public final class ConfigLoader {
           + "list at least one policy (or configure git.repos)");
     }
     Foresight defaults = Foresight.defaults();
-    double headroom = in.number(root, "save_headroom", defaults.saveHeadroom(), 0, 100, "a factor from 0 (off) to 100");
+    double headroom = in.number(root, "save_headroom", defaults.saveHeadroom(), Limits::saveHeadroom,
+        Limits.HEADROOM_RANGE);
     // not given: the default, or every check when checks are more frequent than that
     Duration sampleDefault = defaults.sampleInterval().compareTo(checkInterval) > 0 ? checkInterval
         : defaults.sampleInterval();
@@ -204,9 +202,11 @@ public final class ConfigLoader {
       in.problem("sample_interval value was set to '" + root.path("sample_interval").asText()
           + "', must be 0 (off) or at least 100ms");
       sample = sampleDefault;
-    } else if (sample.compareTo(checkInterval) > 0) {
-      in.problem("sample_interval value was set to '" + root.path("sample_interval").asText()
-          + "', must be at most check_interval (" + Durations.format(checkInterval) + ")");
+    }
+    try {
+      Limits.sampleWithin(sample, checkInterval);
+    } catch (IllegalArgumentException e) {
+      in.problem(e.getMessage());
     }
     Duration horizon = in.bounded(root, "predict_horizon", defaults.predictHorizon(), Duration.ofDays(30));
     Foresight foresight = new Foresight(headroom, sample, horizon);

@@ -20,7 +20,7 @@ import java.util.regex.PatternSyntaxException;
  */
 final class Reader {
   /** The longest duration any key takes (ten years): larger ones overflow time arithmetic. */
-  static final Duration MAX_DURATION = Duration.ofDays(3650);
+  static final Duration MAX_DURATION = Limits.MAX_DURATION;
   /** The largest size any key takes. */
   static final long MAX_SIZE = 1024L * 1024 * Size.GB;
 
@@ -161,26 +161,29 @@ final class Reader {
   }
 
   long size(JsonNode node, String key, long fallback) {
+    return ruled(node, key, fallback, v -> Limits.size(key, v.asText()));
+  }
+
+  /** A number under a rule of {@link Limits}; a non-number is refused with the rule's words. */
+  double number(JsonNode node, String key, double fallback, java.util.function.DoubleUnaryOperator rule,
+      String allowed) {
+    return ruled(node, key, fallback, v -> {
+      if (!v.isNumber()) {
+        throw Limits.refused(key, v.asText(), allowed);
+      }
+      return rule.applyAsDouble(v.asDouble());
+    });
+  }
+
+  /** A value under its rule in {@link Limits}: the rule's message is the problem, word for word. */
+  <T> T ruled(JsonNode node, String key, T fallback, Function<JsonNode, T> rule) {
     if (!node.hasNonNull(key)) {
       return fallback;
     }
-    JsonNode v = node.get(key);
     try {
-      if (v.isNumber() && v.asLong() < 0) {
-        throw new IllegalArgumentException("must be a non-negative size such as 50GB");
-      }
-      if (v.asText().trim().matches("\\d+(\\.\\d+)?") && Double.parseDouble(v.asText().trim()) != 0) {
-        // min_free: 50 meant 50GB far more often than 50 bytes: a size needs its unit (0 alone is clear)
-        throw new IllegalArgumentException("needs a unit: did you mean " + v.asText().trim()
-            + "GB? (units B, KB, MB, GB, TB; binary; a bare 0 is allowed)");
-      }
-      long bytes = Size.parse(v.asText());
-      if (bytes > MAX_SIZE) {
-        throw new IllegalArgumentException("must be at most 1024TB");
-      }
-      return bytes;
+      return rule.apply(node.get(key));
     } catch (IllegalArgumentException e) {
-      problems.add(key + " value was set to '" + v.asText() + "', " + e.getMessage());
+      problems.add(e.getMessage());
       return fallback;
     }
   }

@@ -55,6 +55,20 @@ public final class Size {
     return String.format(Locale.ROOT, "%." + decimals + "f%s", value, UNITS[unit]);
   }
 
+  /**
+   * A size in config syntax, exact when a unit divides it ({@code 50GB}, {@code 512MB}), else rounded
+   * to two decimals in the largest unit ({@code 40.96MB}): what an operator reads and can write back.
+   */
+  public static String format(long bytes) {
+    for (int unit = UNITS.length - 1; unit > 0; unit--) {
+      long scale = 1L << (10 * unit);
+      if (bytes != 0 && bytes % scale == 0) {
+        return bytes / scale + UNITS[unit];
+      }
+    }
+    return bytes < 1024 ? bytes + "B" : human(bytes, 2);
+  }
+
   /** Bytes in GB (binary), the unit that leaves the code at JMX and in check output. */
   public static double toGb(long bytes) {
     return bytes / (double) GB;

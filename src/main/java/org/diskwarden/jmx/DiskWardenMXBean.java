@@ -16,6 +16,12 @@ public interface DiskWardenMXBean {
 
   void setMinFreeGb(double gb);
 
+  @Description("The trigger min_free in config syntax, e.g. 50GB (units B, KB, MB, GB, TB; binary); written with "
+      + "the config file's parser and refusals")
+  String getMinFree();
+
+  void setMinFree(String size);
+
   @Description("... or below this percent of the volume, 0..100 (config min_free_percent)")
   double getMinFreePercent();
 
@@ -26,20 +32,35 @@ public interface DiskWardenMXBean {
 
   void setTargetFreeGb(double gb);
 
+  @Description("The target target_free in config syntax, e.g. 60GB; >= MinFree")
+  String getTargetFree();
+
+  void setTargetFree(String size);
+
   @Description("Percent target, 0..100 and >= MinFreePercent (config target_free_percent)")
   double getTargetFreePercent();
 
   void setTargetFreePercent(double percent);
 
-  @Description("Seconds between scheduled checks, >= 1; a write reschedules the next check at once")
+  @Description("Seconds between scheduled checks, 1 to 86400 (1d); a write reschedules the next check at once")
   long getCheckIntervalSeconds();
 
   void setCheckIntervalSeconds(long seconds);
 
-  @Description("Nothing modified within this many minutes is removed, >= 0 (config min_age)")
+  @Description("check_interval in config syntax, e.g. 5m (units s, m, h, d), from 1s to 1d")
+  String getCheckInterval();
+
+  void setCheckInterval(String duration);
+
+  @Description("Nothing modified within this many minutes is removed, 0 to 525600 (365d) (config min_age)")
   long getMinAgeMinutes();
 
   void setMinAgeMinutes(long minutes);
+
+  @Description("min_age in config syntax, e.g. 30m; at most 365d")
+  String getMinAge();
+
+  void setMinAge(String duration);
 
   @Description("until_target (stop at the target) or full (apply every policy completely)")
   String getCleanupMode();
@@ -84,13 +105,13 @@ public interface DiskWardenMXBean {
   @Description("OK (at or above the trigger), LOW (below, policies can help) or CRITICAL (they cannot)")
   String getState();
 
-  @Description("Size of the volume in GB (binary)")
+  @Description("Size of the volume in GB (binary), two decimals")
   double getTotalGb();
 
-  @Description("Free (usable) space in GB (binary), as last read")
+  @Description("Free (usable) space in GB (binary), as last read, two decimals")
   double getFreeGb();
 
-  @Description("Free space in percent of the volume, as last read")
+  @Description("Free space in percent of the volume, as last read, two decimals")
   double getFreePercent();
 
   @Description("When the last check read the volume (ISO-8601), empty before the first")

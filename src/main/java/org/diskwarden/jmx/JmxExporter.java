@@ -185,13 +185,13 @@ public final class JmxExporter implements AutoCloseable {
       return;
     }
     Notification n = new Notification(type, agentName, sequence.incrementAndGet(), event.time().toEpochMilli(),
-        event.message());
+        Announcement.sentence(event));
     if (event.type() == org.diskwarden.config.EventType.CRITICAL) {
       n.setUserData(HoldingData.holding(event));
-    } else if (event.type() == org.diskwarden.config.EventType.CLEANUP) {
-      event.report().map(r -> HoldingData.cleanup(r, event)).ifPresent(n::setUserData);
+    } else if (event.type() == org.diskwarden.config.EventType.CLEANUP && event.report().isPresent()) {
+      n.setUserData(HoldingData.cleanup(event.report().get(), event));
     } else {
-      event.report().map(OpenData::cleanup).ifPresent(n::setUserData);
+      n.setUserData(Announcement.userData(event));
     }
     emitter.sendNotification(n);
   }

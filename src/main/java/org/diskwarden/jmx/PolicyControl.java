@@ -2,10 +2,14 @@ package org.diskwarden.jmx;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.diskwarden.agent.Agent;
+import org.diskwarden.config.Limits;
 import org.diskwarden.config.PolicyConfig;
 import org.diskwarden.config.Thinning;
+import org.diskwarden.config.WardenConfig;
 import org.diskwarden.policy.Candidate;
 
 /** One policy's MXBean; it looks its policy up by name in the configuration in force. */
@@ -22,18 +26,33 @@ final class PolicyControl implements PolicyMXBean {
   }
 
   private PolicyConfig current() {
-    return warden.status().config().policies().stream().filter(p -> p.name().equals(policy)).findFirst()
+    return in(warden.status().config());
+  }
+
+  private PolicyConfig in(WardenConfig c) {
+    return c.policies().stream().filter(p -> p.name().equals(policy)).findFirst()
         .orElseThrow(() -> new IllegalStateException("policy " + policy + " is no longer configured"));
   }
 
-  private <V> void write(String attribute, String type, V oldValue, V newValue, UnaryOperator<PolicyConfig> change) {
+  /** Composes the change from the configuration in force inside the compare-and-set (no lost update). */
+  private <V> void write(String attribute, String type, V newValue, Function<PolicyConfig, V> read,
+      UnaryOperator<PolicyConfig> change) {
+    AtomicReference<V> old = new AtomicReference<>();
     try {
-      warden.update(c -> c.withPolicy(change.apply(current())));
+      warden.update(c -> {
+        PolicyConfig p = in(c);
+        old.set(read.apply(p));
+        return c.withPolicy(change.apply(p));
+      });
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(attribute + " of policy " + policy + " value was set to " + newValue + ": "
-          + e.getMessage(), e);
+      throw refused(attribute, newValue, e);
     }
-    announcer.changed(attribute, type, oldValue, newValue);
+    announcer.changed(attribute, type, old.get(), newValue);
+  }
+
+  private IllegalArgumentException refused(String attribute, Object value, IllegalArgumentException e) {
+    return new IllegalArgumentException(attribute + " of policy " + policy + " value was set to " + value + ": "
+        + e.getMessage(), e);
   }
 
   @Override
@@ -71,10 +90,12 @@ final class PolicyControl implements PolicyMXBean {
 
   @Override
   public void setKeepLatest(int keep) {
-    if (keep < 1) {
-      throw new IllegalArgumentException("KeepLatest value was set to " + keep + ", must be >= 1");
+    try {
+      Limits.keepLatest(keep);
+    } catch (IllegalArgumentException e) {
+      throw refused("KeepLatest", keep, e);
     }
-    write("KeepLatest", "int", getKeepLatest(), keep, p -> p.withKeepLatest(keep));
+    write("KeepLatest", "int", keep, PolicyConfig::keepLatest, p -> p.withKeepLatest(keep));
   }
 
   @Override
@@ -84,11 +105,13 @@ final class PolicyControl implements PolicyMXBean {
 
   @Override
   public void setMaxAgeDays(double days) {
-    if (!Double.isFinite(days) || days < 0) {
-      throw new IllegalArgumentException("MaxAgeDays value was set to " + days + ", must be >= 0 (0 = no age rule)");
+    Duration maxAge;
+    try {
+      maxAge = Limits.maxAgeDays(days);
+    } catch (IllegalArgumentException e) {
+      throw refused("MaxAgeDays", days, e);
     }
-    write("MaxAgeDays", "double", getMaxAgeDays(), days,
-        p -> p.withMaxAge(Duration.ofSeconds(Math.round(days * 86400))));
+    write("MaxAgeDays", "double", days, p -> p.maxAge().toSeconds() / 86400.0, p -> p.withMaxAge(maxAge));
   }
 
   private int period(Thinning.Period p) {
@@ -104,7 +127,8 @@ final class PolicyControl implements PolicyMXBean {
       throw new IllegalArgumentException(attribute + " value was set to " + n + ", must be >= 0 (0 = no " + p.key()
           + ")");
     }
-    write(attribute, "int", period(p), n, c -> c.withThinning(thinning(c).with(p, n)));
+    write(attribute, "int", n, c -> c.retention().thinning().map(t -> t.count(p)).orElse(0),
+        c -> c.withThinning(thinning(c).with(p, n)));
   }
 
   @Override
@@ -167,7 +191,8 @@ final class PolicyControl implements PolicyMXBean {
     if (n < 0) {
       throw new IllegalArgumentException("KeepEverySteps value was set to " + n + ", must be >= 0 (0 = none)");
     }
-    write("KeepEverySteps", "long", getKeepEverySteps(), n, c -> c.withThinning(thinning(c).withEverySteps(n)));
+    write("KeepEverySteps", "long", n, c -> c.retention().thinning().map(Thinning::everySteps).orElse(0L),
+        c -> c.withThinning(thinning(c).withEverySteps(n)));
   }
 
   @Override
@@ -177,7 +202,7 @@ final class PolicyControl implements PolicyMXBean {
 
   @Override
   public void setEnabled(boolean enabled) {
-    write("Enabled", "boolean", isEnabled(), enabled, p -> p.withEnabled(enabled));
+    write("Enabled", "boolean", enabled, PolicyConfig::enabled, p -> p.withEnabled(enabled));
   }
 
   @Override

@@ -4,9 +4,9 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.security.AccessController;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.remote.JMXPrincipal;
@@ -53,25 +53,39 @@ final class RoleForwarder implements InvocationHandler {
 
   private final Map<String, Access> roles;
   private final Access unauthenticated;
+  private final Supplier<Subject> caller;
   private MBeanServer server;
 
   /**
    * @param roles what each authenticated role may do
    * @param unauthenticated what a caller without a subject may do (authentication off: never ADMIN)
    */
-  private RoleForwarder(Map<String, Access> roles, Access unauthenticated) {
+  private RoleForwarder(Map<String, Access> roles, Access unauthenticated, Supplier<Subject> caller) {
     this.roles = Map.copyOf(roles);
     this.unauthenticated = unauthenticated;
+    this.caller = caller;
   }
 
   static MBeanServerForwarder of(Map<String, Access> roles, Access unauthenticated) {
+    return of(roles, unauthenticated, CallerSubject.lookup());
+  }
+
+  static MBeanServerForwarder of(Map<String, Access> roles, Access unauthenticated, Supplier<Subject> caller) {
     return (MBeanServerForwarder) Proxy.newProxyInstance(MBeanServerForwarder.class.getClassLoader(),
-        new Class<?>[] {MBeanServerForwarder.class}, new RoleForwarder(roles, unauthenticated));
+        new Class<?>[] {MBeanServerForwarder.class}, new RoleForwarder(roles, unauthenticated, caller));
   }
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     String name = method.getName();
+    if (method.getDeclaringClass() == Object.class) {
+      // the connector keeps its listeners in hash maps keyed by this proxy: these are not MBean calls
+      return switch (name) {
+        case "hashCode" -> System.identityHashCode(proxy);
+        case "equals" -> proxy == args[0];
+        default -> "RoleForwarder" + roles.keySet();
+      };
+    }
     if (name.equals("getMBeanServer")) {
       return server;
     }
@@ -105,10 +119,9 @@ final class RoleForwarder implements InvocationHandler {
         + " domain; the JVM's diagnostic operations need an adminRole)");
   }
 
-  @SuppressWarnings("removal")
   private Access access() {
-    // The connector runs each remote call with the authenticated subject in the access control context.
-    Subject subject = Subject.getSubject(AccessController.getContext());
+    // The connector runs each remote call as the authenticated subject.
+    Subject subject = caller.get();
     if (subject == null) {
       return unauthenticated;
     }

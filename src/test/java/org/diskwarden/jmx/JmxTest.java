@@ -113,6 +113,11 @@ class JmxTest {
     assertThat(jmx.getAttribute(AGENT, "BaseDir")).isEqualTo(base.toRealPath().toString());
     assertThat(jmx.getAttribute(AGENT, "State")).isEqualTo("OK");
     assertThat((double) jmx.getAttribute(AGENT, "TotalGb")).isPositive();
+    // derived figures are rounded for display: two decimals at most
+    for (String figure : new String[] {"TotalGb", "FreeGb", "FreePercent", "EffectiveTriggerGb", "NextSaveGb"}) {
+      double v = (double) jmx.getAttribute(AGENT, figure);
+      assertThat(v * 100).as(figure).isCloseTo(Math.rint(v * 100), org.assertj.core.api.Assertions.within(1e-6));
+    }
     assertThat(jmx.getAttribute(AGENT, "ConfigFile")).isEqualTo(conf.toString());
 
     ObjectName versions = JmxExporter.policyName("model-versions");
@@ -162,7 +167,7 @@ class JmxTest {
     assertThatThrownBy(() -> jmx.setAttribute(AGENT, new Attribute("SaveHeadroom", -0.5)))
         .cause().hasMessageContaining("SaveHeadroom").hasMessageContaining("-0.5");
     assertThatThrownBy(() -> jmx.setAttribute(AGENT, new Attribute("CheckIntervalSeconds", 0L)))
-        .cause().hasMessageContaining("CheckIntervalSeconds").hasMessageContaining(">= 1");
+        .cause().hasMessageContaining("CheckIntervalSeconds").hasMessageContaining("from 1s to 1d");
     assertThatThrownBy(() -> jmx.setAttribute(JmxExporter.policyName("model-versions"), new Attribute("KeepLatest", 0)))
         .cause().hasMessageContaining("KeepLatest").hasMessageContaining(">= 1");
 
@@ -234,6 +239,8 @@ class JmxTest {
     assertThat(result).contains("8 removal(s)");
     assertThat(previewed).allSatisfy(p -> assertThat(Path.of(p)).doesNotExist());
     Notification cleanup = next("org.diskwarden.cleanup");
+    assertThat(cleanup.getMessage()).startsWith("diskwarden on ").contains(warden.status().config().baseDir()
+        .toString(), "freed", "in 8 removal(s), 0 failed", "free after", "state ").endsWith(".");
     CompositeData data = (CompositeData) cleanup.getUserData();
     assertThat(data.get("removed")).isEqualTo(8);
     assertThat(data.get("failed")).isEqualTo(0);
@@ -255,7 +262,10 @@ class JmxTest {
 
     assertThat(answer).contains("old config stays").contains("min_age").contains("soon");
     assertThat(jmx.getAttribute(AGENT, "MinAgeMinutes")).isEqualTo(90L);
-    assertThat(next("org.diskwarden.failure").getMessage()).contains("reload");
+    Notification failure = next("org.diskwarden.failure");
+    assertThat(failure.getMessage()).contains("reload", "diskwarden on ", " free (").endsWith(".");
+    assertThat(((CompositeData) failure.getUserData()).get("baseDir"))
+        .isEqualTo(warden.status().config().baseDir().toString());
 
     Files.writeString(conf, Configs.incident(base, "0B", "0B", "until_target").replace("min_age: 30m", "min_age: 2h"));
     assertThat((String) jmx.invoke(AGENT, "reloadConfig", null, null)).contains("in force");

@@ -169,21 +169,7 @@ class RemoteAuthTest {
 
   @Test
   void aNonLoopbackAddressWithTls_servesAClientThatTrustsTheCertificate() throws Exception {
-    Path keystore = dir.resolve("jmx.p12");
-    Path truststore = dir.resolve("trust.p12");
-    Path cert = dir.resolve("jmx.crt");
-    keytool("-genkeypair", "-alias", "jmx", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", keystore.toString(),
-        "-storetype", "PKCS12", "-storepass", "s3cret-store");
-    keytool("-exportcert", "-alias", "jmx", "-keystore", keystore.toString(), "-storepass", "s3cret-store",
-        "-file", cert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "jmx", "-file", cert.toString(), "-keystore",
-        truststore.toString(), "-storetype", "PKCS12", "-storepass", "trust-pass");
-    Path pass = Files.writeString(confDir.resolve("keystore.pass"), "s3cret-store\n");
-    Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-------"));
-    extraEnv.put("DISKWARDEN_JMX_HOST", "0.0.0.0");
-    extraEnv.put("DISKWARDEN_JMX_KEYSTORE", keystore.toString());
-    extraEnv.put("DISKWARDEN_JMX_KEYSTORE_PASSWORD_FILE", pass.toString());
+    Path truststore = BinAgent.tls(dir, confDir, extraEnv);
 
     agent = bin("run", "--config", config.toString()).start();
 
@@ -198,15 +184,6 @@ class RemoteAuthTest {
     });
     // without TLS the same port answers nothing a plain client can use
     assertThatThrownBy(() -> connect("monitorRole", "mpw").close()).isInstanceOf(IOException.class);
-  }
-
-  private void keytool(String... args) throws Exception {
-    String[] command = new String[args.length + 1];
-    command[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    System.arraycopy(args, 0, command, 1, args.length);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
   }
 
   @Test
