@@ -20,6 +20,11 @@ public final class Partial {
     return finalPath.resolveSibling("." + finalPath.getFileName() + SUFFIX);
   }
 
+  /** The temporary name for {@code name}: {@code .name.diskwarden-partial}. */
+  public static String name(String name) {
+    return "." + name + SUFFIX;
+  }
+
   public static boolean is(Path p) {
     return p.getFileName() != null && p.getFileName().toString().endsWith(SUFFIX);
   }
