@@ -11,6 +11,9 @@ import java.util.Set;
 
 /** Unix permission bits and owner ids, between NIO's types and a tar header's numbers. */
 final class Modes {
+  /** Whether the agent runs as root: only then are owners given to what it makes. */
+  static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
   private static final PosixFilePermission[] ORDER = {
     PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
     PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,

@@ -23,8 +23,6 @@ import org.diskwarden.fs.Handle;
  * name whose folder is not earlier in the archive are refused).
  */
 public final class Restorer {
-  private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
-
   private Restorer() {}
 
   /**
@@ -91,7 +89,7 @@ public final class Restorer {
           open.push(new Filling(rel, at.mkdir(name, 0700), e));
         } else if (e.isSymbolicLink()) {
           at.symlink(name, e.getLinkName());
-          if (ROOT && e.getLongUserId() >= 0) {
+          if (Modes.ROOT && e.getLongUserId() >= 0) {
             at.chownNoFollow(name, (int) e.getLongUserId(), (int) e.getLongGroupId());
           }
           at.setModifiedNoFollow(name, e.getLastModifiedTime().toInstant());
@@ -132,7 +130,7 @@ public final class Restorer {
 
   /** The archive's owner (as root), mode and time, set on the open descriptor. */
   private static void keep(Descriptor d, TarArchiveEntry e) throws IOException {
-    if (ROOT && e.getLongUserId() >= 0) {
+    if (Modes.ROOT && e.getLongUserId() >= 0) {
       d.chown((int) e.getLongUserId(), (int) e.getLongGroupId());
     }
     d.chmod(e.getMode() & 0777);
