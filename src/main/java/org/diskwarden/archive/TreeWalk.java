@@ -67,7 +67,8 @@ final class TreeWalk {
     }
     if (seen.isDirectory()) {
       try (Dir d = parent.dir(name)) {
-        Attrs attrs = same(d.self(), seen, parent, name, archived);
+        Attrs attrs = same(d.self(), seen, parent, name);
+        ours(attrs, archived);
         if (attrs.device() != top.device()) {
           throw new FileSystemException(where(parent, name), null, "a mount point of another filesystem");
         }
@@ -85,11 +86,12 @@ final class TreeWalk {
       items.add(new Contents.Item(archived, 'l', 0, 0, target, 0));
     } else if (seen.isRegularFile()) {
       try (Handle h = parent.openFile(name)) {
-        Attrs attrs = same(h.attrs(), seen, parent, name, archived);
+        Attrs attrs = same(h.attrs(), seen, parent, name);
         if (attrs.links() > 1) {
           throw new Unkeepable(archived + " has " + attrs.links() + " links (a hard link to a file elsewhere may be"
               + " one its owner could not read)");
         }
+        ours(attrs, archived);
         OutputStream out = visitor.file(archived, attrs);
         long crc = copy(h.in(), out, attrs.size(), stopping, where(parent, name));
         if (!h.attrs().mtime().equals(attrs.mtime())) {
@@ -103,12 +105,11 @@ final class TreeWalk {
     }
   }
 
-  /** The open descriptor's attributes, when they are those of the name looked at; and of the entry's owner. */
-  private Attrs same(Attrs opened, Attrs seen, Dir parent, String name, String archived) throws IOException {
+  /** The open descriptor's attributes, when they are those of the name looked at. */
+  private static Attrs same(Attrs opened, Attrs seen, Dir parent, String name) throws IOException {
     if (!opened.sameFileAs(seen)) {
       throw new FileSystemException(where(parent, name), null, "was replaced while it was being read");
     }
-    ours(opened, archived);
     return opened;
   }
 
