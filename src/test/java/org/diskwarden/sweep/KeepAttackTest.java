@@ -41,9 +41,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KeepAttackTest {
   private static final int ROUNDS = 50;
   private static final String SECRET = "ROOT-ONLY-SECRET-7f3a9c";
-  /** Exchanges {@code sub} and the link {@code evil} beside it (renameat2 RENAME_EXCHANGE) while told to. */
+  private static final FileTime PARTS_TIME = FileTime.from(Instant.now().minus(java.time.Duration.ofDays(9))
+      .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+  /**
+   * Exchanges {@code sub} and the link {@code evil} beside it (renameat2 RENAME_EXCHANGE): timed, as
+   * fast as it can while the partial archive exists; blind, from the start, every 0-2 ms.
+   */
   private static final String ATTACKER = """
-      import ctypes, os, sys
+      import ctypes, os, random, sys, time
       libc = ctypes.CDLL(None, use_errno=True)
       entry, partial, mode = sys.argv[1:4]
       a, b = os.path.join(entry, 'sub').encode(), os.path.join(entry, 'evil').encode()
@@ -51,6 +56,8 @@ class KeepAttackTest {
       while True:
           if mode == 'timed' and not os.path.lexists(partial):
               continue
+          if mode == 'blind':
+              time.sleep(random.random() * 0.002)
           libc.renameat2(-100, a, -100, b, 2)
       """;
 
@@ -79,6 +86,15 @@ class KeepAttackTest {
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
       Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2024-05-06T07:08:09Z")));
     }
+    // Behind the link, root-only files under the names the entry's files have, of their size and time:
+    // a walk that re-resolves a path through the swapped folder reads them and notices nothing.
+    for (int i = 0; i < 8; i++) {
+      String content = part(i);
+      Path same = Files.writeString(rootOnly.getParent().resolve("part-" + i + ".log"),
+          (SECRET + "\n").repeat(content.length() / (SECRET.length() + 1) + 1).substring(0, content.length()));
+      Files.setPosixFilePermissions(same, PosixFilePermissions.fromString("rw-------"));
+      Files.setLastModifiedTime(same, PARTS_TIME);
+    }
     Files.createDirectories(outside.resolve("target"));
     outsideBefore = snapshot(outside);
   }
@@ -90,7 +106,7 @@ class KeepAttackTest {
     for (String b : new String[] {"db_20251101", "db_20251103"}) {
       Path entry = Files.createDirectories(base.resolve("models/backups").resolve(b).resolve("sub"));
       for (int i = 0; i < 8; i++) {
-        Files.writeString(entry.resolve("part-" + i + ".log"), ("step " + i + " loss 0.25\n").repeat(20_000));
+        Files.writeString(entry.resolve("part-" + i + ".log"), part(i));
       }
       Files.writeString(entry.getParent().resolve("meta.json"), "{}\n");
       Files.createSymbolicLink(entry.resolveSibling("evil"), outside.resolve("root-only"));
@@ -98,17 +114,28 @@ class KeepAttackTest {
     exec("chown", "-hR", "65534:65534", base.resolve("models").toString());
     tree.age(base.resolve("models/backups/db_20251101"), Tree.days(9));
     tree.age(base.resolve("models/backups/db_20251103"), Tree.days(7));
+    for (int i = 0; i < 8; i++) {
+      Files.setLastModifiedTime(base.resolve("models/backups/db_20251101/sub/part-" + i + ".log"), PARTS_TIME);
+    }
     return base;
   }
 
+  private static String part(int i) {
+    return ("step " + i + " loss 0.25\n").repeat(20_000);
+  }
+
   private WardenConfig config(Path base, String actionLines) throws Exception {
+    return config(base, "30m", actionLines);
+  }
+
+  private WardenConfig config(Path base, String minAge, String actionLines) throws Exception {
     return Configs.parse("""
         base_dir: %s
         min_free: 1000TB
         min_free_percent: 0
         target_free: 1000TB
         target_free_percent: 0
-        min_age: 30m
+        min_age: %s
         cleanup_mode: full
         policies:
           - name: backups
@@ -116,7 +143,7 @@ class KeepAttackTest {
             group_by: '^(.+?)_\\d{8}'
             keep_latest: 1
         %s
-        """.formatted(base, actionLines.indent(4).stripTrailing()));
+        """.formatted(base, minAge, actionLines.indent(4).stripTrailing()));
   }
 
   private SweepReport sweep(Path base, WardenConfig config) {
@@ -130,7 +157,7 @@ class KeepAttackTest {
   @ValueSource(strings = {"timed", "blind"})
   void aSubfolderSwappedForALinkToARootOnlyFolder_neverPutsItsBytesInTheArchive(String mode) throws Exception {
     Path script = Files.writeString(dir.resolve("attacker.py"), ATTACKER);
-    int refused = 0;
+    int met = 0;
     for (int n = 0; n < ROUNDS; n++) {
       Path base = base("round-" + mode + "-" + n);
       Path entry = base.resolve("models/backups/db_20251101");
@@ -143,19 +170,20 @@ class KeepAttackTest {
         String ready = new BufferedReader(new InputStreamReader(attacker.getInputStream(), StandardCharsets.UTF_8))
             .readLine();
         assertThat(ready).as("the attacker starts as nobody").isEqualTo("ready");
-        report = sweep(base, config(base, "action: compress\nmin_ratio_gain: 0"));
+        // min_age 0s: the swaps keep the entry's folder freshly modified, and the blind attacker swaps from the start
+        report = sweep(base, config(base, "0s", "action: compress\nmin_ratio_gain: 0"));
       } finally {
         attacker.destroyForcibly().waitFor();
       }
-      if (!report.failed().isEmpty()) {
-        refused++;
+      if (!report.failed().isEmpty() || archivedSwapped(base)) {
+        met++;
       }
       assertThat(holdingSecret(base)).as("files under base_dir holding the secret, round %d", n).isEmpty();
       assertThat(snapshot(outside)).as("outside base_dir after round %d", n).isEqualTo(outsideBefore);
       exec("rm", "-rf", base.toString());
     }
-    // The attack really happened: a walk that met the link refused the entry in some rounds.
-    assertThat(refused).as("rounds where the swap met the walk").isPositive();
+    // The attack really happened: the walk met the swapped folders (and refused, or archived what it saw).
+    assertThat(met).as("rounds where the swap met the walk").isPositive();
   }
 
   @ParameterizedTest
@@ -217,6 +245,24 @@ class KeepAttackTest {
         .contains("symbolic link"));
     assertThat(snapshot(outside)).isEqualTo(outsideBefore);
     assertThat(base.resolve("models/backups/db_20251101/meta.json")).exists();
+  }
+
+  /** Whether the archive shows the entry as the attacker had swapped it ({@code evil} a folder). */
+  private static boolean archivedSwapped(Path base) throws IOException {
+    Path archive = base.resolve("models/backups/db_20251101.tar.zst");
+    if (!Files.exists(archive)) {
+      return false;
+    }
+    try (InputStream raw = Files.newInputStream(archive);
+        var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new com.github.luben.zstd.ZstdInputStream(raw))) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        if (e.getName().equals("db_20251101/evil/")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Regular files under {@code root} (links not followed) whose bytes, or decompressed bytes, hold the secret. */
