@@ -13,6 +13,7 @@ import org.diskwarden.archive.ArchiveFormat;
 import org.diskwarden.archive.Archiver;
 import org.diskwarden.archive.Contents;
 import org.diskwarden.archive.Copier;
+import org.diskwarden.archive.Room;
 import org.diskwarden.config.Action;
 import org.diskwarden.fs.Attrs;
 import org.diskwarden.fs.Dir;
@@ -24,14 +25,17 @@ import org.diskwarden.policy.Sighting;
  * One archive or copy as {@link Keeper} makes it, all through held directory descriptors: the
  * entry's folder reached from base_dir one no-follow name at a time, each folder and the entry
  * checked against what the plan saw (as removal does); the target folder held (inside base_dir
- * reached the same way, a move target opened as the operator configured it); the partial created
- * there create-new and no-follow, read back, renamed into place never over anything.
+ * reached the same way, a move target opened as the operator configured it); the archive or copy
+ * made inside a private {@link Room} there, create-new and no-follow, read back, and renamed out of
+ * the room into place, never over anything.
  */
 final class KeepWork implements AutoCloseable {
   private final Dir entryFolder;
   private final String name;
   private final Attrs entry;
   private final Dir target;
+  private Room room;
+  private String inner;
 
   private KeepWork(Dir entryFolder, String name, Attrs entry, Dir target) {
     this.entryFolder = entryFolder;
@@ -133,60 +137,67 @@ final class KeepWork implements AutoCloseable {
     return "(dev=" + Long.toHexString(dev) + ",ino=" + a.inode() + ")";
   }
 
-  /** Writes the archive or copy under {@code partial} in the target folder. */
-  Contents write(Action action, String partial, int level, BooleanSupplier stopping) throws IOException {
+  /**
+   * Writes the archive or copy as {@code finalName} inside a private {@link Room} named {@code room}
+   * in the target folder: the folder's owner can rename the room away, never reach into it.
+   */
+  Contents write(Action action, String room, String finalName, int level, BooleanSupplier stopping)
+      throws IOException {
+    this.room = Room.make(target, room);
+    this.inner = finalName;
     if (action == Action.COMPRESS) {
-      try (Handle out = Archiver.create(target, partial, entry)) {
+      try (Handle out = Archiver.create(this.room.dir(), inner, entry)) {
         return Archiver.write(entryFolder, name, out, ArchiveFormat.best(), level, stopping);
       }
     }
-    return Copier.copy(entryFolder, name, target, partial, stopping);
+    return Copier.copy(entryFolder, name, this.room.dir(), inner, stopping);
   }
 
-  /**
-   * Why the archive or copy {@code name} in the target folder (a partial: in the format being
-   * written; else in the one its name says) does not hold {@code written}, or empty when it does.
-   */
-  Optional<String> verify(Action action, String name, Contents written) {
+  /** Why what {@link #write} made does not hold {@code written}, or empty when it does. */
+  Optional<String> verify(Action action, Contents written) {
+    return verify(action, room.dir(), inner, written);
+  }
+
+  /** Why the archive or copy {@code name} already in the target folder does not hold what the entry holds now. */
+  Optional<String> verifyExisting(Action action, String name) throws IOException {
+    return verify(action, target, name, Copier.contents(entryFolder, this.name));
+  }
+
+  private static Optional<String> verify(Action action, Dir folder, String name, Contents written) {
     if (action != Action.COMPRESS) {
-      return Copier.verify(target, name, written);
+      return Copier.verify(folder, name, written);
     }
-    ArchiveFormat format = ArchiveFormat.of(Path.of(name)).orElse(ArchiveFormat.best());
-    return Archiver.verify(target, name, format, written);
+    return Archiver.verify(folder, name, ArchiveFormat.of(Path.of(name)).orElse(ArchiveFormat.best()), written);
   }
 
-  /** What the entry holds now, read the same way (an earlier run's archive or copy is compared with it). */
-  Contents contents() throws IOException {
-    return Copier.contents(entryFolder, name);
-  }
-
-  /** Bytes of the file {@code partial} in the target folder. */
-  long size(String partial) throws IOException {
-    return target.stat(partial).orElseThrow(() -> new NoSuchFileException(partial)).size();
+  /** Bytes of the archive {@link #write} made. */
+  long size() throws IOException {
+    return room.dir().stat(inner).orElseThrow(() -> new NoSuchFileException(inner)).size();
   }
 
   /**
-   * Renames the verified partial into place in the held target folder, never over anything there; an
-   * archive gets its data's time (not the time it was made: a policy ranking by mtime must not take it
-   * for the newest).
+   * Renames the verified archive or copy out of the room into place in the held target folder, never
+   * over anything there; an archive gets its data's time (not the time it was made: a policy ranking
+   * by mtime must not take it for the newest).
    */
-  void rename(String partial, String to, Optional<Instant> dataTime) throws IOException {
-    if (target.stat(to).isPresent()) {
-      throw new FileAlreadyExistsException(target.path().resolve(to).toString());
+  void rename(Optional<Instant> dataTime) throws IOException {
+    if (target.stat(inner).isPresent()) {
+      throw new FileAlreadyExistsException(target.path().resolve(inner).toString());
     }
-    target.rename(partial, target, to);
+    room.moveOut(inner, target, inner);
     if (dataTime.isPresent()) {
-      target.setModifiedNoFollow(to, dataTime.get());
+      target.setModifiedNoFollow(inner, dataTime.get());
     }
     target.sync();
   }
 
+  /** Removes the room and what is left in it, and lets go of the folders. */
   @Override
   public void close() throws IOException {
-    try {
-      entryFolder.close();
-    } finally {
-      target.close();
+    try (Dir a = entryFolder; Dir b = target) {
+      if (room != null) {
+        room.close();
+      }
     }
   }
 }

@@ -114,17 +114,18 @@ final class Keeper {
     // Written, read back and renamed through descriptors held from base_dir down (the entry's folder
     // and, inside base_dir, the archive's): a rename or link swapped in on the way cannot make the
     // walk read, or the archive land, outside.
-    String partialName = partial.getFileName().toString();
+    String finalName = target.getFileName().toString();
     try (KeepWork work = KeepWork.open(baseDir, c, folder)) {
-      Contents written = work.write(c.action(), partialName, action.compressLevel(), stopping);
-      beforeVerify.accept(partial);
-      Optional<String> difference = work.verify(c.action(), partialName, written);
+      Contents written = work.write(c.action(), partial.getFileName().toString(), finalName, action.compressLevel(),
+          stopping);
+      beforeVerify.accept(partial.resolve(finalName));
+      Optional<String> difference = work.verify(c.action(), written);
       if (difference.isPresent()) {
         discard(c, partial, folder);
         return failed(c, "the " + where(c) + " failed verification, original kept: " + difference.get());
       }
       if (c.action() == Action.COMPRESS) {
-        long archive = work.size(partialName);
+        long archive = work.size();
         estimates.learn(c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel(),
             c.bytes() == 0 ? 1 : (double) archive / c.bytes());
         double saving = c.bytes() == 0 ? 0 : 100.0 * (c.bytes() - archive) / c.bytes();
@@ -133,8 +134,7 @@ final class Keeper {
           return poorRatio(c, action, mode, String.format(java.util.Locale.ROOT, "the archive saved %.0f%%", saving));
         }
       }
-      work.rename(partialName, target.getFileName().toString(),
-          c.action() == Action.COMPRESS ? Optional.of(c.newest()) : Optional.empty());
+      work.rename(c.action() == Action.COMPRESS ? Optional.of(c.newest()) : Optional.empty());
       audit.written(partial, c.policy(), "renamed");
     } catch (Interrupted e) {
       discard(c, partial, folder);
@@ -159,7 +159,7 @@ final class Keeper {
     if (!resumed.contains(c.path())) {
       Optional<String> difference;
       try (KeepWork work = KeepWork.open(baseDir, c, target.getParent())) {
-        difference = work.verify(c.action(), target.getFileName().toString(), work.contents());
+        difference = work.verifyExisting(c.action(), target.getFileName().toString());
       } catch (IOException e) {
         difference = Optional.of(e.getMessage());
       }
