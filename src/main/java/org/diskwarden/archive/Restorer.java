@@ -38,18 +38,27 @@ public final class Restorer {
         .orElseThrow(() -> new IOException(archive + " is not a .tar.zst or .tar.gz archive"));
     String top = format.entryName(archive);
     Path destination = folder.resolve(top);
-    try (Dir into = Dir.open(folder.toAbsolutePath());
-        Dir archives = Dir.open(archive.toAbsolutePath().getParent());
-        Handle file = archives.openFile(archive.getFileName().toString())) {
-      if (into.stat(top).isPresent()) {
-        throw new FileAlreadyExistsException(destination.toString(), null, "already exists; restore never overwrites");
-      }
-      try (Room room = Room.make(into, Partial.name(top))) {
-        extract(new BufferedInputStream(file.in(), 1 << 16), format, top, room.dir(), archive);
-        room.moveOut(top, into, top);
-        into.sync();
-      }
+    Path archives = archive.toAbsolutePath().getParent();
+    // Beside its archive (the usual case) the folder is opened once: a link swapped into the path
+    // between two opens could otherwise send the entry elsewhere than the archive it came from.
+    try (Dir from = Dir.open(archives);
+        Dir into = folder.toAbsolutePath().equals(archives) ? null : Dir.open(folder.toAbsolutePath());
+        Handle file = from.openFile(archive.getFileName().toString())) {
+      restore(file, format, top, into == null ? from : into, archive);
       return destination;
+    }
+  }
+
+  private static void restore(Handle file, ArchiveFormat format, String top, Dir into, Path archive)
+      throws IOException {
+    if (into.stat(top).isPresent()) {
+      throw new FileAlreadyExistsException(into.path().resolve(top).toString(), null,
+          "already exists; restore never overwrites");
+    }
+    try (Room room = Room.make(into, Partial.name(top))) {
+      extract(new BufferedInputStream(file.in(), 1 << 16), format, top, room.dir(), archive);
+      room.moveOut(top, into, top);
+      into.sync();
     }
   }
 
