@@ -2,6 +2,7 @@ package org.diskwarden.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,27 +17,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The walk reads what it reached through held descriptors, however the tree is rearranged while it
- * runs: a folder it is in, renamed away and replaced by a link to another folder holding the same
- * names, still gives the bytes of the folder it entered (never those behind the link).
+ * runs: the entry, renamed away while the walk is inside it and replaced by a link to another folder
+ * holding the same names, still gives the bytes of the folders it entered (never those behind the link).
  */
 class TreeWalkTest {
   @TempDir
   Path dir;
 
   @Test
-  void aFolderSwappedForALinkWhileItIsWalked_stillGivesTheBytesOfTheFolderEntered() throws Exception {
-    Path entry = Files.createDirectories(dir.resolve("src/v1/sub"));
-    Files.writeString(entry.resolve("a.txt"), "mine");
-    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
-    Files.writeString(elsewhere.resolve("a.txt"), "ELSE");
+  void anEntrySwappedForALinkWhileItIsWalked_stillGivesTheBytesOfTheFoldersEntered() throws Exception {
+    Path entry = Files.createDirectories(dir.resolve("src/v1/sub/deeper"));
+    Files.writeString(entry.resolveSibling("a.txt"), "mine");
+    Files.writeString(entry.resolve("b.txt"), "mine too");
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/sub/deeper"));
+    Files.writeString(elsewhere.resolveSibling("a.txt"), "ELSE");
+    Files.writeString(elsewhere.resolve("b.txt"), "ELSE TOO");
 
     Contents walked;
     try (Dir folder = Dir.open(dir.resolve("src"))) {
-      walked = TreeWalk.walk(folder, "v1", new Swapping(entry, elsewhere), () -> false);
+      walked = TreeWalk.walk(folder, "v1", new Swapping(dir.resolve("src/v1"), dir.resolve("elsewhere")),
+          () -> false);
     }
 
-    assertThat(walked.items()).filteredOn(i -> i.name().equals("v1/sub/a.txt")).singleElement()
-        .satisfies(i -> assertThat(i.crc()).isEqualTo(crc("mine")));
+    assertThat(walked.items()).filteredOn(i -> i.type() == 'f')
+        .extracting(Contents.Item::name, Contents.Item::crc)
+        .containsExactlyInAnyOrder(tuple("v1/sub/a.txt", crc("mine")), tuple("v1/sub/deeper/b.txt", crc("mine too")));
   }
 
   @Test
@@ -57,13 +62,16 @@ class TreeWalkTest {
     return crc.getValue();
   }
 
-  /** Checksums only; on entering {@code sub}, renames it away and puts a link to {@code elsewhere} in its place. */
+  /**
+   * Checksums only; on entering {@code v1/sub}, renames the entry away and puts a link to
+   * {@code elsewhere} (the same names, other bytes) in its place.
+   */
   private static final class Swapping implements TreeWalk.Visitor {
-    private final Path sub;
+    private final Path entry;
     private final Path elsewhere;
 
-    Swapping(Path sub, Path elsewhere) {
-      this.sub = sub;
+    Swapping(Path entry, Path elsewhere) {
+      this.entry = entry;
       this.elsewhere = elsewhere;
     }
 
@@ -71,8 +79,8 @@ class TreeWalkTest {
     public void directory(String name, Attrs attrs) {
       if (name.equals("v1/sub")) {
         try {
-          Files.move(sub, sub.resolveSibling("moved"));
-          Files.createSymbolicLink(sub, elsewhere);
+          Files.move(entry, entry.resolveSibling("moved"));
+          Files.createSymbolicLink(entry, elsewhere);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
