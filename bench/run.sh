@@ -473,8 +473,18 @@ DISKWARDEN_JMX_PORT="$OUTLETS_JMX_PORT" DISKWARDEN_JMX_AUTH=false "$bin" start -
 pid="$(cat "$work/run/diskwarden.pid")"
 sleep $((idle + settle))
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+# the same agent scraped as Prometheus scrapes it (every second here: fifteen times its default pace)
+scrapes=0 scrape_end=$((SECONDS + idle + settle))
+while [ "$SECONDS" -lt "$scrape_end" ]; do
+  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$OUTLETS_METRICS_PORT/metrics').read()" \
+    && scrapes=$((scrapes + 1))
+  sleep 1
+done
+rss_scraped=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 "$bin" stop >/dev/null
 row "idle, all outlets on: RSS after ${idle}s (MB)" "$((rss / 1024))" "" "VmRSS $rss kB; goal <= 80 MB"
+row "idle, all outlets, scraped: RSS (MB)" "$((rss_scraped / 1024))" "" \
+  "VmRSS $rss_scraped kB after $scrapes scrapes of /metrics, one a second; goal <= 80 MB"
 # one agent guarding three directories (watch:) against the one-directory agent above
 mkdir -p "$work/idle/w1" "$work/idle/w2" "$work/idle/w3"
 cat >"$work/idle3.yml" <<YAML

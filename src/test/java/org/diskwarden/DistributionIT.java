@@ -102,4 +102,31 @@ class DistributionIT {
     System.arraycopy(tail, 0, all, head.length, tail.length);
     return all;
   }
+
+  /**
+   * Issue 30, finding 9: the shipped unit passes {@code systemd-analyze verify} as installed where the
+   * README and the unit's own comment put the tarball ({@code /opt/diskwarden}), with no edit.
+   */
+  @Test
+  void shippedUnit_passesSystemdAnalyzeVerify_unpackedWhereTheReadmeSays() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        "needs root: unpacks the tarball into /opt/diskwarden as the README does");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new Shell().run("bash", "-c", "command -v systemd-analyze").exit() == 0,
+        "needs systemd-analyze (Debian: systemd)");
+    Path opt = Path.of("/opt/diskwarden");
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(opt, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        "/opt/diskwarden exists already: not ours to replace");
+    String version = System.getProperty("diskwarden.version");
+    Path archive = Path.of("target/diskwarden-" + version + ".tar.gz").toAbsolutePath();
+    Files.createDirectories(opt);
+    try {
+      Shell shell = new Shell().cwd(dir);
+      assertThat(shell.run("tar", "xzf", archive.toString(), "-C", opt.toString(), "--strip-components=1").exit()).isZero();
+      Shell.Result verify = shell.run("systemd-analyze", "verify", opt.resolve("conf/diskwarden.service").toString());
+      assertThat(verify.exit()).as(verify.output()).isZero();
+      assertThat(verify.output()).as("warnings of systemd-analyze").doesNotContainIgnoringCase("diskwarden.service:");
+    } finally {
+      new Shell().run("rm", "-rf", "--one-file-system", opt.toString());
+    }
+  }
 }

@@ -93,7 +93,7 @@ class FrameworkLayoutsTest {
           assertThat(h.reason()).contains("best_model_checkpoint");
         });
     assertThat(plan.held()).filteredOn(h -> h.path().equals(saving)).singleElement()
-        .satisfies(h -> assertThat(h.why()).isEqualTo(Held.Why.IN_PROGRESS));
+        .satisfies(h -> assertThat(h.why()).isEqualTo(Held.Why.PARTIAL_NEWEST));
     assertThat(plan.candidates()).hasSize(17);
   }
 
@@ -105,9 +105,10 @@ class FrameworkLayoutsTest {
       String name = String.format(java.util.Locale.ROOT, "epoch=%d-step=%d-val_loss=%.4f.ckpt", e, (e + 1) * 100,
           losses[e]);
       if (e % 2 == 0) {
-        // a sharded strategy saves a directory
+        // a sharded strategy saves a directory (DeepSpeedStrategy: checkpoint/ tag, then latest)
         tree.file(base.relativize(ckpts.resolve(name + "/checkpoint/mp_rank_00_model_states.pt")).toString(), 256,
             Tree.days(10 - e));
+        Files.writeString(ckpts.resolve(name + "/latest"), "checkpoint");
         tree.age(ckpts.resolve(name), Tree.days(10 - e));
       } else {
         tree.file(base.relativize(ckpts.resolve(name)).toString(), 256, Tree.days(10 - e));
@@ -150,7 +151,8 @@ class FrameworkLayoutsTest {
     }
     Files.writeString(ds.resolve("latest"), "global_step900");
     Files.writeString(ds.resolve("zero_to_fp32.py"), "# converter");
-    tree.age(ds.resolve("latest"), Tree.days(9));
+    // written right after global_step900; global_step1000 is being written since
+    tree.age(ds.resolve("latest"), Tree.hours(10 * 24 + 12));
     tree.age(ds.resolve("zero_to_fp32.py"), Tree.days(9));
     DiskWarden warden = warden("""
         - name: ds
@@ -234,7 +236,8 @@ class FrameworkLayoutsTest {
     Path data = hub.resolve("datasets--org--data");
     blob(data, "d1", 5000, old, Tree.days(80));
     snapshot(data, "ddd444", old, "train.parquet", "d1");
-    blob(data, "d2.incomplete", 100, old, Tree.days(80));
+    // being downloaded (an .incomplete older than min_age whose lock nobody holds is a leftover instead)
+    blob(data, "d2.incomplete", 100, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1));
     Path tiny = hub.resolve("models--org--tiny");
     blob(tiny, "t1", 4000, old, Tree.days(70));
     snapshot(tiny, "eee555", old, "model.bin", "t1");

@@ -353,6 +353,7 @@ class InvariantTest {
     java.util.Set<String> mustStay = new java.util.HashSet<>();
     List<String> names = new ArrayList<>();
     Map<String, Boolean> finished = new LinkedHashMap<>();
+    Map<String, Instant> written = new LinkedHashMap<>();
     for (int step : steps) {
       boolean young = rnd.nextInt(8) == 0;
       Duration age = young ? Duration.ofMinutes(5) : Duration.ofDays(30).minusHours(step / 100);
@@ -363,13 +364,18 @@ class InvariantTest {
         default -> "global_step" + step;
       };
       Path entry = out.resolve(name);
+      boolean done = layout.equals("deepspeed") || rnd.nextInt(4) > 0;
       if (layout.equals("lightning") && rnd.nextBoolean()) {
         Files.write(entry, new byte[64]);
+        done = true;
       } else {
         Files.createDirectories(entry);
         Files.write(entry.resolve("weights.bin"), new byte[64]);
+        if (layout.equals("lightning") && done) {
+          // a sharded save (DeepSpeedStrategy) is complete once its own latest is written
+          Files.writeString(entry.resolve("latest"), "checkpoint");
+        }
       }
-      boolean done = !layout.equals("huggingface") || rnd.nextInt(4) > 0;
       finished.put(name, done);
       names.add(name);
       if (young) {
@@ -381,6 +387,7 @@ class InvariantTest {
             + "\"}");
       }
       setAge(entry, now.minus(age));
+      written.put(name, now.minus(age));
     }
     String extra = "";
     if (layout.equals("lightning")) {
@@ -395,8 +402,12 @@ class InvariantTest {
     }
     int latestIndex = rnd.nextInt(n);
     if (layout.equals("deepspeed")) {
+      // written right after the tag it names; a tag above it written before it was left by a rewind and may go
+      Instant latest = written.get(names.get(latestIndex)).plusSeconds(60);
       Files.writeString(out.resolve("latest"), names.get(latestIndex));
-      mustStay.addAll(names.subList(latestIndex, n));
+      setAge(out.resolve("latest"), latest);
+      mustStay.add(names.get(latestIndex));
+      names.subList(latestIndex, n).stream().filter(x -> !written.get(x).isBefore(latest)).forEach(mustStay::add);
     }
     // the newest keep finished ones that are not in progress
     List<String> settled = new ArrayList<>();
@@ -407,11 +418,12 @@ class InvariantTest {
       }
     }
     for (int i = 0; i < n; i++) {
-      boolean inProgress = layout.equals("huggingface") ? i > newestFinished
-          : layout.equals("deepspeed") && i > latestIndex;
+      boolean aboveLatest = layout.equals("deepspeed") && i > latestIndex;
+      boolean inProgress = layout.equals("deepspeed") ? aboveLatest && mustStay.contains(names.get(i))
+          : i > newestFinished;
       if (inProgress) {
         mustStay.add(names.get(i));
-      } else if (finished.get(names.get(i))) {
+      } else if (finished.get(names.get(i)) && !aboveLatest) {
         settled.add(names.get(i));
       }
     }
@@ -472,6 +484,10 @@ class InvariantTest {
         Files.writeString(Files.createDirectories(repo.resolve("refs")).resolve("main"), rev);
         named.add(repo.resolve("snapshots").resolve(rev));
       }
+      if (rnd.nextInt(3) == 0) {
+        // a second ref (a pull request's), naming any revision, possibly one the rule lets go
+        Files.writeString(Files.createDirectories(repo.resolve("refs/pr")).resolve("1"), "rev" + rnd.nextInt(revisions));
+      }
     }
     try (Stream<Path> all = Files.walk(hub)) {
       for (Path p : all.toList()) {
@@ -497,6 +513,16 @@ class InvariantTest {
     if (keepLatest) {
       for (Path n : named) {
         assertThat(n).as(seed + ": the revision refs/main names").isDirectory();
+      }
+    }
+    // huggingface_hub's scan drops a repository whose ref names a missing snapshot (CorruptedCacheException)
+    try (Stream<Path> all = Files.walk(hub)) {
+      for (Path ref : all.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+          .filter(p -> hub.relativize(p).getNameCount() > 2 && hub.relativize(p).getName(1).toString().equals("refs"))
+          .toList()) {
+        Path repo = hub.resolve(hub.relativize(ref).getName(0));
+        assertThat(repo.resolve("snapshots").resolve(Files.readString(ref).strip()))
+            .as(seed + ": " + hub.relativize(ref) + " names a missing snapshot").isDirectory();
       }
     }
   }

@@ -162,4 +162,45 @@ class WatchesTest {
     after.start();
     after.stop();
   }
+
+  /**
+   * Issue 33, "lanes that never starve": a reload that adds two watches to a running agent has each of
+   * them checking within one interval (the scheduler is not sized by the watches it started with).
+   */
+  @Test
+  void aReloadThatAddsTwoWatches_hasEachCheckingWithinOneInterval() throws Exception {
+    Path x = Files.createDirectories(dir.resolve("x"));
+    Path y = Files.createDirectories(dir.resolve("y"));
+    Path z = Files.createDirectories(dir.resolve("z"));
+    String head = """
+        min_free: 0B
+        min_free_percent: 0
+        check_interval: 2s
+        protect: []
+        policies:
+          - {name: versions, path: v, keep_latest: 1}
+        watch:
+          - {name: x, base_dir: %s}
+        """.formatted(x);
+    Path conf = Files.writeString(dir.resolve("w.yml"), head);
+    Fleet fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, dir.resolve("logs"),
+        Clock.systemUTC());
+    fleet.start();
+    try {
+      await().atMost(Duration.ofSeconds(2)).until(() -> fleet.agent("x").orElseThrow().status().lastCheck().isPresent());
+      Files.writeString(conf, head + "  - {name: y, base_dir: %s}\n  - {name: z, base_dir: %s}\n".formatted(y, z));
+      Instant reloaded = Instant.now();
+      fleet.reload();
+      for (String w : List.of("y", "z")) {
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(fleet.agent(w)).get()
+            .satisfies(a -> assertThat(a.status().lastCheck()).get().matches(t -> !t.isBefore(reloaded.minusSeconds(1)))));
+      }
+      // and they go on at their interval
+      Instant first = fleet.agent("z").orElseThrow().status().lastCheck().orElseThrow();
+      await().atMost(Duration.ofSeconds(5)).until(() -> fleet.agent("z").orElseThrow().status().lastCheck()
+          .orElseThrow().isAfter(first));
+    } finally {
+      fleet.stop();
+    }
+  }
 }

@@ -31,8 +31,8 @@ public interface Agent {
   /** A plan of the volume as it is now, made on the worker. */
   Plan previewNow();
 
-  /** One cleanup on the worker, even above the trigger; empty when a sweep was already running. */
-  Optional<SweepReport> cleanNow();
+  /** One cleanup on the worker, even above the trigger; busy when a sweep was already running. */
+  Cleanup cleanNow();
 
   /** git gc of every configured repository, on the worker. */
   List<GitGcReport> gitGcNow();

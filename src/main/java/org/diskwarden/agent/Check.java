@@ -53,6 +53,8 @@ final class Check {
   static final class Readings {
     final AtomicReference<Usage> usage = new AtomicReference<>();
     final AtomicReference<Plan> plan = new AtomicReference<>();
+    /** The sweep of {@link #plan}, when one followed it. */
+    final AtomicReference<SweepReport> report = new AtomicReference<>();
     final AtomicReference<List<GitGcReport>> gitGc = new AtomicReference<>(List.of());
     final AtomicReference<Instant> check = new AtomicReference<>();
   }
@@ -106,6 +108,7 @@ final class Check {
     if (!learnt.equals(plan.thresholds())) {
       plan = plan.withThresholds(learnt);
     }
+    crew.readings().report.set(null);
     crew.readings().plan.set(plan);
     return plan;
   }
@@ -153,11 +156,11 @@ final class Check {
       crew.alerts().enter(plan.state());
       return;
     }
-    try {
-      Optional<SweepReport> report = clean(false, c.dryRun());
-      crew.alerts().enter(report.map(SweepReport::state).orElse(State.OK));
-    } catch (IllegalStateException busy) {
+    Cleanup cleanup = clean(false, c.dryRun());
+    if (cleanup instanceof Cleanup.Busy) {
       LOG.info("A sweep is already running; this check leaves the cleanup to it");
+    } else {
+      crew.alerts().enter(cleanup.report().map(SweepReport::state).orElse(State.OK));
     }
   }
 
@@ -165,12 +168,12 @@ final class Check {
    * One cleanup now: plans, then sweeps; never two at once.
    *
    * @param force sweep even above the trigger
-   * @return the report, or empty when free space is above the trigger and {@code force} is off
-   * @throws IllegalStateException when a sweep is already running
+   * @return the report; not needed when free space is above the trigger and {@code force} is off;
+   *     busy when a sweep is already running
    */
-  Optional<SweepReport> clean(boolean force, boolean dryRun) {
+  Cleanup clean(boolean force, boolean dryRun) {
     if (!crew.sweeping().tryLock()) {
-      throw new IllegalStateException("a sweep is already running; try again when it ends");
+      return Cleanup.BUSY;
     }
     // one sweep per filesystem: another watch on this volume sweeping now is waited for, and the plan
     // below reads free space as that sweep left it
@@ -179,7 +182,7 @@ final class Check {
       Plan plan = plan();
       if (!force && plan.state() == State.OK) {
         if (!plan.hasResumed() || dryRun) {
-          return Optional.empty();
+          return Cleanup.NOT_NEEDED;
         }
         plan = plan.onlyResumed();
       }
@@ -193,8 +196,9 @@ final class Check {
         crew.readings().usage.set(new Usage(report.total(), report.freeAfter(), report.end()));
       }
       report = gcAfter(plan, report, dryRun);
+      crew.readings().report.set(report);
       announce(report);
-      return Optional.of(report);
+      return new Cleanup.Swept(report);
     } finally {
       crew.volumeLock().unlock();
       crew.sweeping().unlock();

@@ -111,7 +111,7 @@ public final class DiskWarden implements Agent {
     this.audit = audit;
     this.rounds = new Rounds(name, member.map(m -> m.fleet().schedule()), clock);
     this.alerts = new Alerts(clock, settings::get, () -> Optional.ofNullable(readings.usage.get()),
-        () -> Optional.ofNullable(readings.plan.get()).map(Plan::held).orElse(List.of()));
+        LastSurvey.of(settings::get, readings));
     this.crew = new Check.Crew(volume, audit, clock, new SteadyClock(clock, System::nanoTime), lookout, alerts,
         stats, new Stalemate(), readings, sweeping, () -> stopping, new Compressibility(), volumeLock);
     this.status = new Status(settings, crew);
@@ -222,10 +222,10 @@ public final class DiskWarden implements Agent {
    * One cleanup now: plans, then sweeps; never two at once.
    *
    * @param force sweep even above the trigger
-   * @return the report, or empty when free space is above the trigger and {@code force} is off
-   * @throws IllegalStateException when a sweep is already running
+   * @return the report; not needed when free space is above the trigger and {@code force} is off;
+   *     busy when a sweep is already running
    */
-  public Optional<SweepReport> clean(boolean force, boolean dryRun) {
+  public Cleanup clean(boolean force, boolean dryRun) {
     return now().clean(force, dryRun);
   }
 
@@ -307,16 +307,12 @@ public final class DiskWarden implements Agent {
   }
 
   @Override
-  public Optional<SweepReport> cleanNow() {
+  public Cleanup cleanNow() {
     return onWorker(() -> {
       Check now = now();
-      try {
-        Optional<SweepReport> r = now.clean(true, now.config().dryRun());
-        r.ifPresent(report -> alerts.enter(report.state()));
-        return r;
-      } catch (IllegalStateException busy) {
-        return Optional.empty();
-      }
+      Cleanup cleanup = now.clean(true, now.config().dryRun());
+      cleanup.report().ifPresent(report -> alerts.enter(report.state()));
+      return cleanup;
     });
   }
 

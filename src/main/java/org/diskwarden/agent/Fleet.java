@@ -77,7 +77,7 @@ public final class Fleet {
     if (watches.shared().notifications().hasOutlets()) {
       dispatcher = Dispatcher.start(watches.shared().notifications(), clock, System::getenv);
     }
-    schedule = CheckSchedule.start(watches.watches().size() + 1, clock);
+    schedule = CheckSchedule.start(clock);
     try {
       watches.watches().forEach(this::add);
     } catch (RuntimeException e) {

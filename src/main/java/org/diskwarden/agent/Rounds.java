@@ -46,7 +46,7 @@ final class Rounds {
    * @throws IllegalStateException when Quartz cannot start
    */
   void start(WardenConfig c, Runnable check, Runnable sample, Runnable gitGc, Consumer<String> stuck) {
-    CheckSchedule schedule = shared.orElseGet(() -> own = CheckSchedule.start(1, clock));
+    CheckSchedule schedule = shared.orElseGet(() -> own = CheckSchedule.start(clock));
     lane = schedule.lane(name, check, c.checkInterval());
     lane.onStuck(stuck);
     Duration every = c.foresight().sampleInterval();

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.Watches;
+import org.diskwarden.fs.Names;
+import org.diskwarden.policy.Held;
 import org.diskwarden.volume.State;
 import org.diskwarden.volume.StatusLine;
 import picocli.CommandLine.Command;
@@ -33,6 +35,9 @@ final class CheckCommand extends ConfiguredCommand {
     // one line per watch ("scratch: DISKWARDEN OK - ..."); monitoring shows the first, people read the rest
     out.println(prefix() + statusLine(warden, state));
     warden.status().configWarnings().forEach(w -> warnings.add(prefix() + w));
+    // the plan this check made (below the trigger): what a framework would resume from that it should not
+    warden.status().lastPlan().ifPresent(plan -> plan.held().stream().filter(Held::warns).forEach(h ->
+        warnings.add(prefix() + Names.of(h.path()) + ": " + Names.escape(h.reason()))));
     return state.exitCode();
   }
 

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Optional;
 import org.diskwarden.agent.BaseDirLock;
+import org.diskwarden.agent.Cleanup;
 import org.diskwarden.agent.DiskWarden;
 import org.diskwarden.config.Size;
 import org.diskwarden.fs.Names;
@@ -37,7 +38,12 @@ final class CleanCommand extends ConfiguredCommand {
         }
       }
       try {
-        Optional<SweepReport> report = warden.clean(force, dryRun || warden.status().config().dryRun());
+        Cleanup cleanup = warden.clean(force, dryRun || warden.status().config().dryRun());
+        if (cleanup instanceof Cleanup.Busy) {
+          spec.commandLine().getErr().println("diskwarden: a sweep is already running; try again when it ends");
+          return 1;
+        }
+        Optional<SweepReport> report = cleanup.report();
         if (report.isEmpty()) {
           out.println(CheckCommand.statusLine(warden, State.OK));
           out.println("Free space is above the trigger: nothing removed (use --force to clean anyway).");

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** Options every command takes. */
 final class ConfigOptions {
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Config file (default: conf/diskwarden.yml under the install dir).")
+      description = "Config file (default: diskwarden.yml in DISKWARDEN_CONF_DIR, else conf/ under the install dir).")
   Path config;
 
   @Option(names = "--base-dir", paramLabel = "DIR", description = "Overrides base_dir of the config file.")
@@ -25,7 +25,13 @@ final class ConfigOptions {
     if (config != null) {
       return config;
     }
-    return home().resolve("conf").resolve("diskwarden.yml");
+    return defaultFile();
+  }
+
+  /** {@code diskwarden.yml} in the config folder bin/diskwarden names (the package's /etc/diskwarden). */
+  static Path defaultFile() {
+    String dir = System.getProperty("diskwarden.confdir");
+    return (dir != null && !dir.isEmpty() ? Path.of(dir) : home().resolve("conf")).resolve("diskwarden.yml");
   }
 
   /**

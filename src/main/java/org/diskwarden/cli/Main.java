@@ -10,7 +10,7 @@ import picocli.CommandLine;
 @Command(name = "diskwarden", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Keeps the volume of a training directory from filling up.",
     subcommands = {RunCommand.class, CheckCommand.class, PlanCommand.class, CleanCommand.class,
-        NotifyTestCommand.class, GitGcCommand.class, DuCommand.class, RestoreCommand.class})
+        NotifyTestCommand.class, GitGcCommand.class, DuCommand.class, RestoreCommand.class, InitCommand.class})
 public final class Main implements Runnable {
   /** Exit status for a configuration the agent refuses. */
   public static final int CONFIG_ERROR = 2;

@@ -53,7 +53,8 @@ final class NotifyTestCommand extends ConfiguredCommand {
       Usage u = warden.usage();
       Event real = new Event(event, u.at(), Event.localHost(), warden.status().config().baseDir().toString(), warden.status().state(), u,
           warden.status().config().thresholds(), Optional.empty(),
-          message != null ? message : "test of the " + event.key() + " notification");
+          message != null ? message : "test of the " + event.key() + " notification",
+          org.diskwarden.notify.SampleHolders.forEvent(event, warden.status().config().baseDir()), Optional.empty());
       List<Dispatcher.Answer> answers = dispatcher.test(real);
       answers.forEach(out::println);
       return answers.stream().allMatch(Dispatcher.Answer::delivered) ? 0 : 1;

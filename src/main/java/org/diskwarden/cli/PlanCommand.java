@@ -18,15 +18,20 @@ final class PlanCommand extends ConfiguredCommand {
 
   @Override
   int call(DiskWarden warden, PrintWriter out) {
+    print(warden, all, out);
+    return 0;
+  }
+
+  /** The plan's text ({@code all}: also above the trigger), as plan prints it; init prints it too. */
+  static void print(DiskWarden warden, boolean all, PrintWriter out) {
     WardenConfig c = warden.status().config();
     // the trigger in force, as the agent decides it (save_headroom included), with one walk at most
     Optional<Plan> plan = all ? Optional.of(warden.plan()) : warden.planIfBelowTrigger();
     if (plan.isEmpty()) {
       out.println(CheckCommand.statusLine(warden, State.OK));
       out.println("Free space is above the trigger: a cleanup would remove nothing (use --all to plan anyway).");
-      return 0;
+      return;
     }
     out.print(PlanText.render(plan.get(), c.baseDir(), c.cleanupMode()));
-    return 0;
   }
 }

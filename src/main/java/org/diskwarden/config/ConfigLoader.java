@@ -196,13 +196,15 @@ public final class ConfigLoader {
     }
     Foresight defaults = Foresight.defaults();
     double headroom = in.number(root, "save_headroom", defaults.saveHeadroom(), 0, 100, "a factor from 0 (off) to 100");
-    Duration sample = in.duration(root, "sample_interval", defaults.sampleInterval());
+    // not given: the default, or every check when checks are more frequent than that
+    Duration sampleDefault = defaults.sampleInterval().compareTo(checkInterval) > 0 ? checkInterval
+        : defaults.sampleInterval();
+    Duration sample = in.duration(root, "sample_interval", sampleDefault);
     if (!sample.isZero() && sample.compareTo(Duration.ofMillis(100)) < 0) {
       in.problem("sample_interval value was set to '" + root.path("sample_interval").asText()
           + "', must be 0 (off) or at least 100ms");
-      sample = defaults.sampleInterval();
-    }
-    if (sample.compareTo(checkInterval) > 0) {
+      sample = sampleDefault;
+    } else if (sample.compareTo(checkInterval) > 0) {
       in.problem("sample_interval value was set to '" + root.path("sample_interval").asText()
           + "', must be at most check_interval (" + Durations.format(checkInterval) + ")");
     }

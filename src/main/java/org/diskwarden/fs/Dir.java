@@ -62,9 +62,21 @@ public final class Dir extends Descriptor {
 
   /** Opens the directory {@code name} here without following a link. */
   public Dir dir(String name) throws IOException {
-    byte[] c = c(check(name));
-    return new Dir((int) Errors.call(where(name), l -> l.openat(fd, c, READ_DIR | Libc.O_NOFOLLOW, 0)),
-        path.resolve(name));
+    return openDir(c(check(name)), path.resolve(name));
+  }
+
+  /** As {@link #dir(String)}, the name given as its bytes (from {@link #rawList()}). */
+  public Dir dir(byte[] name) throws IOException {
+    return openDir(c(check(name)), Names.child(path, name));
+  }
+
+  private Dir openDir(byte[] cName, Path at) throws IOException {
+    try {
+      int flags = READ_DIR | Libc.O_NOFOLLOW;
+      return new Dir(Fast.AVAILABLE ? Fast.openat(fd, cName, flags, 0) : Errors.libc().openat(fd, cName, flags, 0), at);
+    } catch (LastErrorException e) {
+      throw Errors.of(e, at.toString());
+    }
   }
 
   /**
@@ -98,15 +110,28 @@ public final class Dir extends Descriptor {
 
   /** {@code name} here as it is, a link not followed; empty when there is no such name. */
   public Optional<Attrs> stat(String name) throws IOException {
+    return statAt(c(check(name)), name);
+  }
+
+  /** As {@link #stat(String)}, the name given as its bytes (from {@link #rawList()}). */
+  public Optional<Attrs> stat(byte[] name) throws IOException {
+    return statAt(c(check(name)), name);
+  }
+
+  private Optional<Attrs> statAt(byte[] cName, Object name) throws IOException {
     byte[] buffer = new byte[Attrs.SIZE];
     try {
-      Errors.libc().statx(fd, c(check(name)), Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
+      if (Fast.AVAILABLE) {
+        Fast.statx(fd, cName, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
+      } else {
+        Errors.libc().statx(fd, cName, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
+      }
       return Optional.of(Attrs.decode(buffer));
     } catch (LastErrorException e) {
       if (e.getErrorCode() == Errors.ENOENT) {
         return Optional.empty();
       }
-      throw Errors.of(e, where(name));
+      throw Errors.of(e, name instanceof byte[] raw ? Names.child(path, raw).toString() : where((String) name));
     }
   }
 
@@ -265,6 +290,24 @@ public final class Dir extends Descriptor {
    * charset is refused (it could not be named again exactly), never skipped silently.
    */
   public List<String> list() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (byte[] raw : readdirNames()) {
+      names.add(decode(raw, path.toString()));
+    }
+    return names;
+  }
+
+  /**
+   * The names here as the kernel has them, without {@code .} and {@code ..}: for a walk that only
+   * measures and reports, where a name that is not valid text is still a name to count and to show
+   * ({@link Names#child}, {@link #stat(byte[])}, {@link #dir(byte[])}).
+   */
+  public List<byte[]> rawList() throws IOException {
+    return Fast.AVAILABLE ? Fast.names(fd, path.toString()) : readdirNames();
+  }
+
+  /** The names one {@code readdir} call each (where {@link Fast} cannot be bound, and for {@link #list()}). */
+  List<byte[]> readdirNames() throws IOException {
     Libc libc = Errors.libc();
     Pointer stream;
     try {
@@ -272,7 +315,7 @@ public final class Dir extends Descriptor {
     } catch (LastErrorException e) {
       throw Errors.of(e, path.toString());
     }
-    List<String> names = new ArrayList<>();
+    List<byte[]> names = new ArrayList<>();
     try {
       libc.rewinddir(stream);
       while (true) {
@@ -290,7 +333,7 @@ public final class Dir extends Descriptor {
         if ((raw.length == 1 && raw[0] == '.') || (raw.length == 2 && raw[0] == '.' && raw[1] == '.')) {
           continue;
         }
-        names.add(decode(raw, path.toString()));
+        names.add(raw);
       }
     } finally {
       try {
@@ -312,6 +355,25 @@ public final class Dir extends Descriptor {
       throw new IllegalArgumentException("not a single file name: \"" + name + "\"");
     }
     return name;
+  }
+
+  /** One name as bytes: as {@link #check(String)}. */
+  private static byte[] check(byte[] name) {
+    boolean dots = (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
+    for (byte b : name) {
+      if (b == '/' || b == 0) {
+        dots = true;
+      }
+    }
+    if (name.length == 0 || dots) {
+      throw new IllegalArgumentException("not a single file name: " + Names.escape(new String(name,
+          StandardCharsets.ISO_8859_1)));
+    }
+    return name;
+  }
+
+  private static byte[] c(byte[] b) {
+    return Arrays.copyOf(b, b.length + 1);
   }
 
   private static byte[] c(String s) {

@@ -33,6 +33,7 @@ public final class Names {
   /** Bytes that are not UTF-8 ride in a String as U+DC80..U+DCFF (Python's "surrogateescape"). */
   private static final char RAW_BYTE = '\uDC00';
   private static final MethodHandle BYTES = bytes();
+  private static final MethodHandle FROM_BYTES = fromBytes();
   private static final char[] C_ESCAPES = new char[' '];
 
   static {
@@ -56,6 +57,43 @@ public final class Names {
     } catch (ReflectiveOperationException | RuntimeException e) {
       // not Unix, or the module is not opened to us: names are read as the JDK decoded them
       return null;
+    }
+  }
+
+  private static MethodHandle fromBytes() {
+    try {
+      Class<?> unixPath = Class.forName("sun.nio.fs.UnixPath");
+      Class<?> unixFs = Class.forName("sun.nio.fs.UnixFileSystem");
+      return MethodHandles.privateLookupIn(unixPath, MethodHandles.lookup())
+          .findConstructor(unixPath, MethodType.methodType(void.class, unixFs, byte[].class))
+          .asType(MethodType.methodType(Path.class, java.nio.file.FileSystem.class, byte[].class));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The path of {@code name} (as the kernel listed it) in {@code parent}, holding exactly its bytes,
+   * so that a name that is not valid text is still shown as it is ({@link #of}) and equals the path
+   * a directory stream gives. Without the opened module: the name as the JDK would decode it.
+   */
+  public static Path child(Path parent, byte[] name) {
+    byte[] up = bytesOf(parent);
+    if (up == null || FROM_BYTES == null) {
+      return parent.resolve(new String(name, java.nio.charset.Charset.forName(
+          System.getProperty("sun.jnu.encoding", "UTF-8"))));
+    }
+    boolean slash = up.length > 0 && up[up.length - 1] != '/';
+    byte[] joined = new byte[up.length + (slash ? 1 : 0) + name.length];
+    System.arraycopy(up, 0, joined, 0, up.length);
+    if (slash) {
+      joined[up.length] = '/';
+    }
+    System.arraycopy(name, 0, joined, joined.length - name.length, name.length);
+    try {
+      return (Path) FROM_BYTES.invokeExact(parent.getFileSystem(), joined);
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot make the path of a listed name in " + parent, e);
     }
   }
 

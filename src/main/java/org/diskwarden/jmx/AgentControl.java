@@ -321,12 +321,14 @@ final class AgentControl implements DiskWardenMXBean {
   }
 
   /** What a cleanup started over JMX did, in one line (or that a sweep was already running). */
-  static String describe(java.util.Optional<org.diskwarden.sweep.SweepReport> report) {
-    return report.map(r -> String.format(Locale.ROOT,
+  static String describe(org.diskwarden.agent.Cleanup cleanup) {
+    return cleanup.report().map(r -> String.format(Locale.ROOT,
         "%s: %s %s in %d removal(s), %d failed; free %s -> %s; state %s",
         r.dryRun() ? "Dry run" : "Cleanup", r.dryRun() ? "would free" : "freed", Size.human(r.bytesFreed(), 1),
         r.removed().size(), r.failed().size(), Size.human(r.freeBefore(), 1), Size.human(r.freeAfter(), 1),
-        r.state())).orElse("A sweep is already running; try again when it ends (LastCleanup shows it then).");
+        r.state())).orElse(cleanup instanceof org.diskwarden.agent.Cleanup.Busy
+            ? "A sweep is already running; try again when it ends (LastCleanup shows it then)."
+            : "No cleanup was needed: free space is above the trigger.");
   }
 
   @Override

@@ -52,9 +52,10 @@ public final class JmxExporter implements AutoCloseable {
         new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
             AttributeChangeNotification.class.getName(), "A JMX write changed a setting (old and new value)"),
         new MBeanNotificationInfo(new String[] {CLEANUP}, Notification.class.getName(),
-            "A sweep ended; user data is the LastCleanup CompositeData"),
+            "A sweep ended; user data is the LastCleanup CompositeData plus holding (what still holds the space)"),
         new MBeanNotificationInfo(new String[] {CRITICAL}, Notification.class.getName(),
-            "The state became CRITICAL: the policies cannot bring free space back above the trigger"),
+            "The state became CRITICAL: the policies cannot bring free space back above the trigger; user data "
+                + "is holding (the largest places, why each stays, the rest)"),
         new MBeanNotificationInfo(new String[] {RECOVERED}, Notification.class.getName(),
             "Free space is back at or above the trigger"),
         new MBeanNotificationInfo(new String[] {FAILURE}, Notification.class.getName(),
@@ -185,7 +186,13 @@ public final class JmxExporter implements AutoCloseable {
     }
     Notification n = new Notification(type, agentName, sequence.incrementAndGet(), event.time().toEpochMilli(),
         event.message());
-    event.report().map(OpenData::cleanup).ifPresent(n::setUserData);
+    if (event.type() == org.diskwarden.config.EventType.CRITICAL) {
+      n.setUserData(HoldingData.holding(event));
+    } else if (event.type() == org.diskwarden.config.EventType.CLEANUP) {
+      event.report().map(r -> HoldingData.cleanup(r, event)).ifPresent(n::setUserData);
+    } else {
+      event.report().map(OpenData::cleanup).ifPresent(n::setUserData);
+    }
     emitter.sendNotification(n);
   }
 

@@ -21,6 +21,7 @@ import org.diskwarden.config.WardenConfig;
 import org.diskwarden.notify.Dispatcher;
 import org.diskwarden.notify.Event;
 import org.diskwarden.notify.Notifier;
+import org.diskwarden.policy.SpaceHolders;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.Forecast;
 import org.diskwarden.volume.State;
@@ -49,17 +50,16 @@ public final class Alerts {
   private volatile boolean fillingUpSent;
   private volatile AlertMemory memory = AlertMemory.none();
 
-  private final Supplier<List<org.diskwarden.policy.Held>> held;
+  private final SpaceSurvey survey;
 
   /**
-   * @param held what the last plan found held (kept, protected, young): a critical event names the largest
+   * @param survey what holds the space: a critical or cleanup event names the largest places and why each stays
    */
-  public Alerts(Clock clock, Supplier<WardenConfig> config, Supplier<Optional<Usage>> usage,
-      Supplier<List<org.diskwarden.policy.Held>> held) {
+  public Alerts(Clock clock, Supplier<WardenConfig> config, Supplier<Optional<Usage>> usage, SpaceSurvey survey) {
     this.clock = clock;
     this.config = config;
     this.usage = usage;
-    this.held = held;
+    this.survey = survey;
   }
 
   /**
@@ -108,13 +108,27 @@ public final class Alerts {
     State s = report.filter(r -> !r.dryRun()).map(SweepReport::state).orElse(current);
     WardenConfig c = config.get();
     Event event = new Event(type, clock.instant(), host, c.baseDir().toString(), s, u, c.thresholds(), report,
-        message, report.map(SweepReport::held).orElseGet(held), watch);
+        message, holders(type, report), watch);
     for (Notifier n : notifiers) {
       try {
         n.publish(event);
       } catch (RuntimeException e) {
         LOG.warn("Notifier {} failed on {} event: {}", n, type.key(), e.toString());
       }
+    }
+  }
+
+  /** For a critical or cleanup event someone listens to: what holds the space (a failed survey names nothing). */
+  private SpaceHolders holders(EventType type, Optional<SweepReport> report) {
+    if ((type != EventType.CRITICAL && type != EventType.CLEANUP) || notifiers.isEmpty()) {
+      return SpaceHolders.none();
+    }
+    try {
+      return survey.survey(report);
+    } catch (RuntimeException e) {
+      // the alert goes out all the same, without the list
+      LOG.warn("Could not find what holds the space for the {} event: {}", type.key(), e.toString());
+      return SpaceHolders.none();
     }
   }
 

@@ -110,7 +110,8 @@ public final class Dispatcher implements Notifier, AutoCloseable {
   public static Event sample(EventType type, Instant now) {
     return new Event(type, now, "sample-host", "/data/training", type == EventType.CRITICAL ? State.CRITICAL : State.OK,
         new Usage(1800L << 30, 98L << 30, now), new Thresholds(50L << 30, 10, 60L << 30, 12), Optional.empty(),
-        "sample " + type.key() + " event from bin/diskwarden notify-test");
+        "sample " + type.key() + " event from bin/diskwarden notify-test",
+        SampleHolders.forEvent(type, java.nio.file.Path.of("/data/training")), Optional.empty());
   }
 
   @Override

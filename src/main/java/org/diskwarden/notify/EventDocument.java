@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diskwarden.fs.Names;
+import org.diskwarden.policy.Holder;
+import org.diskwarden.policy.SpaceHolders;
 import org.diskwarden.sweep.Removal;
 import org.diskwarden.sweep.SweepReport;
 
@@ -28,15 +30,8 @@ final class EventDocument {
         .put("message", Names.escape(e.message()))
         .put("suppressed", suppressed);
     e.watch().ifPresent(w -> root.put("watch", w));
-    if (!e.held().isEmpty()) {
-      // what holds the space: the largest entries the policies keep or hold, and what no policy covers
-      ArrayNode holding = root.putArray("holding");
-      e.held().stream().filter(h -> h.bytes() > 0)
-          .sorted(java.util.Comparator.comparingLong(org.diskwarden.policy.Held::bytes).reversed()).limit(5)
-          .forEach(h -> holding.addObject().put("path", h.path().toString()).put("bytes", h.bytes())
-              .put("policy", h.policy()).put("reason", Names.escape(h.reason())));
-      root.put("other_bytes", Math.max(0, e.usage().used()
-          - e.held().stream().mapToLong(org.diskwarden.policy.Held::bytes).sum()));
+    if (!e.holders().isEmpty()) {
+      holding(root, e);
     }
     root.putObject("volume")
         .put("total_bytes", e.usage().total())
@@ -89,5 +84,35 @@ final class EventDocument {
       }
     }
     return root.toString();
+  }
+
+  /**
+   * What holds the space: {@code holding} the largest places (policy-covered or not) with why each
+   * stays; {@code other_bytes} everything the volume uses that they are not; {@code holding_other}
+   * the places under base_dir not listed (count, bytes by why); {@code holding_outside_bytes} what the
+   * volume uses beyond base_dir as walked; {@code holding_cut} why the walk did not see everything.
+   */
+  private static void holding(ObjectNode root, Event e) {
+    SpaceHolders h = e.holders();
+    ArrayNode holding = root.putArray("holding");
+    for (Holder x : h.largest()) {
+      ObjectNode row = holding.addObject().put("path", x.path().toString()).put("bytes", x.bytes())
+          .put("why", x.stays().key()).put("reason", Names.escape(x.reason()));
+      if (x.policy().isEmpty()) {
+        row.putNull("policy");
+      } else {
+        row.put("policy", x.policy());
+      }
+      if (x.rest()) {
+        row.put("rest", true);
+      }
+    }
+    // everything the list does not name: the rest under base_dir and what lies beyond it
+    root.put("other_bytes", h.otherBytes() + h.outside(e.usage().used()));
+    ObjectNode other = root.putObject("holding_other").put("bytes", h.otherBytes()).put("places", h.otherPlaces());
+    ObjectNode byWhy = other.putObject("by_why");
+    h.otherByStays().forEach((stays, bytes) -> byWhy.put(stays.key(), bytes));
+    root.put("holding_outside_bytes", h.outside(e.usage().used()));
+    h.cut().ifPresent(c -> root.put("holding_cut", Names.escape(c)));
   }
 }

@@ -72,7 +72,8 @@ public final class Templates {
   /** Renders the event's message; {@code suppressed} is the "3 more since 14:05" note, or empty. */
   public Message render(Event event, String suppressed) {
     Map<String, String> fields = fields(event, suppressed);
-    List<Map<String, String>> rows = rows(event);
+    Map<String, List<Map<String, String>>> rows = Map.of(Template.LOOP, rows(event), Template.HOLDERS,
+        HoldingText.rows(event));
     String key = event.type().key() + ".";
     // Every value is text for people: a name in it is escaped (Names) before the form's own escaping,
     // so it can neither add a line to the plain text nor a header to the mail.
@@ -135,6 +136,9 @@ public final class Templates {
     f.put("dry_run", r != null && r.dryRun() ? "(dry run: nothing was removed) " : "");
     f.put("suppressed", suppressed);
     f.put("holding", e.holding());
+    f.put("holding_other", HoldingText.other(e));
+    f.put("holding_outside", HoldingText.outside(e));
+    f.put("holding_note", HoldingText.note(e));
     f.put("git_gc", r == null || r.gitGc().isEmpty() ? "" : "git gc after the sweep: " + String.join("; ", r.gitGc()));
     return f;
   }

@@ -1,11 +1,7 @@
 package org.diskwarden.policy;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Path;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,7 +28,8 @@ final class Frameworks {
   private static final Pattern HF_CHECKPOINT = Pattern.compile("checkpoint-(\\d+)");
   private static final Pattern LIGHTNING_LAST = Pattern.compile("last(-v\\d+)?\\.ckpt");
   private static final Pattern STEP = Pattern.compile("(?:^checkpoint-|step=|^global_step)(\\d+)");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern HF_STAGING = Pattern.compile("tmp-checkpoint-(\\d+)");
+  private static final Pattern LIGHTNING_VERSION = Pattern.compile("-v(\\d+)\\.ckpt$");
 
   private Frameworks() {}
 
@@ -47,6 +44,14 @@ final class Frameworks {
       // latest, zero_to_fp32.py and other files are never entries
       case DEEPSPEED -> attrs.isDirectory();
     };
+  }
+
+  /**
+   * A staging folder of transformers 4.36 to 4.38 ({@code trainer.py}, {@code _save_checkpoint}: saved
+   * into {@code tmp-checkpoint-N}, then renamed to {@code checkpoint-N}); one left behind is a crash's.
+   */
+  static boolean isStaging(Layout layout, String name, BasicFileAttributes attrs) {
+    return layout == Layout.HUGGINGFACE && attrs.isDirectory() && HF_STAGING.matcher(name).matches();
   }
 
   /** The training step in a name ({@code checkpoint-N}, {@code ...step=N...}, {@code global_stepN}). */
@@ -64,8 +69,7 @@ final class Frameworks {
 
   /** A metric written as {@code NAME=VALUE} in a name, as Lightning's filename template writes it. */
   static OptionalDouble metric(String name, String metric) {
-    Matcher m = Pattern.compile("(?:^|[-_ ])" + Pattern.quote(metric)
-        + "=([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)").matcher(name);
+    Matcher m = metricPattern(metric).matcher(name);
     if (!m.find()) {
       return OptionalDouble.empty();
     }
@@ -76,22 +80,88 @@ final class Frameworks {
     }
   }
 
-  /** The {@code count} best of {@code names} by the metric, with the reason each is kept. */
+  private static Pattern metricPattern(String metric) {
+    return Pattern.compile("(?:^|[-_ ])" + Pattern.quote(metric)
+        + "=([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)");
+  }
+
+  /**
+   * The {@code count} best of {@code names} by the metric, with the reason each is kept. A name shows
+   * the metric rounded ({@code filename="{epoch}-{val_loss:.2f}"} writes 0.0712 and 0.0734 both as
+   * {@code val_loss=0.07}): every entry whose shown value ties with the last one kept, at the coarser
+   * of the two precisions, is kept too, since which of them is the true best cannot be told.
+   */
   static Map<String, String> best(List<String> names, KeepBest best) {
     List<String> scored = new ArrayList<>();
     for (String n : names) {
-      if (metric(n, best.metric()).isPresent()) {
+      if (shown(n, best.metric()).isPresent()) {
         scored.add(n);
       }
     }
-    Comparator<String> byValue = Comparator.comparingDouble(n -> metric(n, best.metric()).getAsDouble());
+    Comparator<String> byValue = Comparator.comparing(n -> shown(n, best.metric()).get());
     scored.sort(best.lowerIsBetter() ? byValue : byValue.reversed());
     Map<String, String> kept = new LinkedHashMap<>();
-    for (String n : scored.subList(0, Math.min(best.count(), scored.size()))) {
-      kept.put(n, "kept: best (" + best.metric() + "=" + metric(n, best.metric()).getAsDouble() + ")");
+    int take = Math.min(best.count(), scored.size());
+    for (int i = 0; i < scored.size(); i++) {
+      String n = scored.get(i);
+      double value = metric(n, best.metric()).getAsDouble();
+      if (i < take) {
+        kept.put(n, "kept: best (" + best.metric() + "=" + value + ")");
+      } else if (ties(shown(n, best.metric()).get(), shown(scored.get(take - 1), best.metric()).get())) {
+        kept.put(n, "kept: best (" + best.metric() + "=" + value + ", a tie at the precision the names show)");
+      }
     }
     return kept;
   }
+
+  /** The metric as the name shows it, its precision with it. */
+  private static Optional<BigDecimal> shown(String name, String metric) {
+    Matcher m = metricPattern(metric).matcher(name);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new BigDecimal(m.group(1)));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Equal once both are rounded to the coarser precision (either way of rounding a half). */
+  private static boolean ties(BigDecimal a, BigDecimal b) {
+    int scale = Math.min(a.scale(), b.scale());
+    for (RoundingMode mode : List.of(RoundingMode.HALF_UP, RoundingMode.HALF_DOWN)) {
+      if (a.setScale(scale, mode).compareTo(b.setScale(scale, mode)) == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The run a Lightning checkpoint belongs to in a folder several runs wrote: ModelCheckpoint
+   * ({@code callbacks/model_checkpoint.py}, {@code _get_metric_interpolated_filepath_name} and
+   * {@code format_checkpoint_name}) appends {@code -v1}, {@code -v2}... to a name an earlier run took,
+   * {@code last-v1.ckpt} included. "" for the first run.
+   */
+  static String lightningRun(String name) {
+    Matcher m = LIGHTNING_VERSION.matcher(name);
+    return m.find() ? "v" + m.group(1) : "";
+  }
+
+  /**
+   * Whether a Lightning checkpoint is complete. A file is written whole by torch.save; a folder is a
+   * sharded save, complete once its strategy wrote its last file: DeepSpeedStrategy's
+   * {@code engine.save_checkpoint(filepath, tag="checkpoint")} writes {@code latest} last
+   * (deepspeed {@code runtime/engine.py}), FSDPStrategy's sharded save writes {@code meta.pt} after
+   * the shards (lightning {@code strategies/fsdp.py}, {@code _METADATA_FILENAME}).
+   */
+  static boolean shardedComplete(java.util.function.Predicate<String> holds) {
+    return SHARDED_DONE.stream().anyMatch(holds);
+  }
+
+  /** The files a sharded Lightning save writes last, by strategy. */
+  static final List<String> SHARDED_DONE = List.of("latest", "meta.pt");
 
   /**
    * What a run's own pointer file says (the Trainer's {@code best_model_checkpoint}, DeepSpeed's
@@ -107,6 +177,9 @@ final class Frameworks {
 
     /** There, but not readable as what the framework writes: {@code why} says what it is. */
     record Unreadable(String why) implements Pointer {}
+
+    /** It names an entry ({@code named}) that is not in the folder: which one is the best is unknown. */
+    record NotFound(String named) implements Pointer {}
   }
 
   /**
@@ -117,75 +190,6 @@ final class Frameworks {
   static final long TRAINER_STATE_CAP = 64L << 20;
   /** DeepSpeed's {@code latest} holds one tag. */
   static final long LATEST_CAP = 4096;
-
-  /**
-   * The checkpoint a Trainer's {@code trainer_state.json} (in the entry {@code newestFinished} of the
-   * held {@code folder}) names as {@code best_model_checkpoint}, when it lies in the folder. Read
-   * no-follow, non-blocking, at most {@link #TRAINER_STATE_CAP} bytes, and only that field parsed.
-   */
-  static Pointer huggingFaceBest(Dir folder, String newestFinished) {
-    ControlFile state;
-    try (Dir entry = folder.dir(newestFinished)) {
-      state = entry.read("trainer_state.json", TRAINER_STATE_CAP);
-    } catch (IOException e) {
-      return new Pointer.Unreadable(e.getMessage());
-    }
-    if (state instanceof ControlFile.Unreadable u) {
-      return new Pointer.Unreadable(u.why());
-    }
-    if (!(state instanceof ControlFile.Content content)) {
-      return new Pointer.Nothing();
-    }
-    Optional<String> best;
-    try {
-      best = bestModelCheckpoint(content.bytes());
-    } catch (IOException e) {
-      return new Pointer.Unreadable(folder.path().resolve(newestFinished).resolve("trainer_state.json")
-          + " is not the JSON object the Trainer writes: " + e.getMessage());
-    }
-    if (best.isEmpty() || best.get().isBlank()) {
-      return new Pointer.Nothing();
-    }
-    Path named = Path.of(best.get()).normalize();
-    if (named.getFileName() == null) {
-      return new Pointer.Nothing();
-    }
-    // An absolute path must name this very folder; a relative one (the Trainer joins its output_dir as
-    // given) names its checkpoint by the last component.
-    if (named.isAbsolute()) {
-      try {
-        if (named.getParent() == null || !named.getParent().toRealPath().equals(folder.path())) {
-          return new Pointer.Nothing();
-        }
-      } catch (IOException e) {
-        return new Pointer.Nothing();
-      }
-    }
-    return new Pointer.Names(named.getFileName().toString());
-  }
-
-  /** The top-level string {@code best_model_checkpoint}, read as a stream (no tree of the whole log_history). */
-  private static Optional<String> bestModelCheckpoint(byte[] json) throws IOException {
-    Optional<String> best = Optional.empty();
-    try (JsonParser p = JSON.getFactory().createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new JsonParseException(p, "not a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("best_model_checkpoint".equals(field)) {
-          best = value == JsonToken.VALUE_STRING ? Optional.of(p.getText()) : Optional.empty();
-        } else {
-          p.skipChildren();
-        }
-      }
-      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        throw new JsonParseException(p, "more after the object");
-      }
-    }
-    return best;
-  }
 
   /**
    * The tag DeepSpeed's {@code latest} file in the held {@code folder} names: no-follow,

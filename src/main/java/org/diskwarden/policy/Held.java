@@ -18,6 +18,11 @@ public record Held(Path path, String policy, Why why, String reason, long bytes)
     return new Held(path, policy, why, reason, measured);
   }
 
+  /** Whether people are told about it beside the plan's held list (plan and check print a WARNING). */
+  public boolean warns() {
+    return why == Why.PARTIAL_NEWEST;
+  }
+
   /** Why an entry is held. Decisions read this, never the text. */
   public enum Why {
     /** Its retention rule keeps it (among the newest N, younger than max_age). */
@@ -26,6 +31,11 @@ public record Held(Path path, String policy, Why why, String reason, long bytes)
     LINK_TARGET,
     /** Newer than the newest entry holding the complete_marker: a save in progress, however long it pauses. */
     IN_PROGRESS,
+    /**
+     * A Trainer checkpoint without trainer_state.json, newer than every finished one: a save in
+     * progress, or a crash's partial that resume_from_checkpoint=True would pick; plan and check warn.
+     */
+    PARTIAL_NEWEST,
     /** Among the best by a metric (keep_best), or the Trainer's best_model_checkpoint. */
     BEST,
     /** The tag DeepSpeed's latest file names. */
@@ -47,7 +57,8 @@ public record Held(Path path, String policy, Why why, String reason, long bytes)
 
     /** Whether a retention rule keeps the entry: the guard refuses it at removal time whatever a plan says. */
     public boolean keptByRule() {
-      return this == KEPT_BY_RULE || this == LINK_TARGET || this == IN_PROGRESS || this == BEST
+      return this == KEPT_BY_RULE || this == LINK_TARGET || this == IN_PROGRESS || this == PARTIAL_NEWEST
+          || this == BEST
           || this == NAMED_BY_LATEST || this == SHARED;
     }
   }

@@ -28,11 +28,15 @@ import org.diskwarden.fs.Dir;
  * {@code datasets--}, {@code spaces--}) hold {@code snapshots/<rev>/...} links into shared
  * {@code blobs/<sha>}. An entry is a revision, ranked per repository by last use (the newest access
  * time of the blobs only it links to, else of all it links to, else its mtime; a revision a
- * {@code refs/} file names counts as the newest). A released revision goes as its snapshot folder, then each blob no kept revision links to;
- * a repository whose every revision goes, goes whole. The same semantics as huggingface_hub's
- * {@code delete_revisions}. Every path is a plain candidate through the one guard, and every link of
- * a kept revision is a keeping link the guard resolves again, so no kept revision is ever left with a
- * dangling link. A repository with a download in progress is skipped.
+ * {@code refs/} file names counts as the newest). A released revision goes as huggingface_hub's
+ * {@code delete_revisions} ({@code utils/_cache_manager.py}) leaves the cache: first the refs naming
+ * it (a ref to a missing commit makes the hub's scan drop the whole repository), then its
+ * {@code .no_exist/<rev>}, its snapshot folder, and each blob no kept revision links to; a repository
+ * whose every revision goes, goes whole. An {@code .incomplete} blob older than min_age whose lock
+ * nobody holds is a leftover of a killed download and goes; a younger one, or a held lock, skips the
+ * repository (a download in progress). Every path is a plain candidate through the one guard, and
+ * every link of a kept revision is a keeping link the guard resolves again, so no kept revision is
+ * ever left with a dangling link.
  */
 final class HubCache {
   private static final Pattern REPO = Pattern.compile("(models|datasets|spaces)--.+");
@@ -77,11 +81,14 @@ final class HubCache {
 
   private void repository(Path repo, Set<Long> lockedInodes, List<Candidate> candidates, List<Held> held,
       List<Path> keeping) {
-    Set<String> named = new HashSet<>();
+    Map<String, List<String>> refs = new HashMap<>();
+    Set<String> named = refs.keySet();
+    List<String> stale = new ArrayList<>();
     Optional<Held> skipped;
     try (Dir repoDir = cacheDir.dir(repo.getFileName().toString())) {
       HubFiles files = new HubFiles(repo, repoDir, config.name());
-      skipped = files.downloading(cache, lockedInodes).or(() -> files.refs(named));
+      skipped = files.downloading(cache, lockedInodes, ctx.now().minus(ctx.minAge()), stale)
+          .or(() -> files.refs(refs));
     } catch (IOException e) {
       skipped = Optional.of(new Held(repo, config.name(), Held.Why.UNREADABLE, "skipped: cannot be opened without "
           + "following a link: " + e.getMessage()));
@@ -101,7 +108,15 @@ final class HubCache {
     }
     // newest first: a revision a ref names, then by last use
     revisions = lastUseOfOwnBlobs(revisions);
-    revisions.sort(Comparator.comparing(Revision::named).thenComparing(Revision::lastUse).reversed());
+    // refs/main first: what from_pretrained(repo) resolves when it runs offline
+    Set<String> main = new HashSet<>();
+    refs.forEach((rev, names) -> {
+      if (names.contains("refs/main")) {
+        main.add(rev);
+      }
+    });
+    revisions.sort(Comparator.comparing((Revision r) -> main.contains(r.rev())).thenComparing(Revision::named)
+        .thenComparing(Revision::lastUse).reversed());
     Retention rule = config.retention();
     List<Revision> kept = new ArrayList<>();
     List<Revision> released = new ArrayList<>();
@@ -119,7 +134,7 @@ final class HubCache {
         released.add(r);
       }
     }
-    if (released.isEmpty()) {
+    if (released.isEmpty() && stale.isEmpty()) {
       return;
     }
     Optional<String> open = ctx.openFiles().openUnder(repo);
@@ -133,6 +148,10 @@ final class HubCache {
           .ifPresent(candidates::add);
       return;
     }
+    for (String name : stale) {
+      candidate(repo.resolve("blobs").resolve(name), "blob", "leftover: a download that never finished (older than"
+          + " min_age, and no process holds its lock)", false).ifPresent(candidates::add);
+    }
     Set<Path> stillLinked = new HashSet<>();
     kept.forEach(r -> {
       stillLinked.addAll(r.blobs());
@@ -141,6 +160,17 @@ final class HubCache {
     released.sort(Comparator.comparing(Revision::lastUse));
     Set<Path> planned = new HashSet<>();
     for (Revision r : released) {
+      // as delete_revisions leaves it: first the refs naming it (a ref to a missing commit makes the
+      // hub's scan drop the whole repository), then what the hub cached for it, then the revision
+      for (String ref : refs.getOrDefault(r.rev(), List.of())) {
+        candidate(repo.resolve(ref), "ref", ref + " names revision " + r.rev() + ", which goes", false)
+            .ifPresent(candidates::add);
+      }
+      Path noExist = repo.resolve(".no_exist").resolve(r.rev());
+      if (Files.isDirectory(noExist, LinkOption.NOFOLLOW_LINKS)) {
+        candidate(noExist, "revision", ".no_exist of revision " + r.rev() + ", which goes", true)
+            .ifPresent(candidates::add);
+      }
       candidate(r.snapshot(), "revision", "revision " + r.rev() + " not kept (" + rule.reason() + ")", true)
           .ifPresent(candidates::add);
       List<String> shared = new ArrayList<>();

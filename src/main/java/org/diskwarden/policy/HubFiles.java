@@ -5,7 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -34,8 +38,11 @@ final class HubFiles {
     this.policy = policy;
   }
 
-  /** Adds the revisions {@code refs/} names to {@code named}; the repository held when one cannot be read. */
-  Optional<Held> refs(Set<String> named) {
+  /**
+   * Adds each revision {@code refs/} names to {@code named}, with the refs naming it ({@code refs/main},
+   * {@code refs/pr/1}); the repository held when one cannot be read.
+   */
+  Optional<Held> refs(Map<String, List<String>> named) {
     Optional<String> problem;
     try (Dir refs = dir.dir("refs")) {
       problem = refs(refs, "refs/", 0, named);
@@ -48,7 +55,8 @@ final class HubFiles {
         + "); which revision it keeps is unknown"));
   }
 
-  private static Optional<String> refs(Dir d, String prefix, int depth, Set<String> named) throws IOException {
+  private static Optional<String> refs(Dir d, String prefix, int depth, Map<String, List<String>> named)
+      throws IOException {
     for (String name : d.list()) {
       Optional<Attrs> a = d.stat(name);
       if (a.isPresent() && a.get().isDirectory()) {
@@ -68,18 +76,31 @@ final class HubFiles {
           return Optional.of(u.why());
         }
         if (ref instanceof ControlFile.Content c) {
-          named.add(c.text().strip());
+          named.computeIfAbsent(c.text().strip(), rev -> new ArrayList<>()).add(prefix + name);
         }
       }
     }
     return Optional.empty();
   }
 
-  /** Why a download into the repository may be in progress: an .incomplete blob, or a lock a process holds. */
-  Optional<Held> downloading(Path cache, Set<Long> lockedInodes) {
+  /**
+   * Why a download into the repository may be in progress: a lock a process holds, or an
+   * {@code .incomplete} blob written within min_age. An older one whose lock
+   * ({@code .locks/<repo>/<etag>.lock}, huggingface_hub {@code file_download.py}) nobody holds is a
+   * leftover of a killed download: added to {@code stale} (a name in {@code blobs/}).
+   *
+   * @param settledBefore an .incomplete last written before this is past min_age
+   */
+  Optional<Held> downloading(Path cache, Set<Long> lockedInodes, Instant settledBefore, List<String> stale) {
     try (Dir blobs = dir.dir("blobs")) {
       for (String name : blobs.list()) {
-        if (name.endsWith(".incomplete")) {
+        if (!name.endsWith(".incomplete")) {
+          continue;
+        }
+        Optional<Attrs> a = blobs.stat(name);
+        if (a.isPresent() && a.get().isRegularFile() && a.get().mtime().isBefore(settledBefore)) {
+          stale.add(name);
+        } else if (a.isPresent()) {
           return Optional.of(new Held(repo, policy, Held.Why.IN_USE, "skipped: a download is in progress ("
               + name + ")"));
         }

@@ -4,7 +4,7 @@ import java.math.BigInteger;
 import java.util.Comparator;
 
 /** Compares names as people read them: runs of digits by value, so v2 sorts before v10. */
-enum NaturalOrder implements Comparator<String> {
+public enum NaturalOrder implements Comparator<String> {
   INSTANCE;
 
   @Override

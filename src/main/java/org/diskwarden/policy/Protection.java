@@ -47,13 +47,19 @@ public final class Protection {
    *     policy folder pointing at one of its entries, such as Lightning's {@code last.ckpt})
    */
   public Protection(Path baseDir, List<String> patterns, Collection<Path> keepingLinks) {
+    this(baseDir, patterns, keepingLinks, true);
+  }
+
+  private Protection(Path baseDir, List<String> patterns, Collection<Path> keepingLinks, boolean walkGlobs) {
     this.baseDir = baseDir;
     // The agent's own lock is as alive as the agent.
     this.patterns = new ArrayList<>(patterns);
     this.patterns.add(".diskwarden.lock");
     for (String pattern : this.patterns) {
       globs.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
-      collectLinks(pattern);
+      if (walkGlobs || !isGlob(pattern)) {
+        collectLinks(pattern);
+      }
     }
     links.addAll(keepingLinks);
     for (Path link : links) {
@@ -67,6 +73,15 @@ public final class Protection {
         // a dangling link protects nothing beyond itself
       }
     }
+  }
+
+  /**
+   * For telling people what is protected (an alert), never for deciding: globs are matched by name,
+   * and only literal protected links are followed to their targets, so making it walks no tree (a
+   * link a glob matches does not make its target protected here).
+   */
+  public static Protection forMessages(Path baseDir, List<String> patterns) {
+    return new Protection(baseDir, patterns, List.of(), false);
   }
 
   public Path baseDir() {

@@ -95,8 +95,7 @@ public final class Selector implements AutoCloseable {
   }
 
   private static boolean readsFiles(PolicyConfig config) {
-    return config.layout() == Layout.HF_CACHE || config.layout() == Layout.HUGGINGFACE
-        || config.layout() == Layout.DEEPSPEED || config.action().action() == Action.COMPRESS;
+    return config.layout() != Layout.PLAIN || config.action().action() == Action.COMPRESS;
   }
 
   /** The policy's folder, reached from base_dir a name at a time without following a link. */
@@ -118,6 +117,7 @@ public final class Selector implements AutoCloseable {
     }
     Map<String, List<Entry>> groups = new LinkedHashMap<>();
     List<Path> links = new ArrayList<>();
+    List<Entry> staging = new ArrayList<>();
     Optional<PathMatcher> match = config.match().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
     Optional<Pattern> groupBy = config.groupBy().map(Pattern::compile);
     boolean compress = config.action().action() == Action.COMPRESS;
@@ -139,6 +139,11 @@ public final class Selector implements AutoCloseable {
           links.add(child);
           continue;
         }
+        if (Frameworks.isStaging(config.layout(), child.getFileName().toString(), attrs)) {
+          staging.add(new Entry(child, child.getFileName().toString(),
+              FootprintWalk.measure(child, protection, blockSize, true, sizing), false, attrs.fileKey()));
+          continue;
+        }
         if (!Frameworks.isEntry(config.layout(), child.getFileName().toString(), attrs)) {
           continue;
         }
@@ -146,7 +151,8 @@ public final class Selector implements AutoCloseable {
           continue;
         }
         String name = child.getFileName().toString();
-        String group = "";
+        // several Lightning runs in one folder: each its own group (its best, its newest)
+        String group = config.layout() == Layout.LIGHTNING ? Frameworks.lightningRun(name) : "";
         if (groupBy.isPresent()) {
           Matcher m = groupBy.get().matcher(name);
           if (!m.find() || m.group(1) == null) {
@@ -156,7 +162,7 @@ public final class Selector implements AutoCloseable {
           group = m.group(1);
         }
         Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child), sizing);
-        boolean complete = config.completeMarker().map(marker -> holds(child, marker)).orElse(true);
+        boolean complete = Completion.complete(config, at, child, attrs);
         groups.computeIfAbsent(group, g -> new ArrayList<>())
             .add(new Entry(child, name, footprint, complete, attrs.fileKey()));
       }
@@ -181,8 +187,10 @@ public final class Selector implements AutoCloseable {
       group.forEach(e -> named.put(e.name(), e));
       Map<String, Path> paths = new LinkedHashMap<>();
       group.forEach(e -> paths.put(e.name(), e.path()));
-      Map<Path, Held> framework = FrameworkKeeps.of(config, at, paths, newestFinished.map(Entry::name),
-          Comparator.comparing(named::get, oldestFirst));
+      FrameworkKeeps.Keeps keeps = FrameworkKeeps.of(config, at, new FrameworkKeeps.Group(paths,
+          newestFinished.map(Entry::name), Comparator.comparing(named::get, oldestFirst), n -> named.get(n).newest()),
+          now.minus(minAge));
+      Map<Path, Held> framework = new LinkedHashMap<>(keeps.kept());
       linkedBy.keySet().forEach(framework::remove);
       keptPartial.putAll(framework);
       for (Entry e : group) {
@@ -192,14 +200,15 @@ public final class Selector implements AutoCloseable {
               + Durations.format(minAge) + " (being written?)", e.footprint().bytes()));
         } else if (kept != null && kept.why() == Held.Why.IN_PROGRESS) {
           held.add(kept.withBytes(e.footprint().bytes()));
+        } else if (keeps.leftovers().containsKey(e.path())) {
+          partial.add(e);
+          reasons.put(e.path(), keeps.leftovers().get(e.path()));
         } else if (!e.complete() && (newestFinished.isEmpty() || oldestFirst.compare(e, newestFinished.get()) > 0)) {
           // Newer than every finished save: a save in progress whose writer paused, not an abandoned one.
-          held.add(new Held(e.path(), config.name(), Held.Why.IN_PROGRESS, "save in progress (no "
-              + config.completeMarker().orElseThrow() + " yet, and no newer entry has one)", e.footprint().bytes()));
+          held.add(Completion.unfinished(config, e.path(), e.footprint().bytes()));
         } else if (!e.complete()) {
           partial.add(e);
-          reasons.put(e.path(), "abandoned partial save (no " + config.completeMarker().orElseThrow()
-              + ", and a newer entry has one)");
+          reasons.put(e.path(), "abandoned partial save (no " + Completion.marker(config) + ", and a newer entry has one)");
         } else {
           settled.add(e);
         }
@@ -220,6 +229,15 @@ public final class Selector implements AutoCloseable {
           released.add(e);
           reasons.put(e.path(), rule.reason());
         }
+      }
+    }
+    for (Entry e : staging) {
+      if (e.newest().isAfter(now.minus(minAge))) {
+        held.add(new Held(e.path(), config.name(), Held.Why.YOUNG, "staging folder modified within min_age "
+            + Durations.format(minAge) + " (the Trainer renames it when the save is done)", e.footprint().bytes()));
+      } else {
+        partial.add(e);
+        reasons.put(e.path(), "leftover: staging folder the Trainer never renamed to checkpoint-N (a crashed save)");
       }
     }
     partial.sort(oldestFirst);
@@ -306,23 +324,6 @@ public final class Selector implements AutoCloseable {
     }
     return openFiles.openUnder(e.path()).map(file -> new Held(e.path(), policy, Held.Why.IN_USE,
         "in use: " + file + " is open"));
-  }
-
-  private static boolean holds(Path entry, String marker) {
-    if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + marker);
-    try (DirectoryStream<Path> inside = Files.newDirectoryStream(entry)) {
-      for (Path p : inside) {
-        if (matcher.matches(p.getFileName())) {
-          return true;
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
   }
 
   private static Comparator<Entry> order(OrderBy by) {

@@ -24,9 +24,11 @@ import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 
 /**
- * The Quartz wiring: one scheduler for the whole agent with an in-memory job store, a worker per
- * watched directory, and a {@link Lane} per watch whose check repeats every check_interval (a missed
- * check runs at once after a JVM pause). A lane's work runs one at a time.
+ * The Quartz wiring: one scheduler for the whole agent with an in-memory job store and a {@link Lane}
+ * per watch whose check repeats every check_interval (a missed check runs at once after a JVM pause).
+ * Quartz decides when; the work runs on the lane's own thread, one at a time, so the scheduler's one
+ * worker only hands jobs over and is never held by a long sweep or gc: however many watches a reload
+ * adds, none waits for another.
  */
 public final class CheckSchedule {
   private static final Logger LOG = LogManager.getLogger(CheckSchedule.class);
@@ -60,23 +62,19 @@ public final class CheckSchedule {
     }
   }
 
-  /** {@link #start(int, Clock)} on the system clock. */
-  public static CheckSchedule start(int threads) {
-    return start(threads, Clock.systemUTC());
-  }
-
   /**
-   * Starts a scheduler with {@code threads} workers and no job until a {@link #lane} is added, and
-   * the watchdog that reports work running far longer than its lane's check interval.
+   * Starts a scheduler with no job until a {@link #lane} is added, and the watchdog that reports work
+   * running far longer than its lane's check interval.
    *
    * @param clock what the watchdog measures running times with
    * @throws IllegalStateException when Quartz cannot start
    */
-  public static CheckSchedule start(int threads, Clock clock) {
+  public static CheckSchedule start(Clock clock) {
     Properties props = new Properties();
     // Unique: getScheduler() would hand back an existing scheduler of the same name.
     props.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "diskwarden-" + UUID.randomUUID());
-    props.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(1, threads)));
+    // one worker: a job only hands its work to its lane (Lane#handOver) and returns
+    props.setProperty("org.quartz.threadPool.threadCount", "1");
     props.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     props.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
     props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");

@@ -5,8 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -24,8 +28,11 @@ import org.quartz.impl.matchers.GroupMatcher;
 
 /**
  * One watch's jobs on a shared {@link CheckSchedule}: everything it runs (the check, cron jobs, tasks
- * submitted from JMX) runs one at a time, so a preview never races that watch's sweep; other watches'
- * work runs beside it on the other workers.
+ * submitted from JMX) runs one at a time on the lane's own thread, so a preview never races that
+ * watch's sweep. Quartz only decides when: its job hands the work to the lane and returns, so a Quartz
+ * worker is never held while a lane is busy, no watch waits for another's long gc or sweep, and a
+ * watch added by a reload needs no worker of its own. A check or cron job fired while the same one
+ * already waits in the lane is not queued twice.
  */
 public final class Lane {
   private static final String TASK = CheckSchedule.TASK;
@@ -36,6 +43,9 @@ public final class Lane {
   private final TriggerKey trigger;
   private final ReentrantLock serial = new ReentrantLock();
   private final StuckWork work;
+  private final ExecutorService thread;
+  /** The scheduled jobs (check, cron) waiting in the lane now: one of each at most. */
+  private final Set<String> waiting = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   Lane(Scheduler scheduler, String name, Clock clock) {
@@ -45,6 +55,12 @@ public final class Lane {
     this.job = JobKey.jobKey("check", group);
     this.trigger = TriggerKey.triggerKey("check-trigger", group);
     this.work = new StuckWork(name, clock);
+    this.thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "diskwarden-lane-" + name);
+      // stopping does not wait for work stuck in a system call (see CheckSchedule#shutdown)
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   void start(Runnable check, Duration interval) {
@@ -58,8 +74,23 @@ public final class Lane {
 
   private JobDetail jobOf(JobKey key, Runnable task, String what) {
     JobDataMap data = new JobDataMap();
-    data.put(TASK, (Runnable) () -> serially(task, what));
+    data.put(TASK, (Runnable) () -> handOver(task, what));
     return JobBuilder.newJob(CheckJob.class).withIdentity(key).usingJobData(data).storeDurably().build();
+  }
+
+  /** Queues a scheduled job on the lane's thread, unless the same job already waits there. */
+  private void handOver(Runnable task, String what) {
+    if (closed || !waiting.add(what)) {
+      return;
+    }
+    try {
+      thread.execute(() -> {
+        waiting.remove(what);
+        serially(task, what);
+      });
+    } catch (RejectedExecutionException e) {
+      waiting.remove(what); // the lane closed meanwhile
+    }
   }
 
   /** Runs {@code task} after whatever runs in the lane now; false when the lane closed meanwhile. */
@@ -128,15 +159,13 @@ public final class Lane {
       }
     };
     try {
-      scheduler.scheduleJob(JobBuilder.newJob(CheckJob.class).withIdentity("once-" + UUID.randomUUID(), group)
-          .usingJobData(new JobDataMap(java.util.Map.of(TASK, (Runnable) () -> {
-            if (!serially(run, "task")) {
-              result.completeExceptionally(new IllegalStateException("the agent stopped before the task ran"));
-            }
-          }))).build(),
-          TriggerBuilder.newTrigger().startNow().build());
-    } catch (SchedulerException e) {
-      result.completeExceptionally(new IllegalStateException("cannot run on the scheduler: " + e.getMessage(), e));
+      thread.execute(() -> {
+        if (!serially(run, "task")) {
+          result.completeExceptionally(new IllegalStateException("the agent stopped before the task ran"));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new IllegalStateException("the agent stopped before the task ran"));
     }
     return result;
   }
@@ -177,7 +206,7 @@ public final class Lane {
    * @return what still runs (and where) when the wait gave up on it; empty when the lane is idle
    */
   public Optional<String> close(Duration atMost) {
-    closed = true;
+    closed();
     try {
       scheduler.deleteJobs(new java.util.ArrayList<>(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group))));
     } catch (SchedulerException e) {
@@ -189,6 +218,8 @@ public final class Lane {
   /** Marks the lane closed: nothing starts in it from now on. */
   void closed() {
     closed = true;
+    // queued work completes its futures as refused; running work finishes (or is left, when stuck)
+    thread.shutdown();
   }
 
   /** Waits until nothing runs in the lane, or until {@code deadline} ({@link System#nanoTime()}). */

@@ -36,15 +36,8 @@ public final class AuditLog {
   private final AuditLog owner;
   /** The watch this view writes for ({@code "watch"} field); null for the log of a single directory. */
   private final String watch;
-  /** Lines of removals and writes begun and not yet ended, by path; read from the file once. */
-  private java.util.Map<String, String> openRemoves;
-  private java.util.Map<String, String> openWrites;
-  /** Where this log has read or written the current file up to (another process may append after it). */
-  private long knownEnd;
-  private Object knownFile;
-  /** Bytes of the audit file read so far (what a plan costs with a long history). */
-  private long bytesRead;
-  private final QuietMark quiet;
+  /** What is in flight: removals and writes begun and not yet ended (the owner's; read once, then followed). */
+  private final InFlight inFlight;
 
   public AuditLog(Path file, Clock clock) {
     this(file, clock, org.diskwarden.config.AuditConfig.defaults());
@@ -58,7 +51,7 @@ public final class AuditLog {
     this.keep = rotation.keep();
     this.owner = this;
     this.watch = null;
-    this.quiet = new QuietMark(file);
+    this.inFlight = new InFlight(file);
   }
 
   private AuditLog(AuditLog owner, String watch) {
@@ -68,7 +61,7 @@ public final class AuditLog {
     this.keep = owner.keep;
     this.owner = owner;
     this.watch = watch;
-    this.quiet = owner.quiet;
+    this.inFlight = owner.inFlight;
   }
 
   /**
@@ -209,8 +202,7 @@ public final class AuditLog {
   }
 
   private synchronized java.util.Map<String, String> open(String event) {
-    load();
-    return java.util.Map.copyOf(event.equals("remove") ? openRemoves : openWrites);
+    return inFlight.open(event);
   }
 
   /** Whether a line was written for this view's watch (a line without the field: the single directory's). */
@@ -223,75 +215,9 @@ public final class AuditLog {
     }
   }
 
-  /**
-   * Reads the file once, from its quiet mark on (the point before which nothing is in flight; see
-   * {@link QuietMark}): what is in flight is then kept up to date line by line, so a plan costs the
-   * same with months of history as with none. A read error is logged at ERROR: crash recovery then
-   * knows nothing of what a killed run left, and says so.
-   */
-  private void load() {
-    if (openRemoves != null) {
-      return;
-    }
-    openRemoves = new java.util.LinkedHashMap<>();
-    openWrites = new java.util.LinkedHashMap<>();
-    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    readFrom(quiet.start(file));
-    if (openRemoves.isEmpty() && openWrites.isEmpty() && knownEnd > 0) {
-      quiet.record(file, knownEnd);
-    }
-  }
-
-  /** Tracks the lines of the current file from {@code offset} to its end; knownEnd is then that end. */
-  private void readFrom(long offset) {
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      knownFile = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      in.position(offset);
-      long end = offset;
-      java.io.BufferedReader reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(in,
-          StandardCharsets.UTF_8));
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        track(line + "\n");
-      }
-      end = in.position();
-      bytesRead += end - offset;
-      knownEnd = end;
-    } catch (IOException | java.io.UncheckedIOException e) {
-      org.apache.logging.log4j.LogManager.getLogger(AuditLog.class).error("Cannot read the audit log {}: {}; "
-          + "removals a killed run began cannot be finished from it", file, e.toString());
-    }
-  }
-
   /** Bytes of the audit file this log has read (not written): bounded by the quiet mark. */
   long bytesRead() {
-    return owner.bytesRead;
-  }
-
-  /** Follows one line: an intent or write opens its path, an outcome closes it. */
-  private void track(String line) {
-    try {
-      var node = json.readTree(line);
-      String path = node.path("path").asText();
-      switch (node.path("event").asText()) {
-        case "remove" -> {
-          if (!node.path("dry_run").asBoolean()) {
-            openRemoves.put(path, line);
-          }
-        }
-        case "write" -> openWrites.put(path, line);
-        case "outcome" -> {
-          openRemoves.remove(path);
-          openWrites.remove(path);
-        }
-        default -> {
-          // replaced: nothing in flight
-        }
-      }
-    } catch (IOException e) {
-      // a torn line from a crash: nothing to learn from it
-    }
+    return inFlight.bytesRead();
   }
 
   /** Writes lines held back by a full disk, if any; a no-op when the disk is still full. */
@@ -311,7 +237,7 @@ public final class AuditLog {
     if (pending.isEmpty()) {
       return;
     }
-    load();
+    inFlight.load();
     byte[] bytes = String.join("", pending).getBytes(StandardCharsets.UTF_8);
     boolean rotated = rotateIfFull(bytes.length);
     Files.createDirectories(file.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -321,22 +247,7 @@ public final class AuditLog {
     try (FileChannel out = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS), PRIVATE)) {
       long start = out.size();
-      Object ino = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      if (!ino.equals(knownFile)) {
-        knownFile = ino;
-        if (rotated || knownEnd == 0 && start == 0) {
-          // our own rotation (it carried forward what we track) or a file made just now
-          knownEnd = start;
-        } else {
-          // rotated by another process: the in-flight lines it carried over are read like any others
-          openRemoves.clear();
-          openWrites.clear();
-          readFrom(0);
-        }
-      } else if (start > knownEnd) {
-        // another process (a clean beside the agent) appended since: its lines count for what is in flight
-        readFrom(knownEnd);
-      }
+      inFlight.catchUp(start, Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS), rotated);
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       try {
         while (buffer.hasRemaining()) {
@@ -349,12 +260,8 @@ public final class AuditLog {
         throw e;
       }
     }
-    pending.forEach(this::track);
+    inFlight.wrote(pending, Files.size(file));
     pending.clear();
-    knownEnd = Files.size(file);
-    if (openRemoves.isEmpty() && openWrites.isEmpty()) {
-      quiet.record(file, knownEnd);
-    }
   }
 
   /** Rotates before a batch that would take the file past max_size; a failed rotation only delays it. */
@@ -364,9 +271,7 @@ public final class AuditLog {
       if (size == 0 || size + adding <= maxSize) {
         return false;
       }
-      java.util.List<String> inFlight = new java.util.ArrayList<>(openRemoves.values());
-      inFlight.addAll(openWrites.values());
-      AuditRotation.rotate(file, keep, inFlight);
+      AuditRotation.rotate(file, keep, inFlight.lines());
       return true;
     } catch (IOException e) {
       org.apache.logging.log4j.LogManager.getLogger(AuditLog.class).warn(

@@ -51,6 +51,12 @@ public final class PlanText {
             Names.escape(h.reason())));
       }
     }
+    for (Held h : plan.held()) {
+      if (h.warns()) {
+        out.append("WARNING: ").append(relative(baseDir, h.path())).append(": ").append(Names.escape(h.reason()))
+            .append('\n');
+      }
+    }
     for (String pattern : plan.unmatchedProtect()) {
       out.append("protect pattern ").append(Names.escape(pattern)).append(" matches nothing\n");
     }

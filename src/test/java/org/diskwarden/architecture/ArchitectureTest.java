@@ -20,7 +20,7 @@ import java.util.List;
 class ArchitectureTest {
   /** Top first: a package may use those below it, never one above it (siblings neither). */
   static final List<String> LAYERS = List.of(
-      "cli", "jmx", "metrics", "agent", "schedule", "notify", "git", "sweep", "policy", "archive", "volume", "config", "fs");
+      "cli", "init", "jmx", "metrics", "agent", "schedule", "notify", "git", "sweep", "policy", "archive", "volume", "config", "fs");
 
   @ArchTest
   static final ArchRule layers = layered();

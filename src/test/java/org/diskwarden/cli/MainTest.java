@@ -84,6 +84,28 @@ class MainTest {
   }
 
   @Test
+  void check_warnsThatResumeFromCheckpointWouldPickACrashedPartialCheckpoint() throws IOException {
+    Path out = Files.createDirectories(base.resolve("runs/bert"));
+    // Trainer._save_checkpoint writes trainer_state.json last; checkpoint-1000 crashed before it
+    Files.createDirectories(out.resolve("checkpoint-500"));
+    Files.writeString(out.resolve("checkpoint-500/trainer_state.json"), "{\"global_step\": 500}");
+    Files.createDirectories(out.resolve("checkpoint-1000"));
+    Files.write(out.resolve("checkpoint-1000/model.safetensors"), new byte[512]);
+    new org.diskwarden.Tree(base).age(out, java.time.Duration.ofDays(2));
+    Files.writeString(conf, Configs.alwaysLow(base, "min_age: 30m", """
+        - name: bert
+          path: runs/bert
+          layout: huggingface
+          keep_latest: 1
+        """));
+
+    run("check", "--config", conf.toString());
+
+    assertThat(out()).contains("WARNING: " + out.resolve("checkpoint-1000") + ": save in progress")
+        .contains("resume_from_checkpoint=True would pick this partial checkpoint");
+  }
+
+  @Test
   void check_critical_whenAllThePoliciesAllowCannotHelp_exit2() throws IOException {
     config("1000TB", "full");
 

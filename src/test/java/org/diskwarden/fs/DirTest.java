@@ -35,6 +35,39 @@ class DirTest {
   }
 
   @Test
+  void rawList_givesANameThatIsNotText_whichStatsOpensAndShowsByItsBytes() throws Exception {
+    byte[] bad = {'b', 'a', 'd', (byte) 0xff};
+    Path made = org.diskwarden.ByteNames.mkdir(tmp, bad);
+    Files.writeString(tmp.resolve("plain"), "x");
+    try (Dir d = Dir.open(tmp)) {
+      assertThatThrownBy(d::list).hasMessageContaining("not valid");
+      assertThat(d.rawList()).hasSize(2).anySatisfy(n -> assertThat(n).isEqualTo(bad));
+      assertThat(d.stat(bad)).hasValueSatisfying(a -> assertThat(a.isDirectory()).isTrue());
+      try (Dir sub = d.dir(bad)) {
+        assertThat(sub.self().sameFileAs(d.stat(bad).orElseThrow())).isTrue();
+        assertThat(sub.path()).isEqualTo(made);
+      }
+      assertThat(Names.child(tmp, bad)).isEqualTo(made);
+      assertThat(Names.of(Names.child(tmp, bad))).endsWith("/bad\\377");
+      assertThatThrownBy(() -> d.stat("..".getBytes(StandardCharsets.US_ASCII)))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void rawList_inBatches_givesWhatReaddirGives_acrossManyBatches() throws Exception {
+    for (int i = 0; i < 3000; i++) {
+      Files.createFile(tmp.resolve(String.format("%04d-", i) + "n".repeat(200)));
+    }
+    org.diskwarden.ByteNames.mkdir(tmp, new byte[] {'x', (byte) 0xfe});
+    try (Dir d = Dir.open(tmp)) {
+      java.util.List<String> batched = d.rawList().stream().map(java.util.HexFormat.of()::formatHex).sorted().toList();
+      java.util.List<String> one = d.readdirNames().stream().map(java.util.HexFormat.of()::formatHex).sorted().toList();
+      assertThat(batched).hasSize(3001).isEqualTo(one);
+    }
+  }
+
+  @Test
   void read_fifoInPlaceOfControlFile_isUnreadableAndDoesNotBlock() throws Exception {
     Path fifo = tmp.resolve("gc.pid");
     Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();

@@ -28,7 +28,7 @@ class AlertsTest {
   void fillingUp_firesOncePerApproach_withTheForecastInTheMessage() throws Exception {
     WardenConfig config = Configs.parse("base_dir: " + base + "\npredict_horizon: 4h\n");
     Usage usage = new Usage(1000 * GB, 100 * GB, Instant.now());
-    Alerts alerts = new Alerts(Clock.systemUTC(), () -> config, () -> Optional.of(usage), List::of);
+    Alerts alerts = new Alerts(Clock.systemUTC(), () -> config, () -> Optional.of(usage), SpaceSurvey.none());
     List<Event> events = new CopyOnWriteArrayList<>();
     alerts.addNotifier(events::add);
     double fast = 50.0 * GB / 3600;   // 100 GB free at 50 GB/h: full in 2 h
@@ -50,7 +50,7 @@ class AlertsTest {
   void fillingUp_belowTheTrigger_saysSoAndCarriesLow_notTheOkOfTheCheckBefore() throws Exception {
     WardenConfig config = Configs.parse("base_dir: " + base + "\npredict_horizon: 4h\n");
     Usage usage = new Usage(1000 * GB, 20 * GB, Instant.now());
-    Alerts alerts = new Alerts(Clock.systemUTC(), () -> config, () -> Optional.of(usage), List::of);
+    Alerts alerts = new Alerts(Clock.systemUTC(), () -> config, () -> Optional.of(usage), SpaceSurvey.none());
     List<Event> events = new CopyOnWriteArrayList<>();
     alerts.addNotifier(events::add);
     alerts.enter(State.OK);
@@ -66,7 +66,7 @@ class AlertsTest {
   @Test
   void stateEdges_criticalOnce_recoveredOnce() throws Exception {
     WardenConfig config = Configs.parse("base_dir: " + base + "\n");
-    Alerts alerts = new Alerts(Clock.systemUTC(), () -> config, Optional::empty, List::of);
+    Alerts alerts = new Alerts(Clock.systemUTC(), () -> config, Optional::empty, SpaceSurvey.none());
     List<EventType> events = new CopyOnWriteArrayList<>();
     alerts.addNotifier(e -> events.add(e.type()));
 

@@ -265,7 +265,7 @@ class NotifyTest {
     smtp.purgeEmailFromAllMailboxes();
     Incident.build(base);
     sweepAndCompareOutlets("1000TB", org.diskwarden.volume.State.CRITICAL);
-    // a critical event names what holds the space: the largest kept or protected entries, and the rest
+    // a critical event names what holds the space: the largest places and why each stays, and the rest
     JsonNode critical = json.readTree(hooks.at("/json").stream()
         .filter(q -> "critical".equals(q.header("X-Diskwarden-Event"))).reduce((a, b) -> b).orElseThrow().body());
     assertThat(critical.get("holding")).isNotEmpty();
@@ -273,8 +273,10 @@ class NotifyTest {
     assertThat(critical.at("/holding/0/reason").asText()).isNotBlank();
     assertThat(critical.get("other_bytes").asLong()).isPositive();
     MimeMessage mail = lastMail("critical").orElseThrow();
-    assertThat(GreenMailUtil.getBody(mail).replaceAll("=\r?\n", "")).contains("What holds the space: ")
-        .contains(critical.at("/holding/0/path").asText()).contains("other, no policy covers it");
+    // base_dir is a folder of this machine's disk: the rest of the disk is told apart as outside it
+    assertThat(critical.get("holding_outside_bytes").asLong()).isPositive();
+    assertThat(GreenMailUtil.getBody(mail).replaceAll("=\r?\n", "")).contains("What holds the space (largest first):")
+        .contains(critical.at("/holding/0/path").asText()).contains("outside base_dir");
   }
 
   @Test

@@ -24,6 +24,21 @@ class TemplateTest {
   }
 
   @Test
+  void holdersLoop_isFilledWithItsOwnRows_besideTheRemovals() {
+    Template t = Template.parse("${#removals}-${path}\n${/removals}${#holders}${size} ${path} ${why}\n${/holders}"
+        + "${holding_other}", "t");
+    String out = t.render(Map.of("holding_other", "other: 1.0 MB in 2 places"),
+        Map.of(Template.LOOP, List.of(Map.of("path", "/gone")), Template.HOLDERS,
+            List.of(Map.of("size", "110.0 MB", "path", "/data/big.bin", "why", "no policy covers it"))),
+        UnaryOperator.identity());
+    assertThat(out).isEqualTo("-/gone\n110.0 MB /data/big.bin no policy covers it\nother: 1.0 MB in 2 places");
+    assertThatThrownBy(() -> Template.parse("${#holders}${kept_at}${/holders}", "h.txt"))
+        .hasMessageContaining("h.txt:1").hasMessageContaining("inside ${#holders}");
+    assertThatThrownBy(() -> Template.parse("${#holders}${path}\n${/removals}", "h.txt"))
+        .hasMessageContaining("h.txt:2").hasMessageContaining("does not close the open ${#holders}");
+  }
+
+  @Test
   void unknownPlaceholder_namesFileAndLine() {
     assertThatThrownBy(() -> Template.parse("line one\nline two\nfreed ${bytes_freeed}\n", "cleanup.txt"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cleanup.txt:3")
@@ -51,7 +66,7 @@ class TemplateTest {
     for (EventType type : EventType.values()) {
       Event e = Dispatcher.sample(type, Instant.now());
       Event scratch = new Event(e.type(), e.time(), e.host(), e.baseDir(), e.state(), e.usage(), e.thresholds(),
-          e.report(), e.message(), e.held(), java.util.Optional.of("scratch"));
+          e.report(), e.message(), e.holders(), java.util.Optional.of("scratch"));
       assertThat(templates.render(scratch, "").subject()).startsWith("[diskwarden] sample-host/scratch: ");
       assertThat(EventDocument.of(scratch, "id", "")).contains("\"watch\":\"scratch\"")
           .contains("\"host\":\"sample-host\"");

@@ -440,7 +440,23 @@ class KeepTest {
   }
 
   @Test
-  void aPrivateBackup_staysPrivate_compressedAndRestored_withModesAndOwner() throws Exception {
+  void aPrivateBackup_staysPrivate_compressedAndRestored_withModes() throws Exception {
+    Path archive = compressAndRestorePrivate();
+    assertThat(mode(archive.resolveSibling("db_20251101"))).isEqualTo("rwx------");
+  }
+
+  @Test
+  void aPrivateBackup_ownedByItsUser_keepsThatOwner_inTheArchiveAndRestored() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ROOT,
+        "needs root: the backup is owned by nobody and the agent must keep that owner");
+    Path archive = compressAndRestorePrivate();
+    Path oldest = archive.resolveSibling("db_20251101");
+    assertThat(owner(oldest)).isEqualTo(65534);
+    assertThat(owner(oldest.resolve("credentials.txt"))).isEqualTo(65534);
+  }
+
+  /** Compresses a private backup, checks the archive's mode (and owner as root), restores it. */
+  private Path compressAndRestorePrivate() throws Exception {
     setUpBase(Files.createDirectory(dir.resolve("base")));
     Path oldest = privateBackup("db_20251101", 9);
     textBackup("db_20251103", 7);
@@ -450,19 +466,14 @@ class KeepTest {
 
     Path archive = base.resolve("models/backups/db_20251101" + org.diskwarden.archive.ArchiveFormat.best().suffix());
     assertThat(mode(archive)).isEqualTo("rw-------");
-    if (ROOT) {
-      assertThat(owner(archive)).isEqualTo(65534);
-    }
+    assertThat(owner(archive)).isEqualTo(ROOT ? 65534 : owner(base));
     try (Console console = new Console(dir.resolve("logs"))) {
       assertThat(Main.execute("restore", archive.toString())).as(console.err()).isZero();
     }
     assertThat(mode(oldest)).isEqualTo("rwx------");
     assertThat(mode(oldest.resolve("credentials.txt"))).isEqualTo("rw-------");
-    if (ROOT) {
-      assertThat(owner(oldest)).isEqualTo(65534);
-      assertThat(owner(oldest.resolve("credentials.txt"))).isEqualTo(65534);
-    }
     assertThat(TreeSnapshot.of(oldest)).isEqualTo(before);
+    return archive;
   }
 
   @Test

@@ -1,0 +1,165 @@
+package org.diskwarden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.policy.Candidate;
+import org.diskwarden.policy.Held;
+import org.diskwarden.sweep.Plan;
+import org.diskwarden.sweep.Removal;
+import org.diskwarden.sweep.SweepReport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 29's hub cache cases ({@link FrameworkFixtures}, as huggingface_hub writes the cache), each
+ * judged after cleanup by Hugging Face's own scanner ({@link HubScan}): no corruption, and the
+ * revisions it finds are the ones the agent says it kept.
+ */
+class HubCacheCasesTest {
+  @TempDir
+  Path dir;
+
+  Path base;
+  Path hub;
+  Tree tree;
+  FrameworkFixtures fx;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    base = Files.createDirectory(dir.resolve("base"));
+    hub = Files.createDirectories(base.resolve(".cache/huggingface/hub"));
+    tree = new Tree(base);
+    fx = new FrameworkFixtures(tree);
+  }
+
+  private DiskWarden warden() throws Exception {
+    return new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", """
+        - name: hub
+          path: .cache/huggingface/hub
+          layout: hf_cache
+          max_age: 30d
+        """)), dir.resolve("logs"), Clock.systemUTC());
+  }
+
+  /** One revision of a repository: a config every revision shares and weights of its own. */
+  private Path revision(Path repo, String commit, Duration used) throws Exception {
+    fx.blob(repo, "c0nf1g", 300, Tree.days(90), used);
+    fx.blob(repo, "w-" + commit, 40_000, Tree.days(90), used);
+    return fx.snapshot(repo, commit, Tree.days(90), "config.json", "c0nf1g", "model.safetensors", "w-" + commit);
+  }
+
+  /** A repository of one revision that refs/main names. */
+  private Path downloaded(String folder, String commit, Duration used) throws Exception {
+    Path repo = hub.resolve(folder);
+    revision(repo, commit, used);
+    fx.ref(repo, "main", commit, Tree.days(90));
+    return repo;
+  }
+
+  /** huggingface_hub {@code file_download.py}: {@code .locks/<repo folder>/<etag>.lock}, as filelock leaves it. */
+  private Path lockFile(Path repo, String etag) throws Exception {
+    Path lock = Files.createDirectories(hub.resolve(".locks").resolve(repo.getFileName())).resolve(etag + ".lock");
+    return Files.createFile(lock);
+  }
+
+  /** What the plan says stays: kept revisions, and every revision of a repository it leaves alone. */
+  private Set<String> keptByPlan(Plan plan) throws Exception {
+    Set<String> kept = new TreeSet<>();
+    for (Held h : plan.held()) {
+      Path rel = hub.relativize(h.path());
+      if (rel.getNameCount() == 3 && rel.getName(1).toString().equals("snapshots")) {
+        kept.add(rel.getName(0) + "/" + rel.getName(2));
+      } else if (rel.getNameCount() == 1 && h.path().toFile().isDirectory()) {
+        try (Stream<Path> s = Files.list(h.path().resolve("snapshots"))) {
+          s.forEach(snap -> kept.add(rel + "/" + snap.getFileName()));
+        }
+      }
+    }
+    return kept;
+  }
+
+  private void assertHubScanAgrees(Plan plan) throws Exception {
+    HubScan scan = HubScan.of(hub, dir);
+    assertThat(scan.warnings()).as("scanCacheDir warnings (corrupted repositories)").isEmpty();
+    assertThat(scan.revisions()).isEqualTo(keptByPlan(plan));
+  }
+
+  @Test
+  void refsNamingARemovedRevisionGoWithIt_soDoesItsNoExist_andHuggingFacesScanFindsNoCorruption() throws Exception {
+    HubScan.assumeAvailable();
+    Path bert = hub.resolve("models--org--bert");
+    Path old = revision(bert, "aaa111", Tree.days(60));
+    revision(bert, "bbb222", Tree.days(1));
+    fx.ref(bert, "main", "bbb222", Tree.days(90));
+    // hf_hub_download(revision="v1.0") stored the tag's commit as a ref of its own
+    fx.ref(bert, "v1.0", "aaa111", Tree.days(90));
+    fx.noExist(bert, "aaa111", "tokenizer.json", Tree.days(90));
+    fx.noExist(bert, "bbb222", "tokenizer.json", Tree.days(90));
+    Path tiny = hub.resolve("models--org--tiny");
+    revision(tiny, "ccc333", Tree.days(70));
+    fx.ref(tiny, "main", "ccc333", Tree.days(90));
+    FrameworkFixtures.ageFolders(hub, Tree.days(90));
+    long before = FrameworkFixtures.du(hub);
+
+    Plan plan = warden().plan();
+    SweepReport report = warden().clean(true, false).orElseThrow();
+
+    assertThat(old).doesNotExist();
+    assertThat(bert.resolve("refs/v1.0")).doesNotExist();
+    assertThat(bert.resolve("refs/main")).hasContent("bbb222");
+    assertThat(bert.resolve(".no_exist/aaa111")).doesNotExist();
+    assertThat(bert.resolve(".no_exist/bbb222")).isDirectory();
+    assertThat(tiny).doesNotExist();
+    // du -sB1 agrees with what the plan said it frees and with what the sweep says it freed
+    long freed = before - FrameworkFixtures.du(hub);
+    assertThat(freed).isEqualTo(plan.reclaimable())
+        .isEqualTo(report.removed().stream().mapToLong(Removal::freed).sum());
+    assertHubScanAgrees(plan);
+  }
+
+  @Test
+  void staleIncompleteBlobsWhoseLockNobodyHoldsGo_aHeldLockOrAFreshOneSkipsTheRepository() throws Exception {
+    HubScan.assumeAvailable();
+    Path data = downloaded("datasets--org--data", "ddd444", Tree.days(1));
+    Path stale = fx.blob(data, "d2.incomplete", 7000, Tree.days(10), Tree.days(10));
+    lockFile(data, "d2");
+    Path busy = downloaded("models--org--busy", "eee555", Tree.days(60));
+    Path held = fx.blob(busy, "e2.incomplete", 7000, Tree.days(10), Tree.days(10));
+    Path lock = lockFile(busy, "e2");
+    Path fresh = downloaded("models--org--fresh", "fff666", Tree.days(60));
+    FrameworkFixtures.ageFolders(hub, Tree.days(90));
+    Path writing = fx.blob(fresh, "f2.incomplete", 7000, Duration.ofMinutes(1), Duration.ofMinutes(1));
+    // a downloader holding its lock (filelock's flock, as huggingface_hub's WeakFileLock takes it)
+    Process holder = new ProcessBuilder("flock", lock.toString(), "sleep", "600").start();
+    try {
+      Object inode = Files.getAttribute(lock, "unix:ino");
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(Path.of("/proc/locks"))
+          .contains(":" + inode + " "));
+
+      Plan plan = warden().plan();
+      warden().clean(true, false).orElseThrow();
+
+      assertThat(stale).doesNotExist();
+      assertThat(plan.candidates()).filteredOn(c -> c.path().equals(stale)).singleElement()
+          .extracting(Candidate::reason).asString().startsWith("leftover: a download that never finished");
+      assertThat(held).exists();
+      assertThat(busy.resolve("snapshots/eee555")).isDirectory();
+      assertThat(writing).exists();
+      assertThat(fresh.resolve("snapshots/fff666")).isDirectory();
+      assertHubScanAgrees(plan);
+    } finally {
+      holder.destroy();
+      holder.waitFor();
+    }
+  }
+}
