@@ -4,13 +4,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +15,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.io.output.CloseShieldOutputStream;
+import org.diskwarden.fs.Attrs;
+import org.diskwarden.fs.Dir;
+import org.diskwarden.fs.Handle;
 
 /**
  * Writes an entry as a compressed tar (names, modes, owners, times and link targets kept), forced to
@@ -29,76 +27,84 @@ public final class Archiver {
   private Archiver() {}
 
   /**
-   * Writes {@code entry} into {@code target}, which must not exist yet, and forces it to disk.
+   * Writes {@code entry} into {@code target}, which must not exist yet, and forces it to disk (both
+   * paths the caller's own: the agent itself goes through {@link #write(Dir, String, FileChannel,
+   * ArchiveFormat, int, BooleanSupplier)} from held descriptors).
    *
    * @return what was written, with a checksum of every file
    * @throws Interrupted when {@code stopping} turns true; {@code target} is then incomplete
    */
   public static Contents write(Path entry, Path target, ArchiveFormat format, int level, BooleanSupplier stopping)
       throws IOException {
-    try (java.nio.file.DirectoryStream<Path> dir = Files.newDirectoryStream(target.getParent())) {
-      if (!(dir instanceof java.nio.file.SecureDirectoryStream<Path> secure)) {
-        throw new IOException("this platform cannot create files relative to an open directory");
-      }
-      try (FileChannel channel = create(secure, target.getFileName(), entry)) {
-        return write(entry, channel, format, level, stopping);
+    try (Dir folder = Dir.open(entry.toAbsolutePath().getParent());
+        Dir into = Dir.open(target.toAbsolutePath().getParent())) {
+      String name = entry.getFileName().toString();
+      Attrs own = folder.stat(name).orElseThrow(() -> new NoSuchFileException(entry.toString()));
+      try (Handle out = create(into, target.getFileName().toString(), own)) {
+        return write(folder, name, out, format, level, stopping);
       }
     }
   }
 
   /**
-   * Creates {@code name} in the open directory {@code dir} for an archive of {@code entry}: no-follow and
-   * create-new, with the entry's read/write bits (never wider) and its owner and group.
+   * Creates {@code name} in the held directory {@code dir} for an archive of an entry with attributes
+   * {@code entry}: no-follow and create-new, with the entry's read/write bits (never wider) and, as
+   * root, its owner and group, set on the descriptor.
    */
-  public static FileChannel create(java.nio.file.SecureDirectoryStream<Path> dir, Path name, Path entry)
-      throws IOException {
-    PosixFileAttributes own = Files.readAttributes(entry, PosixFileAttributes.class,
-        java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    java.nio.channels.SeekableByteChannel opened = dir.newByteChannel(name, java.util.Set.of(
-        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(Modes.forArchiveOf(own)));
-    if (!(opened instanceof FileChannel channel)) {
-      opened.close();
-      throw new IOException("this platform gives no file channel to force an archive to disk");
-    }
+  public static Handle create(Dir dir, String name, Attrs entry) throws IOException {
+    Handle h = dir.createFile(name, 0600);
     try {
-      java.nio.file.attribute.PosixFileAttributeView view = dir.getFileAttributeView(name,
-          java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      view.setOwner(own.owner());
-      view.setGroup(own.group());
-    } catch (IOException e) {
-      // not root: the archive belongs to the agent's user, and its mode is the entry's at most
+      if (Modes.ROOT) {
+        h.chown(entry.uid(), entry.gid());
+      }
+      h.chmod(entry.permissions() & 0666);
+      return h;
+    } catch (IOException | RuntimeException e) {
+      h.close();
+      throw e;
     }
-    return channel;
   }
 
   /**
-   * Writes {@code entry} as an archive into {@code channel} (a new, empty file) and forces it to disk.
+   * Writes the entry {@code name} of the held {@code folder} as an archive into {@code out} (a new,
+   * empty file) and forces it to disk.
    *
    * @return what was written, with a checksum of every file
    * @throws Interrupted when {@code stopping} turns true; the file is then incomplete
+   * @throws Unkeepable when the entry holds what the agent does not archive (the file is then incomplete)
    */
-  public static Contents write(Path entry, FileChannel channel, ArchiveFormat format, int level,
+  public static Contents write(Dir folder, String name, Handle out, ArchiveFormat format, int level,
       BooleanSupplier stopping) throws IOException {
     Contents contents;
-    try (OutputStream compressed = format.compress(
-            new BufferedOutputStream(CloseShieldOutputStream.wrap(Channels.newOutputStream(channel)), 1 << 16), level);
+    try (OutputStream compressed = format.compress(new BufferedOutputStream(out.out(), 1 << 16), level);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed, 1 << 16)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
       tar.setAddPaxHeadersForNonAsciiNames(true);
-      contents = TreeWalk.walk(entry, new TarVisitor(tar), stopping);
+      contents = TreeWalk.walk(folder, name, new TarVisitor(tar), stopping);
       tar.finish();
     }
-    channel.force(true);
+    out.sync();
     return contents;
   }
 
-  /** What {@code archive} holds, every file read through and checksummed. */
+  /**
+   * What {@code archive} holds, every file read through and checksummed; the archive is opened from
+   * its held folder, no-follow and non-blocking, and must be a regular file.
+   */
   public static Contents read(Path archive, ArchiveFormat format) throws IOException {
+    try (Dir folder = Dir.open(archive.toAbsolutePath().getParent())) {
+      return read(folder, archive.getFileName().toString(), format);
+    }
+  }
+
+  /** What the archive {@code file} in the held {@code folder} holds, every file read through and checksummed. */
+  public static Contents read(Dir folder, String file, ArchiveFormat format) throws IOException {
+    Path archive = folder.path().resolve(file);
     List<Contents.Item> items = new ArrayList<>();
-    try (InputStream file = Files.newInputStream(archive);
-        TarArchiveInputStream tar = new TarArchiveInputStream(format.decompress(file), 1 << 16)) {
+    try (Handle h = folder.openFile(file);
+        InputStream in = new java.io.BufferedInputStream(h.in(), 1 << 16);
+        TarArchiveInputStream tar = new TarArchiveInputStream(format.decompress(in), 1 << 16)) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
         String name = e.getName().endsWith("/") ? e.getName().substring(0, e.getName().length() - 1) : e.getName();
         if (e.isDirectory()) {
@@ -125,6 +131,15 @@ public final class Archiver {
     }
   }
 
+  /** Why the archive {@code name} in the held {@code folder} does not hold {@code expected}, or empty when it does. */
+  public static Optional<String> verify(Dir folder, String name, ArchiveFormat format, Contents expected) {
+    try {
+      return expected.difference(read(folder, name, format));
+    } catch (IOException | RuntimeException e) {
+      return Optional.of("cannot read it back: " + e.getMessage());
+    }
+  }
+
   private static final class TarVisitor implements TreeWalk.Visitor {
     private final TarArchiveOutputStream tar;
 
@@ -133,52 +148,46 @@ public final class Archiver {
     }
 
     @Override
-    public void directory(String name, Path dir, BasicFileAttributes attrs) throws IOException {
+    public void directory(String name, Attrs attrs) throws IOException {
       TarArchiveEntry e = new TarArchiveEntry(name + "/", TarConstants.LF_DIR);
-      describe(e, dir, attrs, 040000);
+      describe(e, attrs, 040000);
       tar.putArchiveEntry(e);
       tar.closeArchiveEntry();
     }
 
     @Override
-    public OutputStream file(String name, Path file, BasicFileAttributes attrs) throws IOException {
+    public OutputStream file(String name, Attrs attrs) throws IOException {
       TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
-      describe(e, file, attrs, 0100000);
+      describe(e, attrs, 0100000);
       e.setSize(attrs.size());
       tar.putArchiveEntry(e);
       return tar;
     }
 
     @Override
-    public void fileDone(String name, Path file, BasicFileAttributes attrs) throws IOException {
+    public void fileDone(String name, Attrs attrs) throws IOException {
       tar.closeArchiveEntry();
     }
 
     @Override
-    public void link(String name, Path link, String target, BasicFileAttributes attrs) throws IOException {
+    public void link(String name, String target, Attrs attrs) throws IOException {
       TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-      describe(e, link, attrs, 0120000);
+      describe(e, attrs, 0120000);
       e.setLinkName(target);
       tar.putArchiveEntry(e);
       tar.closeArchiveEntry();
     }
 
     @Override
-    public void leaveDirectory(String name, Path dir, BasicFileAttributes attrs) {
+    public void leaveDirectory(String name, Attrs attrs) {
       // a tar keeps a directory's time in its header: nothing to do after its contents
     }
 
-    private static void describe(TarArchiveEntry e, Path p, BasicFileAttributes attrs, int type) {
-      e.setModTime(attrs.lastModifiedTime());
-      if (attrs instanceof PosixFileAttributes posix) {
-        e.setMode(type | Modes.of(posix.permissions()));
-        e.setUserName(posix.owner().getName());
-        e.setGroupName(posix.group().getName());
-      }
-      Modes.ids(p).ifPresent(ids -> {
-        e.setUserId(ids[0]);
-        e.setGroupId(ids[1]);
-      });
+    private static void describe(TarArchiveEntry e, Attrs attrs, int type) {
+      e.setModTime(FileTime.from(attrs.mtime()));
+      e.setMode(type | (attrs.isSymbolicLink() ? 0777 : attrs.permissions() & 0777));
+      e.setUserId(attrs.uid());
+      e.setGroupId(attrs.gid());
     }
   }
 }

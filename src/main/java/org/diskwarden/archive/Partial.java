@@ -1,14 +1,11 @@
 package org.diskwarden.archive;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
- * Names of work in progress: an archive or copy is written under a hidden name ending in
- * {@value #SUFFIX} and renamed into place only once it is verified, so a crash leaves nothing that
- * looks finished.
+ * Names of work in progress: an archive, copy or restored entry is made inside a private
+ * {@link Room} with a hidden name ending in {@value #SUFFIX} and renamed out into place only once it
+ * is complete (and verified), so a crash leaves nothing that looks finished.
  */
 public final class Partial {
   public static final String SUFFIX = ".diskwarden-partial";
@@ -20,14 +17,12 @@ public final class Partial {
     return finalPath.resolveSibling("." + finalPath.getFileName() + SUFFIX);
   }
 
-  public static boolean is(Path p) {
-    return p.getFileName() != null && p.getFileName().toString().endsWith(SUFFIX);
+  /** The temporary name for {@code name}: {@code .name.diskwarden-partial}. */
+  public static String name(String name) {
+    return "." + name + SUFFIX;
   }
 
-  /** Forces a directory's entries (a rename into it) to disk. */
-  public static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      d.force(true);
-    }
+  public static boolean is(Path p) {
+    return p.getFileName() != null && p.getFileName().toString().endsWith(SUFFIX);
   }
 }

@@ -1,29 +1,33 @@
 package org.diskwarden.archive;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.diskwarden.fs.Descriptor;
+import org.diskwarden.fs.Dir;
+import org.diskwarden.fs.Handle;
 
 /**
- * Puts an archived entry back: extracted under a temporary name beside where it goes, then renamed
- * into place. Never overwrites, and never writes outside the entry (names with {@code ..}, absolute
- * names or a second top-level name are refused).
+ * Puts an archived entry back: extracted inside a private {@link Room} beside where it goes, every
+ * directory, file and link made relative to a held directory descriptor (create-new, no-follow),
+ * modes, owners and times set on the descriptors; then one rename into place. Never overwrites, and
+ * never writes outside the entry (names with {@code ..}, absolute names, a second top-level name, or a
+ * name whose folder is not earlier in the archive are refused).
  */
 public final class Restorer {
   private Restorer() {}
 
   /**
-   * Restores {@code archive} into {@code folder}.
+   * Restores {@code archive} into {@code folder} (both given by the operator: links in these paths
+   * are followed; nothing inside the folder is).
    *
    * @return the restored entry
    * @throws FileAlreadyExistsException when the entry already exists there
@@ -34,94 +38,133 @@ public final class Restorer {
         .orElseThrow(() -> new IOException(archive + " is not a .tar.zst or .tar.gz archive"));
     String top = format.entryName(archive);
     Path destination = folder.resolve(top);
-    if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileAlreadyExistsException(destination.toString(), null, "already exists; restore never overwrites");
-    }
-    Path tmp = Partial.of(destination);
-    try {
-      extract(archive, format, top, tmp);
-      // Not ATOMIC_MOVE: that is a bare rename(2), which would replace an entry created meanwhile.
-      Files.move(tmp, destination);
-      Partial.syncDirectory(folder);
+    Path archives = archive.toAbsolutePath().getParent();
+    // Beside its archive (the usual case) the folder is opened once: a link swapped into the path
+    // between two opens could otherwise send the entry elsewhere than the archive it came from.
+    try (Dir from = Dir.open(archives);
+        Dir into = folder.toAbsolutePath().equals(archives) ? null : Dir.open(folder.toAbsolutePath());
+        Handle file = from.openFile(archive.getFileName().toString())) {
+      restore(file, format, top, into == null ? from : into, archive);
       return destination;
-    } catch (IOException | RuntimeException e) {
-      if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
-        org.apache.commons.io.file.PathUtils.delete(tmp);
-      }
-      throw e;
     }
   }
 
-  private static void extract(Path archive, ArchiveFormat format, String top, Path tmp) throws IOException {
-    Deque<Object[]> dirs = new ArrayDeque<>();
-    java.util.Set<Path> links = new java.util.HashSet<>();
-    try (InputStream file = Files.newInputStream(archive);
-        TarArchiveInputStream tar = new TarArchiveInputStream(format.decompress(file), 1 << 16)) {
+  private static void restore(Handle file, ArchiveFormat format, String top, Dir into, Path archive)
+      throws IOException {
+    if (into.stat(top).isPresent()) {
+      throw new FileAlreadyExistsException(into.path().resolve(top).toString(), null,
+          "already exists; restore never overwrites");
+    }
+    try (Room room = Room.make(into, Partial.name(top))) {
+      extract(new BufferedInputStream(file.in(), 1 << 16), format, top, room.dir(), archive);
+      room.moveOut(top, into, top);
+      into.sync();
+    }
+  }
+
+  /** A directory being filled: its archive name below the top ("" for the top), held open, its header. */
+  private record Filling(String rel, Dir dir, TarArchiveEntry header) {}
+
+  private static void extract(InputStream in, ArchiveFormat format, String top, Dir room, Path archive)
+      throws IOException {
+    Deque<Filling> open = new ArrayDeque<>();
+    Set<String> links = new HashSet<>();
+    boolean any = false;
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(format.decompress(in), 1 << 16)) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-        Path to = place(tmp, top, e.getName());
-        for (Path link : links) {
-          if (to.startsWith(link)) {
-            throw new IOException("refusing " + e.getName() + ": it lies behind the link " + link.getFileName());
+        String rel = relative(top, e.getName());
+        for (String link : links) {
+          if (rel.startsWith(link + "/")) {
+            throw new IOException("refusing " + e.getName() + ": it lies behind the link " + link);
           }
         }
+        Dir at = room;
+        String name = top;
+        if (!rel.isEmpty()) {
+          String parent = rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : "";
+          while (!open.isEmpty() && !within(parent, open.peek().rel())) {
+            finish(open.pop());
+          }
+          if (open.isEmpty() || !open.peek().rel().equals(parent)) {
+            throw new IOException("refusing " + e.getName() + ": its folder is not earlier in the archive");
+          }
+          at = open.peek().dir();
+          name = rel.substring(rel.lastIndexOf('/') + 1);
+        } else if (any) {
+          throw new IOException("refusing " + e.getName() + ": the entry appears twice");
+        }
+        any = true;
         if (e.isDirectory()) {
-          Files.createDirectory(to, Modes.privateWhileWritten(true));
-          dirs.push(new Object[] {to, e});
-          continue;
+          open.push(new Filling(rel, at.mkdir(name, 0700), e));
         } else if (e.isSymbolicLink()) {
-          Files.createSymbolicLink(to, Path.of(e.getLinkName()));
-          links.add(to);
+          at.symlink(name, e.getLinkName());
+          if (Modes.ROOT && e.getLongUserId() >= 0) {
+            at.chownNoFollow(name, (int) e.getLongUserId(), (int) e.getLongGroupId());
+          }
+          at.setModifiedNoFollow(name, e.getLastModifiedTime().toInstant());
+          links.add(rel);
         } else if (e.isFile()) {
-          try (OutputStream out = java.nio.channels.Channels.newOutputStream(Files.newByteChannel(to,
-              java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
-                  LinkOption.NOFOLLOW_LINKS), Modes.privateWhileWritten(false)))) {
-            TreeWalk.copy(tar, out, e.getSize(), () -> false, archive + ":" + e.getName());
+          try (Handle h = at.createFile(name, 0600)) {
+            TreeWalk.copy(tar, h.out(), e.getSize(), () -> false, archive + ":" + e.getName());
+            keep(h, e);
           }
         } else {
           throw new IOException(archive + " holds " + e.getName() + " of a type restore does not write");
         }
-        keep(to, e);
+      }
+      // Directories last, deepest first: creating their contents touched their times, and a
+      // read-only mode set earlier would have kept their contents out.
+      while (!open.isEmpty()) {
+        finish(open.pop());
+      }
+    } finally {
+      for (Filling f : open) {
+        f.dir().close();
       }
     }
-    if (!Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
+    if (!any) {
       throw new IOException(archive + " holds no entry named " + top);
     }
-    // Directories last, deepest first: creating their contents touched their times, and a
-    // read-only mode set earlier would have kept their contents out.
-    while (!dirs.isEmpty()) {
-      Object[] d = dirs.pop();
-      keep((Path) d[0], (TarArchiveEntry) d[1]);
+  }
+
+  private static boolean within(String rel, String dir) {
+    return dir.isEmpty() || rel.equals(dir) || rel.startsWith(dir + "/");
+  }
+
+  private static void finish(Filling f) throws IOException {
+    try (Dir d = f.dir()) {
+      keep(d, f.header());
     }
   }
 
-  private static Path place(Path tmp, String top, String name) throws IOException {
+  /** The archive's owner (as root), mode and time, set on the open descriptor. */
+  private static void keep(Descriptor d, TarArchiveEntry e) throws IOException {
+    if (Modes.ROOT && e.getLongUserId() >= 0) {
+      d.chown((int) e.getLongUserId(), (int) e.getLongGroupId());
+    }
+    d.chmod(e.getMode() & 0777);
+    d.setModified(e.getLastModifiedTime().toInstant());
+  }
+
+  /**
+   * The name below the entry ({@code ""} for the entry itself), each part a plain name.
+   *
+   * @throws IOException for a name outside the entry, absolute, or with an empty, {@code .} or {@code ..} part
+   */
+  private static String relative(String top, String name) throws IOException {
     String clean = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     if (clean.equals(top)) {
-      return tmp;
+      return "";
     }
-    if (!clean.startsWith(top + "/") || clean.startsWith("/")) {
+    if (!clean.startsWith(top + "/")) {
       throw new IOException("refusing " + name + ": every name must lie under " + top + "/");
     }
-    Path rel = Path.of(clean.substring(top.length() + 1));
-    Path to = tmp.resolve(rel).normalize();
-    if (rel.isAbsolute() || !to.startsWith(tmp) || to.equals(tmp)) {
-      throw new IOException("refusing " + name + ": it leads outside the entry");
-    }
-    return to;
-  }
-
-  private static void keep(Path to, TarArchiveEntry e) throws IOException {
-    if (e.getLongUserId() >= 0 && "root".equals(System.getProperty("user.name"))) {
-      try {
-        Files.setAttribute(to, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(to, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
-      } catch (UnsupportedOperationException ignored) {
-        // no unix view: the files belong to the user restoring them
+    String rel = clean.substring(top.length() + 1);
+    for (String part : rel.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..") || part.indexOf('\0') >= 0) {
+        throw new IOException("refusing " + name + ": it leads outside the entry");
       }
     }
-    if (!e.isSymbolicLink()) {
-      Files.getFileAttributeView(to, PosixFileAttributeView.class).setPermissions(Modes.permissions(e.getMode()));
-      Files.getFileAttributeView(to, BasicFileAttributeView.class).setTimes(e.getLastModifiedTime(), null, null);
-    }
+    return rel;
   }
 }

@@ -3,122 +3,125 @@ package org.diskwarden.archive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
+import org.diskwarden.fs.Attrs;
+import org.diskwarden.fs.Dir;
+import org.diskwarden.fs.Handle;
 
 /**
- * Walks an entry without following links, refusing what cannot be
- * kept faithfully: special files and mount points of other filesystems (the remover would not take
- * those either, so the original could never go). Each file's bytes pass through the visitor once,
- * checksummed on the way.
+ * Walks an entry from its held folder one no-follow name at a time ({@link Dir#dir},
+ * {@link Dir#openFile}, {@link Dir#readLink}): a folder swapped for a link anywhere below is refused
+ * by the kernel, and each directory and file opened must be the one its name showed a moment before
+ * (device and inode of the open descriptor). It refuses what cannot be kept faithfully (special files,
+ * mount points of other filesystems: the remover would not take those either, so the original could
+ * never go) and what the agent will not keep ({@link Unkeepable}: a member of another owner, a file
+ * with more than one link). Each file's bytes pass through the visitor once, checksummed on the way.
  */
 final class TreeWalk {
   static final int CHUNK = 1 << 20;
 
-  /** What the walk feeds; names are archive names ({@code entry/sub/file}). */
+  /** What the walk feeds; names are archive names ({@code entry/sub/file}); attributes from the open descriptor. */
   interface Visitor {
-    void directory(String name, Path dir, BasicFileAttributes attrs) throws IOException;
+    void directory(String name, Attrs attrs) throws IOException;
 
     /** Where a file's bytes go (they are checksummed on the way); null to only checksum them. */
-    OutputStream file(String name, Path file, BasicFileAttributes attrs) throws IOException;
+    OutputStream file(String name, Attrs attrs) throws IOException;
 
     /** After a file's bytes were written to the stream {@link #file} gave. */
-    void fileDone(String name, Path file, BasicFileAttributes attrs) throws IOException;
+    void fileDone(String name, Attrs attrs) throws IOException;
 
-    void link(String name, Path link, String target, BasicFileAttributes attrs) throws IOException;
+    void link(String name, String target, Attrs attrs) throws IOException;
 
-    void leaveDirectory(String name, Path dir, BasicFileAttributes attrs) throws IOException;
+    void leaveDirectory(String name, Attrs attrs) throws IOException;
   }
 
-  private TreeWalk() {}
+  private final Visitor visitor;
+  private final BooleanSupplier stopping;
+  private final List<Contents.Item> items = new ArrayList<>();
+  private Attrs top;
 
-  static Contents walk(Path entry, Visitor visitor, BooleanSupplier stopping) throws IOException {
-    List<Contents.Item> items = new ArrayList<>();
-    String top = entry.getFileName().toString();
-    Object device = Files.getAttribute(entry, "unix:dev", LinkOption.NOFOLLOW_LINKS);
-    Files.walkFileTree(entry, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-      private final List<BasicFileAttributes> dirs = new ArrayList<>();
-
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes basic) throws IOException {
-        if (!Objects.equals(device, Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
-          throw new IOException(dir + " is a mount point of another filesystem");
-        }
-        BasicFileAttributes attrs = posix(dir, basic);
-        String name = name(top, entry, dir);
-        visitor.directory(name, dir, attrs);
-        items.add(new Contents.Item(name, 'd', 0, 0, "", Modes.of(attrs)));
-        dirs.add(attrs);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes basic) throws IOException {
-        if (stopping.getAsBoolean()) {
-          throw new Interrupted();
-        }
-        BasicFileAttributes attrs = posix(file, basic);
-        String name = name(top, entry, file);
-        if (attrs.isSymbolicLink()) {
-          String target = Files.readSymbolicLink(file).toString();
-          visitor.link(name, file, target, attrs);
-          items.add(new Contents.Item(name, 'l', 0, 0, target, 0));
-        } else if (attrs.isRegularFile()) {
-          OutputStream out = visitor.file(name, file, attrs);
-          long crc;
-          try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            crc = copy(in, out, attrs.size(), stopping, file);
-          }
-          if (!Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).equals(attrs.lastModifiedTime())) {
-            throw new IOException(file + " was modified while it was being kept");
-          }
-          visitor.fileDone(name, file, attrs);
-          items.add(new Contents.Item(name, 'f', attrs.size(), crc, "", Modes.of(attrs)));
-        } else {
-          throw new IOException(file + " is a special file (device, socket or pipe) that cannot be kept");
-        }
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        if (exc != null) {
-          throw exc;
-        }
-        visitor.leaveDirectory(name(top, entry, dir), dir, dirs.remove(dirs.size() - 1));
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-        throw exc;
-      }
-    });
-    return new Contents(items);
+  private TreeWalk(Visitor visitor, BooleanSupplier stopping) {
+    this.visitor = visitor;
+    this.stopping = stopping;
   }
 
-  /**
-   * The walk hands out basic attributes; modes and owners are what keeps a private entry private, so
-   * each item is read once more as POSIX attributes (without following a link).
-   */
-  private static BasicFileAttributes posix(Path p, BasicFileAttributes basic) throws IOException {
-    try {
-      return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (UnsupportedOperationException e) {
-      return basic;
+  /** Walks {@code name} in the held {@code folder}. */
+  static Contents walk(Dir folder, String name, Visitor visitor, BooleanSupplier stopping) throws IOException {
+    TreeWalk walk = new TreeWalk(visitor, stopping);
+    walk.visit(folder, name, name);
+    return new Contents(walk.items);
+  }
+
+  private void visit(Dir parent, String name, String archived) throws IOException {
+    if (stopping.getAsBoolean()) {
+      throw new Interrupted();
     }
+    Attrs seen = parent.stat(name).orElseThrow(() -> new NoSuchFileException(where(parent, name)));
+    if (top == null) {
+      top = seen;
+    }
+    if (seen.isDirectory()) {
+      try (Dir d = parent.dir(name)) {
+        Attrs attrs = same(d.self(), seen, parent, name);
+        ours(attrs, archived);
+        if (attrs.device() != top.device()) {
+          throw new FileSystemException(where(parent, name), null, "a mount point of another filesystem");
+        }
+        visitor.directory(archived, attrs);
+        items.add(new Contents.Item(archived, 'd', 0, 0, "", attrs.permissions() & 0777));
+        for (String child : d.list()) {
+          visit(d, child, archived + "/" + child);
+        }
+        visitor.leaveDirectory(archived, attrs);
+      }
+    } else if (seen.isSymbolicLink()) {
+      ours(seen, archived);
+      String target = parent.readLink(name);
+      visitor.link(archived, target, seen);
+      items.add(new Contents.Item(archived, 'l', 0, 0, target, 0));
+    } else if (seen.isRegularFile()) {
+      try (Handle h = parent.openFile(name)) {
+        Attrs attrs = same(h.attrs(), seen, parent, name);
+        if (attrs.links() > 1) {
+          throw new Unkeepable(archived + " has " + attrs.links() + " links (a hard link to a file elsewhere may be"
+              + " one its owner could not read)");
+        }
+        ours(attrs, archived);
+        OutputStream out = visitor.file(archived, attrs);
+        long crc = copy(h.in(), out, attrs.size(), stopping, where(parent, name));
+        if (!h.attrs().mtime().equals(attrs.mtime())) {
+          throw new IOException(where(parent, name) + " was modified while it was being kept");
+        }
+        visitor.fileDone(archived, attrs);
+        items.add(new Contents.Item(archived, 'f', attrs.size(), crc, "", attrs.permissions() & 0777));
+      }
+    } else {
+      throw new IOException(where(parent, name) + " is a " + seen.kind() + ", which cannot be kept");
+    }
+  }
+
+  /** The open descriptor's attributes, when they are those of the name looked at. */
+  private static Attrs same(Attrs opened, Attrs seen, Dir parent, String name) throws IOException {
+    if (!opened.sameFileAs(seen)) {
+      throw new FileSystemException(where(parent, name), null, "was replaced while it was being read");
+    }
+    return opened;
+  }
+
+  private void ours(Attrs a, String archived) throws Unkeepable {
+    if (a.uid() != top.uid()) {
+      throw new Unkeepable(archived + " belongs to uid " + a.uid() + ", not to the entry's owner (uid " + top.uid()
+          + ")");
+    }
+  }
+
+  private static String where(Dir parent, String name) {
+    return parent.path().resolve(name).toString();
   }
 
   /**
@@ -149,17 +152,5 @@ final class TreeWalk {
       throw new IOException(what + " grew while it was being kept");
     }
     return crc.getValue();
-  }
-
-  private static String name(String top, Path entry, Path p) {
-    Path rel = entry.relativize(p);
-    if (rel.toString().isEmpty()) {
-      return top;
-    }
-    StringBuilder name = new StringBuilder(top);
-    for (Path part : rel) {
-      name.append('/').append(part);
-    }
-    return name.toString();
   }
 }

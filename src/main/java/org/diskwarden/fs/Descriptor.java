@@ -7,7 +7,7 @@ import java.time.Instant;
  * What {@link Dir} and {@link Handle} have in common: one open descriptor, its attributes, and its
  * mode, owner, times and sync set on the descriptor itself, never on a path.
  */
-abstract class Descriptor implements AutoCloseable {
+public abstract class Descriptor implements AutoCloseable {
   final int fd;
   private boolean closed;
 

@@ -12,12 +12,11 @@ import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.archive.ArchiveFormat;
-import org.diskwarden.archive.Archiver;
 import org.diskwarden.archive.Compressibility;
 import org.diskwarden.archive.Contents;
-import org.diskwarden.archive.Copier;
 import org.diskwarden.archive.Interrupted;
 import org.diskwarden.archive.Partial;
+import org.diskwarden.archive.Unkeepable;
 import org.diskwarden.config.Action;
 import org.diskwarden.config.ActionConfig;
 import org.diskwarden.config.CleanupMode;
@@ -111,30 +110,21 @@ final class Keeper {
     } catch (UncheckedIOException e) {
       return failed(c, "cannot record the " + where(c) + " in the audit log: " + e.getMessage());
     }
-    // An archive is written and renamed through a descriptor of its folder held from base_dir down:
-    // a rename or link swapped in on the way cannot make it land outside. A copy goes to move_to,
-    // a configured folder outside base_dir.
-    java.nio.file.SecureDirectoryStream<Path> dir = null;
-    try {
-      Contents written;
-      if (c.action() == Action.COMPRESS) {
-        dir = deletion.openDirectory(folder);
-        try (java.nio.channels.FileChannel channel = Archiver.create(dir, partial.getFileName(), c.path())) {
-          written = Archiver.write(c.path(), channel, ArchiveFormat.best(), action.compressLevel(), stopping);
-        }
-      } else {
-        written = Copier.copy(c.path(), partial, stopping);
-      }
-      beforeVerify.accept(partial);
-      Optional<String> difference = c.action() == Action.COMPRESS
-          ? Archiver.verify(partial, ArchiveFormat.best(), written)
-          : Copier.verify(partial, written);
+    // Written, read back and renamed through descriptors held from base_dir down (the entry's folder
+    // and, inside base_dir, the archive's): a rename or link swapped in on the way cannot make the
+    // walk read, or the archive land, outside.
+    String finalName = target.getFileName().toString();
+    try (KeepWork work = KeepWork.open(baseDir, c, folder)) {
+      Contents written = work.write(c.action(), partial.getFileName().toString(), finalName, action.compressLevel(),
+          stopping);
+      beforeVerify.accept(partial.resolve(finalName));
+      Optional<String> difference = work.verify(c.action(), written);
       if (difference.isPresent()) {
         discard(c, partial, folder);
         return failed(c, "the " + where(c) + " failed verification, original kept: " + difference.get());
       }
       if (c.action() == Action.COMPRESS) {
-        long archive = Files.size(partial);
+        long archive = work.size();
         estimates.learn(c.path(), c.newest(), ArchiveFormat.best(), action.compressLevel(),
             c.bytes() == 0 ? 1 : (double) archive / c.bytes());
         double saving = c.bytes() == 0 ? 0 : 100.0 * (c.bytes() - archive) / c.bytes();
@@ -143,50 +133,21 @@ final class Keeper {
           return poorRatio(c, action, mode, String.format(java.util.Locale.ROOT, "the archive saved %.0f%%", saving));
         }
       }
-      if (dir != null) {
-        renameArchive(dir, partial.getFileName(), target.getFileName(), c);
-      } else {
-        // No replace: a same-named copy that appeared meanwhile is not ours to overwrite
-        // (ATOMIC_MOVE would be a bare rename(2), which replaces). Same folder, so still a rename.
-        Files.move(partial, target);
-      }
-      Partial.syncDirectory(folder);
+      work.rename(c.action() == Action.COMPRESS ? Optional.of(c.newest()) : Optional.empty());
       audit.written(partial, c.policy(), "renamed");
     } catch (Interrupted e) {
       discard(c, partial, folder);
       return skipped(c, "interrupted by shutdown; the original stays");
+    } catch (Unkeepable e) {
+      discard(c, partial, folder);
+      return skipped(c, "not kept as " + (c.action() == Action.COMPRESS ? "an archive" : "a copy") + ": "
+          + e.getMessage() + "; the entry stays as it is");
     } catch (IOException | RuntimeException e) {
       discard(c, partial, folder);
       String why = e instanceof FileAlreadyExistsException ? "appeared meanwhile" : e.toString();
       return failed(c, "cannot write the " + where(c) + ", original kept: " + why);
-    } finally {
-      if (dir != null) {
-        try {
-          dir.close();
-        } catch (IOException e) {
-          LOG.debug("Closing {}: {}", folder, e.toString());
-        }
-      }
     }
     return removeOriginal(c, target, mode);
-  }
-
-  /**
-   * Renames the verified archive into place in its held folder, never over anything there, and gives it
-   * its data's time (not the time it was made: a policy ranking by mtime must not take it for the newest).
-   */
-  private static void renameArchive(java.nio.file.SecureDirectoryStream<Path> dir, Path partial, Path target,
-      Candidate c) throws IOException {
-    try {
-      dir.getFileAttributeView(target, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-          .readAttributes();
-      throw new FileAlreadyExistsException(target.toString());
-    } catch (java.nio.file.NoSuchFileException e) {
-      // free: the name is ours to take
-    }
-    dir.move(partial, dir, target);
-    dir.getFileAttributeView(target, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-        .setTimes(java.nio.file.attribute.FileTime.from(c.newest()), null, null);
   }
 
   /**
@@ -196,11 +157,8 @@ final class Keeper {
   private Result finishEarlier(Candidate c, Path target, CleanupMode mode) {
     if (!resumed.contains(c.path())) {
       Optional<String> difference;
-      try {
-        Contents original = Copier.contents(c.path());
-        difference = c.action() == Action.COMPRESS
-            ? Archiver.verify(target, ArchiveFormat.of(target).orElseThrow(), original)
-            : Copier.verify(target, original);
+      try (KeepWork work = KeepWork.open(baseDir, c, target.getParent())) {
+        difference = work.verifyExisting(c.action(), target.getFileName().toString());
       } catch (IOException e) {
         difference = Optional.of(e.getMessage());
       }
@@ -258,12 +216,11 @@ final class Keeper {
       return c.path().getParent();
     }
     Path folder = baseDir.resolve(action.compressTo().get()).normalize();
-    Files.createDirectories(folder);
-    Path real = folder.toRealPath();
-    if (!real.startsWith(baseDir)) {
-      throw new IOException("compress_to " + folder + " leads outside base_dir to " + real);
+    if (!folder.startsWith(baseDir) || folder.equals(baseDir)) {
+      throw new IOException("compress_to " + folder + " is not a folder inside base_dir " + baseDir);
     }
-    return real;
+    KeepWork.makeFolders(baseDir, folder);
+    return folder;
   }
 
   private void discard(Candidate c, Path partial, Path folder) {
