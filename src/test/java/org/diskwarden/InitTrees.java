@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 public final class InitTrees {
   /** The trees, by the name of their golden file. */
   public static final List<String> NAMES =
-      List.of("seed", "huggingface", "lightning", "deepspeed", "hub-cache", "mixed", "empty", "unrecognized");
+      List.of("seed", "huggingface", "lightning", "deepspeed", "hub-cache", "orbax", "megatron", "mixed", "empty",
+          "unrecognized");
 
   private final Path base;
   private final Instant now;
@@ -45,6 +46,8 @@ public final class InitTrees {
       case "lightning" -> t.lightning();
       case "deepspeed" -> t.deepSpeed();
       case "hub-cache" -> t.hubCache();
+      case "orbax" -> t.orbax();
+      case "megatron" -> t.megatron();
       case "mixed" -> t.mixed();
       case "empty" -> { }
       case "unrecognized" -> t.unrecognized();
@@ -106,6 +109,31 @@ public final class InitTrees {
     }
     text("ds_out/latest", "global_step900", days(2));
     text("ds_out/zero_to_fp32.py", "# converter\n", days(11));
+  }
+
+  /**
+   * An Orbax CheckpointManager directory as orbax's path/atomicity.py writes it: finalized steps 1000..5000
+   * with _CHECKPOINT_METADATA, and step 6000 in flight under its tmp name.
+   */
+  private void orbax() throws IOException {
+    for (int step = 1000; step <= 5000; step += 1000) {
+      file("jax_ckpt/" + step + "/state/array_metadatas/process_0", 512, days(8 - step / 1000));
+      text("jax_ckpt/" + step + "/_CHECKPOINT_METADATA", "{\"init_timestamp_nsecs\": 1}\n", days(8 - step / 1000));
+    }
+    file("jax_ckpt/6000.orbax-checkpoint-tmp-1733300000/state.orbax-checkpoint-tmp-1733300001/process_0", 512,
+        Duration.ofMinutes(5));
+  }
+
+  /**
+   * A Megatron-LM save dir as megatron/training/checkpointing.py writes it: iter_0000100..0001000, the
+   * tracker naming 900 (1000 is saving).
+   */
+  private void megatron() throws IOException {
+    for (int it = 100; it <= 1000; it += 100) {
+      file(String.format(Locale.ROOT, "megatron/iter_%07d/mp_rank_00/model_optim_rng.pt", it), 512,
+          days(11 - it / 100));
+    }
+    text("megatron/latest_checkpointed_iteration.txt", "900", days(2).minusHours(1));
   }
 
   /** The hub cache: a model with an old revision and the one refs/main names, and a dataset. */

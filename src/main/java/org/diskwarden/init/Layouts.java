@@ -23,7 +23,52 @@ final class Layouts {
 
   /** The rule for a framework's folder at {@code rel}, if {@code d} is one. */
   static Optional<Rule> recognize(Seen d, String rel) {
-    return hubCache(d, rel).or(() -> huggingFace(d, rel)).or(() -> deepSpeed(d, rel)).or(() -> lightning(d, rel));
+    return hubCache(d, rel).or(() -> huggingFace(d, rel)).or(() -> megatron(d, rel)).or(() -> orbax(d, rel))
+        .or(() -> deepSpeed(d, rel)).or(() -> lightning(d, rel));
+  }
+
+  private static final Pattern ORBAX_STEP = Pattern.compile("\\d+");
+  private static final Pattern ORBAX_TMP = Pattern.compile("\\d+\\.orbax-checkpoint-tmp.*", Pattern.DOTALL);
+  private static final Pattern MEGATRON_ITER = Pattern.compile("iter_\\d{7}");
+  private static final String THINNING = "To keep milestones as well, add keep_every_steps: N (every N-th step) "
+      + "or keep_daily: N (the newest of each of the last N days).";
+
+  /**
+   * An Orbax CheckpointManager directory: finalized {@code <step>/} folders holding
+   * {@code _CHECKPOINT_METADATA}, or {@code <step>.orbax-checkpoint-tmp*} folders of a save in flight.
+   */
+  static Optional<Rule> orbax(Seen d, String rel) {
+    List<Seen> steps = d.entries().stream().filter(c -> c.isDir() && ORBAX_STEP.matcher(c.name()).matches()
+        && c.hasFile("_CHECKPOINT_METADATA")).toList();
+    List<Seen> tmp = d.entries().stream().filter(c -> c.isDir() && ORBAX_TMP.matcher(c.name()).matches()).toList();
+    if (steps.isEmpty()) {
+      return Optional.empty();
+    }
+    String inFlight = tmp.isEmpty() ? "" : "; " + Names.count(tmp) + " " + Names.range(tmp)
+        + " (a save in flight, or left by a crash)";
+    return Optional.of(new Rule(rel, List.of(
+        steps.size() + " step folder" + (steps.size() == 1 ? "" : "s") + " " + Names.range(steps)
+            + " with _CHECKPOINT_METADATA" + inFlight + ": an Orbax CheckpointManager directory.",
+        "layout orbax keeps the newest 2 finalized steps (the newest is the one a restart restores); a tmp "
+            + "folder is held while younger than min_age and reclaimed once older.",
+        THINNING),
+        keys("layout", "orbax", "keep_latest", "2")));
+  }
+
+  /** A Megatron-LM or NeMo save dir: {@code iter_NNNNNNN/} folders and the tracker file. */
+  static Optional<Rule> megatron(Seen d, String rel) {
+    List<Seen> iters = d.entries().stream().filter(c -> c.isDir() && MEGATRON_ITER.matcher(c.name()).matches())
+        .toList();
+    if (!d.hasFile("latest_checkpointed_iteration.txt") || iters.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Rule(rel, List.of(
+        iters.size() + " iteration folder" + (iters.size() == 1 ? "" : "s") + " " + Names.range(iters)
+            + " and latest_checkpointed_iteration.txt: a Megatron-LM save dir.",
+        "layout megatron keeps the iteration the tracker names (the resume point), newer ones (saves in "
+            + "progress) and the newest 2; release/ and the tracker are never entries.",
+        THINNING),
+        keys("layout", "megatron", "keep_latest", "2")));
   }
 
   static Optional<Rule> huggingFace(Seen d, String rel) {
