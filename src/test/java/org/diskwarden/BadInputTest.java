@@ -98,8 +98,8 @@ class BadInputTest {
             "unknown key policies[0].keep_fortnightly"),
         bad("policies:\n  - {name: v, path: v, keep_latest: 1, keep_dayly: 2}",
             "unknown key policies[0].keep_dayly (did you mean policies[0].keep_daily?)"),
-        bad("policies:\n  - {name: v, path: v, layout: hf_cache, keep_latest: 1, keep_monthly: 3}",
-            "policies.v.keep_monthly is set with layout: hf_cache"),
+        bad("policies:\n  - {name: v, path: v, layout: hf_cache, keep_latest: 1, keep_every_steps: 3}",
+            "policies.v.keep_every_steps value was set to 3 with layout hf_cache, whose entries have no training step"),
         // policy actions (compress / move)
         bad("policies:\n  - {name: v, path: v, keep_latest: 1, action: shred}", "policies.v.action"),
         bad("policies:\n  - {name: v, path: v, keep_latest: 1, action: compress, compress_level: 0}",

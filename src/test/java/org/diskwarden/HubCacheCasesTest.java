@@ -94,6 +94,38 @@ class HubCacheCasesTest {
     assertThat(scan.revisions()).isEqualTo(keptByPlan(plan));
   }
 
+  /**
+   * Issue 34: the period keys thin a hub repository's revisions by last use, as on every policy (a
+   * revision is the hub cache's entry): keep_latest 1 and keep_daily 3 keep the revision refs/main names
+   * and the newest of each of the last 3 days with a use; older ones go, each with its rule in the plan.
+   */
+  @Test
+  void keepDaily_thinsRevisionsByLastUse_andThePlanNamesTheDay() throws Exception {
+    Path bert = hub.resolve("models--org--bert");
+    for (String[] r : new String[][] {{"aaa001", "1"}, {"aaa002", "2"}, {"aaa003", "3"}, {"aaa004", "5"},
+        {"aaa005", "40"}}) {
+      revision(bert, r[0], Tree.days(Integer.parseInt(r[1])));
+    }
+    fx.ref(bert, "main", "aaa001", Tree.days(90));
+    FrameworkFixtures.ageFolders(hub, Tree.days(90));
+    DiskWarden warden = new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", """
+        - name: hub
+          path: .cache/huggingface/hub
+          layout: hf_cache
+          keep_latest: 1
+          keep_daily: 3
+        """)), dir.resolve("logs"), Clock.systemUTC());
+
+    Plan plan = warden.plan();
+    warden.clean(true, false).orElseThrow();
+
+    try (Stream<Path> s = Files.list(bert.resolve("snapshots"))) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("aaa001", "aaa002", "aaa003");
+    }
+    assertThat(plan.held()).filteredOn(h -> h.path().endsWith("aaa003")).singleElement()
+        .satisfies(h -> assertThat(h.reason()).startsWith("kept: daily "));
+  }
+
   @Test
   void refsNamingARemovedRevisionGoWithIt_soDoesItsNoExist_andHuggingFacesScanFindsNoCorruption() throws Exception {
     HubScan.assumeAvailable();

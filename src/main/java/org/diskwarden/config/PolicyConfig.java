@@ -92,10 +92,6 @@ public record PolicyConfig(
    *     whose entries have no step, or nothing left that keeps the newest entry
    */
   public PolicyConfig withThinning(Thinning t) {
-    if (layout == Layout.HF_CACHE && !t.isEmpty()) {
-      throw new IllegalArgumentException("policy " + name + " has layout hf_cache, which ranks revisions by last use; "
-          + "thinning keys are not allowed there");
-    }
     if (t.everySteps() > 0 && !layout.hasSteps()) {
       throw new IllegalArgumentException("keep_every_steps value was set to " + t.everySteps() + " on policy " + name
           + " with layout " + layout.key() + ", whose entries have no training step; allowed with "

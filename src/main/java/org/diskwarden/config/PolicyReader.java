@@ -79,8 +79,8 @@ final class PolicyReader {
     Optional<Retention> retention = retention(p, at, layout);
     if (layout == Layout.HF_CACHE) {
       // The hub cache's revisions, links and blobs have one shape: nothing here may reshape it.
-      for (String key : List.of("order_by", "complete_marker", "group_by", "match", "keep_best", "action",
-          "keep_hourly", "keep_daily", "keep_weekly", "keep_monthly", "keep_yearly", "keep_every_steps")) {
+      // the period keys thin revisions by last use; keep_every_steps is refused as on every layout without steps
+      for (String key : List.of("order_by", "complete_marker", "group_by", "match", "keep_best", "action")) {
         if (p.has(key)) {
           in.problem(at + "." + key + " is set with layout: hf_cache, which ranks revisions by last use and "
               + "removes them with their unshared blobs; remove " + key + " or use another layout");

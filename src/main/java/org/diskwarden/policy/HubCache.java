@@ -118,6 +118,11 @@ final class HubCache {
     revisions.sort(Comparator.comparing((Revision r) -> main.contains(r.rev())).thenComparing(Revision::named)
         .thenComparing(Revision::lastUse).reversed());
     Retention rule = config.retention();
+    // the whole list in rank order, as keep_latest counts it; the thinning keys look at last use
+    List<Optional<String>> thinned = rule.thinning().isPresent()
+        ? rule.kept(revisions.stream().map(r -> new Retention.Settled(r.lastUse(), java.util.OptionalLong.empty()))
+            .toList(), ctx.now())
+        : List.of();
     List<Revision> kept = new ArrayList<>();
     List<Revision> released = new ArrayList<>();
     for (int rank = 0; rank < revisions.size(); rank++) {
@@ -129,6 +134,10 @@ final class HubCache {
       } else if (rule.keeps(rank, r.lastUse(), ctx.now())) {
         held.add(new Held(r.snapshot(), config.name(), Held.Why.KEPT_BY_RULE, "kept by rule ("
             + (r.named() ? "named by refs/, " : "") + "last used " + r.lastUse() + ")"));
+        kept.add(r);
+      } else if (!thinned.isEmpty() && thinned.get(rank).isPresent()) {
+        held.add(new Held(r.snapshot(), config.name(), Held.Why.KEPT_BY_RULE, thinned.get(rank).get()
+            + " (last used " + r.lastUse() + ")"));
         kept.add(r);
       } else {
         released.add(r);
