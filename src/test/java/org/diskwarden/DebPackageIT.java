@@ -131,7 +131,11 @@ class DebPackageIT {
         .isEqualTo("640 root:root");
     Shell.Result check = run("diskwarden", "check");
     assertThat(check.exit()).as(check.output()).isBetween(0, 2);
-    assertThat(check.output()).startsWith("DISKWARDEN ").doesNotContain("WARN", "Exception");
+    assertThat(check.output()).startsWith("DISKWARDEN ").doesNotContain("Exception");
+    // no warning about the config; the one about the tree (#29: the mixed fixture's Trainer run has a newest
+    // checkpoint without trainer_state.json, what resume_from_checkpoint=True would pick) is expected
+    assertThat(check.output().lines().filter(l -> l.contains("WARN"))).as(check.output())
+        .allMatch(l -> l.contains("resume_from_checkpoint=True would pick this partial checkpoint"));
     assertThat(Path.of("/var/log/diskwarden/diskwarden.log")).exists();
   }
 
