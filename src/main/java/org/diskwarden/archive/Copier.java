@@ -49,7 +49,7 @@ public final class Copier {
 
   /** What the entry {@code name} of the held {@code folder} holds, every file read and checksummed. */
   public static Contents contents(Dir folder, String name) throws IOException {
-    return TreeWalk.walk(folder, name, new ReadVisitor(), () -> false);
+    return TreeWalk.walk(folder, name, TreeWalk.Visitor.READ_ONLY, () -> false);
   }
 
   /** What {@code entry} holds, every file read and checksummed (to compare with an archive or copy). */
@@ -160,24 +160,5 @@ public final class Copier {
       copy.chmod(attrs.permissions() & 0777);
       copy.setModified(attrs.mtime());
     }
-  }
-
-  private static final class ReadVisitor implements TreeWalk.Visitor {
-    @Override
-    public void directory(String name, Attrs attrs) {}
-
-    @Override
-    public OutputStream file(String name, Attrs attrs) {
-      return null;
-    }
-
-    @Override
-    public void fileDone(String name, Attrs attrs) {}
-
-    @Override
-    public void link(String name, String target, Attrs attrs) {}
-
-    @Override
-    public void leaveDirectory(String name, Attrs attrs) {}
   }
 }

@@ -27,17 +27,22 @@ final class TreeWalk {
 
   /** What the walk feeds; names are archive names ({@code entry/sub/file}); attributes from the open descriptor. */
   interface Visitor {
-    void directory(String name, Attrs attrs) throws IOException;
+    /** Only reads: every file checksummed, nothing written anywhere. */
+    Visitor READ_ONLY = new Visitor() {};
+
+    default void directory(String name, Attrs attrs) throws IOException {}
 
     /** Where a file's bytes go (they are checksummed on the way); null to only checksum them. */
-    OutputStream file(String name, Attrs attrs) throws IOException;
+    default OutputStream file(String name, Attrs attrs) throws IOException {
+      return null;
+    }
 
     /** After a file's bytes were written to the stream {@link #file} gave. */
-    void fileDone(String name, Attrs attrs) throws IOException;
+    default void fileDone(String name, Attrs attrs) throws IOException {}
 
-    void link(String name, String target, Attrs attrs) throws IOException;
+    default void link(String name, String target, Attrs attrs) throws IOException {}
 
-    void leaveDirectory(String name, Attrs attrs) throws IOException;
+    default void leaveDirectory(String name, Attrs attrs) throws IOException {}
   }
 
   private final Visitor visitor;

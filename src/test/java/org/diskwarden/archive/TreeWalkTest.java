@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,18 +86,5 @@ class TreeWalkTest {
       }
     }
 
-    @Override
-    public OutputStream file(String name, Attrs attrs) {
-      return null;
-    }
-
-    @Override
-    public void fileDone(String name, Attrs attrs) {}
-
-    @Override
-    public void link(String name, String target, Attrs attrs) {}
-
-    @Override
-    public void leaveDirectory(String name, Attrs attrs) {}
   }
 }
