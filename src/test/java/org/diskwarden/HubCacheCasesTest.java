@@ -108,6 +108,8 @@ class HubCacheCasesTest {
     }
     fx.ref(bert, "main", "aaa001", Tree.days(90));
     FrameworkFixtures.ageFolders(hub, Tree.days(90));
+    // downloaded just now: held as young, and it takes no day's place (today would push aaa003's out)
+    Path young = revision(bert, "aaa000", Duration.ZERO);
     DiskWarden warden = new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", """
         - name: hub
           path: .cache/huggingface/hub
@@ -120,8 +122,11 @@ class HubCacheCasesTest {
     warden.clean(true, false).orElseThrow();
 
     try (Stream<Path> s = Files.list(bert.resolve("snapshots"))) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("aaa001", "aaa002", "aaa003");
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("aaa000", "aaa001", "aaa002",
+          "aaa003");
     }
+    assertThat(plan.held()).filteredOn(h -> h.path().equals(young)).singleElement()
+        .satisfies(h -> assertThat(h.why()).isEqualTo(Held.Why.YOUNG));
     assertThat(plan.held()).filteredOn(h -> h.path().endsWith("aaa003")).singleElement()
         .satisfies(h -> assertThat(h.reason()).startsWith("kept: daily "));
   }

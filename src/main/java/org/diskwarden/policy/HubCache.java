@@ -118,16 +118,16 @@ final class HubCache {
     revisions.sort(Comparator.comparing((Revision r) -> main.contains(r.rev())).thenComparing(Revision::named)
         .thenComparing(Revision::lastUse).reversed());
     Retention rule = config.retention();
-    // the whole list in rank order, as keep_latest counts it; the thinning keys look at last use
-    List<Optional<String>> thinned = rule.thinning().isPresent()
-        ? rule.kept(revisions.stream().map(r -> new Retention.Settled(r.lastUse(), java.util.OptionalLong.empty()))
-            .toList(), ctx.now())
-        : List.of();
+    // the thinning keys look at the settled revisions' last use (a young one takes no period's place)
+    Instant youngFrom = ctx.now().minus(ctx.minAge());
+    List<Revision> settled = revisions.stream().filter(r -> !r.newest().isAfter(youngFrom)).toList();
+    List<List<String>> periods = rule.thinning().map(t -> t.keep(settled.stream()
+        .map(r -> new Retention.Settled(r.lastUse(), java.util.OptionalLong.empty())).toList())).orElse(List.of());
     List<Revision> kept = new ArrayList<>();
     List<Revision> released = new ArrayList<>();
     for (int rank = 0; rank < revisions.size(); rank++) {
       Revision r = revisions.get(rank);
-      if (r.newest().isAfter(ctx.now().minus(ctx.minAge()))) {
+      if (r.newest().isAfter(youngFrom)) {
         held.add(new Held(r.snapshot(), config.name(), Held.Why.YOUNG, "modified within min_age "
             + Durations.format(ctx.minAge())));
         kept.add(r);
@@ -135,9 +135,9 @@ final class HubCache {
         held.add(new Held(r.snapshot(), config.name(), Held.Why.KEPT_BY_RULE, "kept by rule ("
             + (r.named() ? "named by refs/, " : "") + "last used " + r.lastUse() + ")"));
         kept.add(r);
-      } else if (!thinned.isEmpty() && thinned.get(rank).isPresent()) {
-        held.add(new Held(r.snapshot(), config.name(), Held.Why.KEPT_BY_RULE, thinned.get(rank).get()
-            + " (last used " + r.lastUse() + ")"));
+      } else if (!periods.isEmpty() && !periods.get(settled.indexOf(r)).isEmpty()) {
+        held.add(new Held(r.snapshot(), config.name(), Held.Why.KEPT_BY_RULE, "kept: "
+            + String.join(", ", periods.get(settled.indexOf(r))) + " (last used " + r.lastUse() + ")"));
         kept.add(r);
       } else {
         released.add(r);
