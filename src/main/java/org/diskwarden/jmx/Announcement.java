@@ -10,6 +10,7 @@ import javax.management.openmbean.SimpleType;
 import org.diskwarden.config.Size;
 import org.diskwarden.notify.Event;
 import org.diskwarden.sweep.SweepReport;
+import org.diskwarden.fs.Names;
 
 /**
  * An event as a console shows it: one complete sentence (what happened, the free space after it, the
@@ -46,7 +47,8 @@ final class Announcement {
       case CRITICAL -> who + " is CRITICAL: " + free + ", below the trigger of " + trigger
           + ", and the policies cannot free more.";
       case RECOVERED -> who + " recovered: " + free + ", at or above the trigger of " + trigger + ".";
-      default -> who + ": " + e.message().strip().replaceAll("[.]$", "") + "; " + free + ".";
+      // a message names entries (a failure's first path): shown as ls -b shows names, as every outlet does
+      default -> who + ": " + Names.escape(e.message().strip().replaceAll("[.]$", "")) + "; " + free + ".";
     };
   }
 
@@ -64,7 +66,7 @@ final class Announcement {
     try {
       return new CompositeDataSupport(EVENT, ITEMS, new Object[] {e.source(), e.baseDir(), e.state().name(),
           e.usage().free(), e.usage().total(), e.usage().freePercent(),
-          e.thresholds().triggerBytes(e.usage().total()), e.message()});
+          e.thresholds().triggerBytes(e.usage().total()), Names.escape(e.message())});
     } catch (OpenDataException x) {
       throw new IllegalStateException(x);
     }
