@@ -15,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.commons.io.file.StandardDeleteOption;
@@ -101,7 +100,7 @@ class RestoreRaceTest {
     exec("chown", "-R", "65534:65534", entry.getParent().toString());
     archive = folder.resolve("v1.tar.gz");
     Archiver.write(entry.getParent(), archive, ArchiveFormat.GZIP, 1, () -> false);
-    outsideBefore = snapshot(outside);
+    outsideBefore = TreeSnapshot.withOwners(outside);
   }
 
   @ParameterizedTest
@@ -125,7 +124,7 @@ class RestoreRaceTest {
         } catch (IOException e) {
           // refused under attack: allowed, as long as nothing outside changed
         }
-        assertThat(snapshot(outside)).as("outside base_dir after round %d", n).isEqualTo(outsideBefore);
+        assertThat(TreeSnapshot.withOwners(outside)).as("outside base_dir after round %d", n).isEqualTo(outsideBefore);
         swapped += tidy();
       }
     } finally {
@@ -166,20 +165,6 @@ class RestoreRaceTest {
   }
 
   /** Every name outside base_dir with its type, owner, mode, time and content, links not followed. */
-  private static Map<String, String> snapshot(Path root) throws IOException {
-    Map<String, String> state = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.toList()) {
-        Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-        String content = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.readString(p)
-            : Files.isSymbolicLink(p) ? "-> " + Files.readSymbolicLink(p) : "";
-        state.put(root.relativize(p).toString(), Integer.toOctalString((Integer) a.get("mode")) + " " + a.get("uid")
-            + ":" + a.get("gid") + " " + a.get("lastModifiedTime") + " " + content);
-      }
-    }
-    return state;
-  }
-
   private static void exec(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -48,4 +48,24 @@ public final class TreeSnapshot {
     String time = attrs.isSymbolicLink() ? "" : attrs.lastModifiedTime().toMillis() / 1000 + "";
     return root.relativize(p) + " " + type + " " + perms + " " + time + " " + content;
   }
+
+  /**
+   * What an attacker's victim must keep, by relative name: mode, owner, mtime (as the file system
+   * has it), a file's text and a link's target. The attack tests take it of everything outside
+   * base_dir before and after each round.
+   */
+  public static java.util.Map<String, String> withOwners(Path root) throws IOException {
+    java.util.Map<String, String> state = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.toList()) {
+        java.util.Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime",
+            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        String content = Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.readString(p)
+            : Files.isSymbolicLink(p) ? "-> " + Files.readSymbolicLink(p) : "";
+        state.put(root.relativize(p).toString(), Integer.toOctalString((Integer) a.get("mode")) + " " + a.get("uid")
+            + ":" + a.get("gid") + " " + a.get("lastModifiedTime") + " " + content);
+      }
+    }
+    return state;
+  }
 }

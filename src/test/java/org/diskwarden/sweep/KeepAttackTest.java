@@ -17,13 +17,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.diskwarden.Configs;
 import org.diskwarden.Tmpfs;
 import org.diskwarden.Tree;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.volume.Volume;
+import org.diskwarden.archive.TreeSnapshot;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +96,7 @@ class KeepAttackTest {
       Files.setLastModifiedTime(same, PARTS_TIME);
     }
     Files.createDirectories(outside.resolve("target"));
-    outsideBefore = snapshot(outside);
+    outsideBefore = TreeSnapshot.withOwners(outside);
   }
 
   /** base_dir (root's) with models/backups and two backups in it, all nobody's; the older one goes. */
@@ -179,7 +179,7 @@ class KeepAttackTest {
         met++;
       }
       assertThat(holdingSecret(base)).as("files under base_dir holding the secret, round %d", n).isEmpty();
-      assertThat(snapshot(outside)).as("outside base_dir after round %d", n).isEqualTo(outsideBefore);
+      assertThat(TreeSnapshot.withOwners(outside)).as("outside base_dir after round %d", n).isEqualTo(outsideBefore);
       exec("rm", "-rf", base.toString());
     }
     // The attack really happened: the walk met the swapped folders (and refused, or archived what it saw).
@@ -214,7 +214,7 @@ class KeepAttackTest {
     } finally {
       exec("sysctl", "-q", "-w", "fs.protected_hardlinks=" + before);
     }
-    assertThat(snapshot(outside)).isEqualTo(outsideBefore);
+    assertThat(TreeSnapshot.withOwners(outside)).isEqualTo(outsideBefore);
   }
 
   @Test
@@ -243,7 +243,7 @@ class KeepAttackTest {
 
     assertThat(report.failed()).singleElement().satisfies(f -> assertThat(f.error()).get().asString()
         .contains("symbolic link"));
-    assertThat(snapshot(outside)).isEqualTo(outsideBefore);
+    assertThat(TreeSnapshot.withOwners(outside)).isEqualTo(outsideBefore);
     assertThat(base.resolve("models/backups/db_20251101/meta.json")).exists();
   }
 
@@ -295,19 +295,6 @@ class KeepAttackTest {
   }
 
   /** Every name outside base_dir with its type, owner, mode, time and content, links not followed. */
-  private static Map<String, String> snapshot(Path root) throws IOException {
-    Map<String, String> state = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.toList()) {
-        Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-        String content = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.readString(p) : "";
-        state.put(root.relativize(p).toString(), Integer.toOctalString((Integer) a.get("mode")) + " " + a.get("uid")
-            + ":" + a.get("gid") + " " + a.get("lastModifiedTime") + " " + content);
-      }
-    }
-    return state;
-  }
-
   private static void exec(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
