@@ -79,8 +79,10 @@ class LaneTest {
     AtomicInteger busyChecks = new AtomicInteger();
     Lane busy = busyLane(busyChecks);
     CompletableFuture<Integer> task = busy.submit(() -> 42);
-    // several intervals and ten triggers pass while the first check holds the lane
-    await().pollDelay(INTERVAL.multipliedBy(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    // the schedule fires three more times (and ten triggers came) while the first check holds the lane
+    java.time.Instant next = busy.nextFire().orElseThrow();
+    await().atMost(Duration.ofSeconds(5)).until(() -> busy.nextFire().orElseThrow()
+        .isAfter(next.plus(INTERVAL.multipliedBy(2))));
     release.countDown();
     assertThat(task).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(42);
     // the one waiting check ran after the first (and then the schedule goes on at its interval)
