@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.volume.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +23,8 @@ class AgentTest {
   @Test
   void startedAgent_checksAtOnce_andCleansBelowTheTrigger() throws Exception {
     Incident.build(base);
-    DiskWarden warden = new DiskWarden(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs,
-        Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs,
+        Clock.systemUTC()));
     warden.start();
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> warden.status().statistics().sweeps() == 1);
@@ -39,7 +40,7 @@ class AgentTest {
   void pausedAgent_checksButRemovesNothing() throws Exception {
     Incident.build(base);
     String yaml = Configs.incident(base, "1000TB", "1000TB", "full") + "paused: true\n";
-    DiskWarden warden = new DiskWarden(Configs.parse(yaml), logs, Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(yaml), logs, Clock.systemUTC()));
     warden.start();
     try {
       // the first check has decided (a plan at start, made to learn the next save, is not a check)
@@ -53,8 +54,8 @@ class AgentTest {
 
   @Test
   void changingTheInterval_reschedulesTheTrigger() throws Exception {
-    DiskWarden warden = new DiskWarden(Configs.parse(Configs.incident(base, "0B", "0B", "full")), logs,
-        Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "0B", "0B", "full")), logs,
+        Clock.systemUTC()));
     warden.start();
     try {
       Instant before = Instant.now();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.policy.Held;
 import org.diskwarden.sweep.Plan;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +41,8 @@ class ControlFilesTest {
   }
 
   private DiskWarden warden(String policy) throws Exception {
-    return new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)), dir.resolve("logs"),
-        Clock.systemUTC());
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)), dir.resolve("logs"),
+        Clock.systemUTC()));
   }
 
   /** Plans and cleans, each within the bound; the plan. */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.cli.Main;
 import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.volume.State;
@@ -72,8 +73,8 @@ class ForesightAgreementTest {
       }
       assertThat(perf).containsOnly(perf.get(0));
 
-      DiskWarden agent = new DiskWarden(ConfigLoader.load(conf, Optional.empty()), dir.resolve("logs"),
-          Clock.systemUTC());
+      DiskWarden agent = new DiskWarden(WatchSetup.of(ConfigLoader.load(conf, Optional.empty()), dir.resolve("logs"),
+          Clock.systemUTC()));
       agent.learnNextSave();
       long total = agent.usage().total();
       assertThat(Long.toString(agent.status().thresholds().triggerBytes(total))).isEqualTo(perf.get(0).split(";")[0]);

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +28,8 @@ abstract class FrameworkTrees {
 
   /** min_age 30m, full cleanup, these policies. */
   DiskWarden warden(String policy) throws Exception {
-    return new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)), dir.resolve("logs"),
-        Clock.systemUTC());
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)), dir.resolve("logs"),
+        Clock.systemUTC()));
   }
 
   static List<String> names(Path folder) throws Exception {

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.policy.Held;
 import org.diskwarden.sweep.Plan;
@@ -43,12 +44,12 @@ class HubCacheCasesTest {
   }
 
   private DiskWarden warden() throws Exception {
-    return new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", """
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", """
         - name: hub
           path: .cache/huggingface/hub
           layout: hf_cache
           max_age: 30d
-        """)), dir.resolve("logs"), Clock.systemUTC());
+        """)), dir.resolve("logs"), Clock.systemUTC()));
   }
 
   /** One revision of a repository: a config every revision shares and weights of its own. */
@@ -110,13 +111,13 @@ class HubCacheCasesTest {
     FrameworkFixtures.ageFolders(hub, Tree.days(90));
     // downloaded just now: held as young, and it takes no day's place (today would push aaa003's out)
     Path young = revision(bert, "aaa000", Duration.ZERO);
-    DiskWarden warden = new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", """
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", """
         - name: hub
           path: .cache/huggingface/hub
           layout: hf_cache
           keep_latest: 1
           keep_daily: 3
-        """)), dir.resolve("logs"), Clock.systemUTC());
+        """)), dir.resolve("logs"), Clock.systemUTC()));
 
     Plan plan = warden.plan();
     warden.clean(true, false).orElseThrow();

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.cli.Main;
 import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.config.PolicyConfig;
@@ -123,7 +124,7 @@ class InitTest {
       assertThat(write(c)).as(c.err()).isZero();
     }
     WardenConfig config = ConfigLoader.loadWatches(conf, Optional.empty()).shared();
-    Plan plan = new DiskWarden(config, dir.resolve("logs"), Clock.systemUTC()).plan();
+    Plan plan = new DiskWarden(WatchSetup.of(config, dir.resolve("logs"), Clock.systemUTC())).plan();
     Path real = base.toRealPath();
     Set<Path> going = plan.candidates().stream().map(c -> c.path()).collect(Collectors.toSet());
 
@@ -184,7 +185,7 @@ class InitTest {
     WardenConfig config = ConfigLoader.loadWatches(conf, Optional.empty()).shared();
     assertThat(config.policies()).allMatch(p -> !p.enabled());
     assertThat(config.protect()).isEmpty();
-    assertThat(new DiskWarden(config, dir.resolve("logs"), Clock.systemUTC()).plan().candidates()).isEmpty();
+    assertThat(new DiskWarden(WatchSetup.of(config, dir.resolve("logs"), Clock.systemUTC())).plan().candidates()).isEmpty();
   }
 
   static final List<String> NOTHING_TREES = List.of("empty", "unrecognized");

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -177,7 +178,7 @@ class InvariantTest {
     Path decoyWeights = dir.resolve("decoy/weights.bin");
     Map<Path, String> before = snapshot(base);
 
-    DiskWarden warden = new DiskWarden(Configs.parse(yaml), logs, Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(yaml), logs, Clock.systemUTC()));
     boolean racing = rnd.nextInt(5) == 0 && Files.isDirectory(base.resolve("models/versions"));
     Renamer renamer = racing ? new Renamer(base.resolve("models"), Files.createDirectories(dir.resolve("decoy"))) : null;
     org.diskwarden.sweep.SweepReport report;
@@ -440,7 +441,7 @@ class InvariantTest {
           layout: %s
           keep_latest: %d
         %s""".formatted(layout, keep, extra.indent(2)));
-    new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()).clean(true, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC())).clean(true, false).orElseThrow();
     for (String name : mustStay) {
       assertThat(Files.exists(out.resolve(name), LinkOption.NOFOLLOW_LINKS))
           .as(seed + " " + layout + ": " + name + " must stay").isTrue();
@@ -510,7 +511,7 @@ class InvariantTest {
           layout: hf_cache
           %s
         """.formatted(rule));
-    new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()).clean(true, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC())).clean(true, false).orElseThrow();
     try (Stream<Path> all = Files.walk(hub)) {
       for (Path link : all.filter(Files::isSymbolicLink).toList()) {
         assertThat(Files.exists(link)).as(seed + ": " + link + " dangles").isTrue();

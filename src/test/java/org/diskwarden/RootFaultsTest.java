@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.sweep.SweepReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class RootFaultsTest {
   }
 
   private DiskWarden warden(Path base, Path logs) throws Exception {
-    return new DiskWarden(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, Clock.systemUTC());
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, Clock.systemUTC()));
   }
 
   @Test

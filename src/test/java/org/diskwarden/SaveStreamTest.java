@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +51,7 @@ class SaveStreamTest {
               keep_latest: 2
               complete_marker: config.json
           %s""".formatted(base, foresight);
-      DiskWarden warden = new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC());
+      DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()));
       warden.start();
       try {
         return write(base.resolve("models/versions"), Instant.now().plus(length));

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.sweep.SweepReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,12 +36,12 @@ class ShardedSaveLiveTest {
     Path ckpts = Files.createDirectories(base.resolve("lightning_logs/version_0/checkpoints"));
     Path first = fx.lightningSharded(ckpts, "epoch=0-step=100.ckpt", 3, 5, Tree.days(2));
     Path complete = fx.lightningSharded(ckpts, "epoch=1-step=200.ckpt", 3, 5, Tree.days(1));
-    DiskWarden warden = new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 2s\ncheck_interval: 2s\nsample_interval: 1s", """
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 2s\ncheck_interval: 2s\nsample_interval: 1s", """
         - name: ckpts
           path: lightning_logs/version_0/checkpoints
           layout: lightning
           keep_latest: 1
-        """)), dir.resolve("logs"), Clock.systemUTC());
+        """)), dir.resolve("logs"), Clock.systemUTC()));
     List<String> violations = new CopyOnWriteArrayList<>();
     AtomicBoolean newOneComplete = new AtomicBoolean();
     warden.start();

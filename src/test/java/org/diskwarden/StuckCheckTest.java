@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.EventType;
 import org.diskwarden.notify.Event;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class StuckCheckTest {
   void checkBlockedPastTheBound_failureEventNamesWhereItIsStuck_andStopStillEndsWithinItsBound() throws Exception {
     Incident.build(base);
     MutableClock clock = new MutableClock(Instant.now());
-    DiskWarden warden = new DiskWarden(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, clock);
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, clock));
     BlockingOutlet outlet = new BlockingOutlet();
     warden.addNotifier(outlet);
     warden.start();
@@ -86,7 +87,7 @@ class StuckCheckTest {
           .startsWith("stopped without waiting any longer: the check of watch default")
           .contains("StuckCheckTest$BlockingOutlet.waitForever"));
       // base_dir is released: another agent may take it
-      new DiskWarden(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, clock).acquireLock()
+      new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, clock)).acquireLock()
           .close();
     } finally {
       outlet.release.countDown();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.stream.Stream;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.cli.Main;
 import org.diskwarden.config.CleanupMode;
 import org.diskwarden.config.Size;
@@ -59,7 +60,7 @@ class TmpfsFillTest {
       assertThat(before).isLessThan(80L * MB);
       WardenConfig config = Configs.parse(config(fs.root(), "until_target"));
       assertThat(config.cleanupMode()).isEqualTo(CleanupMode.UNTIL_TARGET);
-      DiskWarden warden = new DiskWarden(config, dir.resolve("logs"), Clock.systemUTC());
+      DiskWarden warden = new DiskWarden(WatchSetup.of(config, dir.resolve("logs"), Clock.systemUTC()));
       assertThat(warden.assess()).isEqualTo(State.LOW);
 
       SweepReport r = warden.clean(false, false).orElseThrow();

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 
 /**
  * One random Orbax or Megatron tree for {@link InvariantTest}: finalized steps, saves in flight, crash
@@ -123,7 +124,7 @@ final class TrainerCases {
           %s
         %s""".formatted(orbax ? "orbax" : "megatron", keep > 0 ? "keep_latest: " + keep : "max_age: 1d",
         thinning.indent(2)));
-    new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()).clean(true, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC())).clean(true, false).orElseThrow();
     for (String name : mustStay) {
       assertThat(Files.exists(out.resolve(name), LinkOption.NOFOLLOW_LINKS))
           .as(seed + " " + (orbax ? "orbax" : "megatron") + ": " + name + " must stay\n" + yaml).isTrue();

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,13 +38,13 @@ class TrainerWriterTest {
   private final Instant start = Instant.now().minus(Duration.ofDays(1));
 
   private DiskWarden agent(Path base, String layout, String path) throws Exception {
-    DiskWarden warden = new DiskWarden(Configs.parse(Configs.alwaysLow(base, "min_age: 5s\ncheck_interval: 2s", """
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 5s\ncheck_interval: 2s", """
         - name: run
           path: %s
           layout: %s
           keep_latest: 2
           keep_every_steps: 1000
-        """.formatted(path, layout))), dir.resolve("logs"), Clock.systemUTC());
+        """.formatted(path, layout))), dir.resolve("logs"), Clock.systemUTC()));
     warden.start();
     return warden;
   }

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.diskwarden.agent.BaseDirLock;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.cli.Main;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.policy.Held;
@@ -47,7 +48,7 @@ class TrickedTest {
   }
 
   private DiskWarden warden(String policies, String extra) throws Exception {
-    return new DiskWarden(Configs.parse(Configs.alwaysLow(base, extra, policies)), logs, Clock.systemUTC());
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, extra, policies)), logs, Clock.systemUTC()));
   }
 
   private static void repoint(Path link, Path target) throws Exception {
@@ -350,7 +351,7 @@ class TrickedTest {
       Main.execute("check", "--config", conf.toString());
       assertThat(console.out()).contains("WARNING: the trigger (1000.0TB) is larger than the volume");
     }
-    DiskWarden warden = new DiskWarden(Configs.parse(Files.readString(conf)), logs, Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Files.readString(conf)), logs, Clock.systemUTC()));
     javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
     try (org.diskwarden.jmx.JmxExporter jmx = org.diskwarden.jmx.JmxExporter.register(warden, mbeans)) {
       assertThat((String[]) mbeans.getAttribute(new javax.management.ObjectName(org.diskwarden.jmx.JmxExporter.AGENT),
@@ -372,7 +373,7 @@ class TrickedTest {
       Main.execute("check", "--config", conf.toString());
       assertThat(console.out()).contains("WARNING: " + warning);
     }
-    DiskWarden warden = new DiskWarden(Configs.parse(yaml), logs, Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(yaml), logs, Clock.systemUTC()));
     javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
     try (org.diskwarden.jmx.JmxExporter jmx = org.diskwarden.jmx.JmxExporter.register(warden, mbeans)) {
       assertThat((String[]) mbeans.getAttribute(new javax.management.ObjectName(org.diskwarden.jmx.JmxExporter.AGENT),

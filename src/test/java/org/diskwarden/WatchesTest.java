@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.agent.Fleet;
 import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.config.Watches;
@@ -83,7 +84,7 @@ class WatchesTest {
             - {name: c2, base_dir: %s, min_free: 60MB, target_free: 80MB}
           """.formatted(a.root(), b.root(), one, two));
       Watches watches = ConfigLoader.loadWatches(conf, Optional.empty());
-      Fleet fleet = new Fleet(watches, conf, dir.resolve("logs"), Clock.systemUTC());
+      Fleet fleet = new Fleet(watches, conf, Optional.empty(), dir.resolve("logs"), Clock.systemUTC());
       fleet.start();
       try {
         // nothing is low yet: no watch sweeps
@@ -145,20 +146,20 @@ class WatchesTest {
           - {name: x, base_dir: %s}
           - {name: y, base_dir: %s}
         """.formatted(x, y));
-    Fleet fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, dir.resolve("logs"),
+    Fleet fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, Optional.empty(), dir.resolve("logs"),
         Clock.systemUTC());
     fleet.start();
     try {
       assertThat(x.resolve(".diskwarden.lock")).exists();
       assertThat(y.resolve(".diskwarden.lock")).exists();
-      DiskWarden second = new DiskWarden(ConfigLoader.loadWatches(conf, Optional.empty()).watches().get(0).config(),
-          dir.resolve("logs2"), Clock.systemUTC());
+      DiskWarden second = new DiskWarden(WatchSetup.of(ConfigLoader.loadWatches(conf, Optional.empty()).watches().get(0).config(),
+          dir.resolve("logs2"), Clock.systemUTC()));
       org.assertj.core.api.Assertions.assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class);
     } finally {
       fleet.stop();
     }
-    DiskWarden after = new DiskWarden(ConfigLoader.loadWatches(conf, Optional.empty()).watches().get(0).config(),
-        dir.resolve("logs2"), Clock.systemUTC());
+    DiskWarden after = new DiskWarden(WatchSetup.of(ConfigLoader.loadWatches(conf, Optional.empty()).watches().get(0).config(),
+        dir.resolve("logs2"), Clock.systemUTC()));
     after.start();
     after.stop();
   }
@@ -183,7 +184,7 @@ class WatchesTest {
           - {name: x, base_dir: %s}
         """.formatted(x);
     Path conf = Files.writeString(dir.resolve("w.yml"), head);
-    Fleet fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, dir.resolve("logs"),
+    Fleet fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, Optional.empty(), dir.resolve("logs"),
         Clock.systemUTC());
     fleet.start();
     try {

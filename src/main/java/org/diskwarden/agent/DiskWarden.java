@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -14,10 +13,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.archive.Compressibility;
 import org.diskwarden.config.ConfigException;
-import org.diskwarden.config.Durations;
 import org.diskwarden.config.EventType;
-import org.diskwarden.config.Size;
-import org.diskwarden.config.Thresholds;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.git.GitGcReport;
 import org.diskwarden.notify.Alerts;
@@ -25,7 +21,6 @@ import org.diskwarden.notify.Notifier;
 import org.diskwarden.schedule.Lane;
 import org.diskwarden.sweep.AuditLog;
 import org.diskwarden.sweep.Plan;
-import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.sweep.SweepStatistics;
 import org.diskwarden.volume.Forecaster;
 import org.diskwarden.volume.State;
@@ -37,101 +32,69 @@ import org.diskwarden.volume.Volume;
 /**
  * One agent watching one base_dir: its lifecycle (start, stop), its settings, and the read model.
  * Each unit of work is a {@link Check} on one configuration snapshot; scheduled work and every JMX
- * operation that walks the tree run on the scheduler's one worker, never beside each other.
+ * operation that walks the tree run in the watch's lane, never beside each other. The agent runs
+ * every watch in a {@link Fleet} (a config with one base_dir is a fleet of one); one on its own serves
+ * the one-shot commands and tests.
  */
 public final class DiskWarden implements Agent {
   private static final Logger LOG = LogManager.getLogger(DiskWarden.class);
 
   private final Settings settings;
   private final Clock clock;
-  private final Volume volume;
-  private final AuditLog audit;
   private final Alerts alerts;
-  private final Forecaster forecaster = new Forecaster();
-  private final SweepStatistics stats = new SweepStatistics();
   private final Check.Latest latest = new Check.Latest();
   private final ReentrantLock sweeping = new ReentrantLock();
   private final WatchTiming timing;
-  private final Optional<Membership> member;
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final WatchSetup setup;
+  private final WatchLifecycle lifecycle;
   private final Check.Context context;
   private final Status status;
-  private volatile boolean stopping;
-  private volatile Duration stopWait = Duration.ofNanos(Long.MAX_VALUE);
   private volatile Consumer<String> statusSink = line -> { };
   private volatile Consumer<CheckAnswer> answerSink = answer -> { };
-  private BaseDirLock lock;
 
-  /**
-   * An agent with no config file behind it (tests, one-shot use).
-   *
-   * @param logDir where {@code audit.jsonl} is written
-   */
-  public DiskWarden(WardenConfig config, Path logDir, Clock clock) {
-    this(config, Optional.empty(), Optional.empty(), logDir, clock);
-  }
-
-  /**
-   * @param configFile the file {@code config} was loaded from, for reloads and drift reports
-   * @param baseDirOverride the command line's --base-dir, applied again on reload
-   * @param logDir where {@code audit.jsonl} is written
-   */
-  public DiskWarden(WardenConfig config, Optional<Path> configFile, Optional<Path> baseDirOverride, Path logDir,
-      Clock clock) {
-    this(config, configFile, baseDirOverride, clock, Optional.empty(),
-        new AuditLog(logDir.resolve("audit.jsonl"), clock, config.audit()), new ReentrantLock(), "default");
-  }
-
-  /**
-   * One watch of a config with {@code watch:}, on its own (the one-shot commands): its events and
-   * audit lines carry its name.
-   */
-  public DiskWarden(String watch, WardenConfig config, Optional<Path> configFile, Path logDir, Clock clock) {
-    this(config, configFile, Optional.empty(), clock, Optional.empty(),
-        new AuditLog(logDir.resolve("audit.jsonl"), clock, config.audit()).forWatch(watch), new ReentrantLock(),
-        watch);
-    alerts.forWatch(watch);
-  }
-
-  /** One watch of several in one agent ({@link Fleet}): its lane, audit view and dispatcher are the agent's. */
-  DiskWarden(String watch, WardenConfig config, Optional<Path> configFile, Clock clock, Fleet fleet,
-      AuditLog audit, ReentrantLock volumeLock) {
-    this(config, configFile, Optional.empty(), clock, Optional.of(new Membership(watch, fleet)),
-        audit.forWatch(watch), volumeLock, watch);
-    alerts.forWatch(watch);
-    alerts.shareDispatcher(fleet.dispatcher());
-  }
-
-  private DiskWarden(WardenConfig config, Optional<Path> configFile, Optional<Path> baseDirOverride, Clock clock,
-      Optional<Membership> member, AuditLog audit, ReentrantLock volumeLock, String name) {
-    this.settings = new Settings(config, configFile, baseDirOverride);
-    this.clock = clock;
-    this.member = member;
-    this.volume = Volume.of(config.baseDir(), clock);
-    this.audit = audit;
-    this.timing = new WatchTiming(name, member.map(m -> m.fleet().schedule()), clock);
+  /** The one way to make an agent: on its own ({@link WatchSetup#of}) or as one of a {@link Fleet}'s watches. */
+  public DiskWarden(WatchSetup setup) {
+    WardenConfig config = setup.config();
+    this.setup = setup;
+    this.settings = new Settings(config, setup.file(), setup.baseDirOverride());
+    this.clock = setup.clock();
+    AuditLog audit = setup.auditView();
+    this.timing = new WatchTiming(setup.name(), setup.fleet().map(Fleet::schedule), clock);
     this.alerts = new Alerts(clock, settings::get, () -> Optional.ofNullable(latest.usage.get()),
         LastSurvey.of(settings::get, latest));
-    this.context = new Check.Context(volume, audit, clock, new SteadyClock(clock, System::nanoTime), forecaster, alerts,
-        stats, new Stalemate(), latest, sweeping, () -> stopping, new Compressibility(), volumeLock);
+    if (setup.named()) {
+      alerts.forWatch(setup.name());
+    }
+    setup.fleet().ifPresent(fleet -> alerts.shareDispatcher(fleet.dispatcher()));
+    this.lifecycle = new WatchLifecycle(this, settings, alerts, audit, timing, this::now);
+    this.context = new Check.Context(Volume.of(config.baseDir(), clock), audit, clock,
+        new SteadyClock(clock, System::nanoTime), new Forecaster(), alerts, new SweepStatistics(), new Stalemate(), latest, sweeping, lifecycle::stopping, new Compressibility(), setup.volumeLock());
     this.status = new Status(settings, context);
   }
 
-  /** What makes a watch one of several: its name and the agent that holds them. */
-  private record Membership(String watch, Fleet fleet) {}
-
-  /** Puts a reloaded watch's settings in force (the agent read the file). */
+  /**
+   * Puts settings the file now says in force (the agent read the file); the one watch of a config
+   * without {@code watch:} says so in the log, as the agent.
+   */
   void reloaded(WardenConfig loaded) {
+    WardenConfig before = settings.get();
     update(c -> loaded);
     settings.fileSays(loaded);
+    if (!setup.named()) {
+      LOG.info("Config reloaded from {}{}", settings.file().orElseThrow(), before.equals(loaded) ? " (unchanged)" : "");
+      status.configWarnings().forEach(w -> LOG.warn("Config: {}", w));
+    }
+  }
+
+  /** Delivers through the agent's dispatcher (a reload that changed notify: replaced it). */
+  void shareDispatcher(Optional<org.diskwarden.notify.Dispatcher> dispatcher) {
+    alerts.shareDispatcher(dispatcher);
   }
 
   /** One unit of work on the configuration in force now. */
   private Check now() {
     return new Check(context, settings.get());
   }
-
-  // ---- settings
 
   /**
    * Replaces the configuration with {@code change} applied to it; the change validates (and may throw
@@ -147,18 +110,19 @@ public final class DiskWarden implements Agent {
   }
 
   /**
-   * Loads the config file again and puts it in force; a bad file changes nothing.
+   * Loads the config file again and puts it in force (in a fleet: the agent's file, which may add or
+   * remove watches); a bad file changes nothing.
    *
    * @throws ConfigException listing the file's problems (the old configuration stays)
-   * @throws IllegalStateException when the agent has no config file, or the new one names another base_dir
+   * @throws IllegalStateException when the agent has no config file, or the new one needs a restart
+   *     (another base_dir; watch: added or gone)
    */
   @Override
   public WardenConfig reload() throws ConfigException {
     WardenConfig loaded;
     try {
-      if (member.isPresent()) {
-        // one watch of several: the file is the agent's, and a reload may add or remove watches
-        member.get().fleet().reload();
+      if (setup.fleet().isPresent()) {
+        setup.fleet().get().reload();
         return settings.get();
       }
       loaded = settings.load();
@@ -166,19 +130,11 @@ public final class DiskWarden implements Agent {
       alerts.publish(EventType.FAILURE, "config reload failed; the old config stays: " + e.getMessage(), Optional.empty());
       throw e;
     }
-    WardenConfig before = settings.get();
-    if (lock != null) {
-      alerts.swapDispatcher(before.notifications(), loaded.notifications(), settings.file());
+    if (lifecycle.started()) {
+      alerts.swapDispatcher(settings.get().notifications(), loaded.notifications(), settings.file());
     }
-    update(c -> loaded);
-    settings.fileSays(loaded);
-    LOG.info("Config reloaded from {}{}", settings.file().orElseThrow(), before.equals(loaded) ? " (unchanged)" : "");
-    logConfigWarnings();
+    reloaded(loaded);
     return loaded;
-  }
-
-  private void logConfigWarnings() {
-    status.configWarnings().forEach(w -> LOG.warn("Config: {}", w));
   }
 
   /** Where secrets (password_env, secret_env, ${VAR} in headers) are read; the process environment by default. */
@@ -195,8 +151,6 @@ public final class DiskWarden implements Agent {
   public void removeNotifier(Notifier notifier) {
     alerts.removeNotifier(notifier);
   }
-
-  // ---- one unit of work each, on the calling thread (one-shot commands, tests)
 
   /** Reads the volume now. */
   public Usage usage() {
@@ -261,7 +215,7 @@ public final class DiskWarden implements Agent {
         String line = StatusLine.format(alerts.state(), u, now.thresholds(), now.forecast());
         statusSink.accept(line);
         // as check prints it: "scratch: DISKWARDEN ..." for one watch of several
-        String prefix = member.map(m -> m.watch() + ": ").orElse("");
+        String prefix = setup.named() ? setup.name() + ": " : "";
         answerSink.accept(new CheckAnswer(clock.instant(), now.config().checkInterval().multipliedBy(2),
             settings.file().map(Path::toAbsolutePath), settings.digestInForce(), prefix + line,
             alerts.state().exitCode(), status().configWarnings().stream().map(w -> prefix + w).toList()));
@@ -283,8 +237,6 @@ public final class DiskWarden implements Agent {
   public void enter(State next) {
     alerts.enter(next);
   }
-
-  // ---- the same on the worker (JMX)
 
   /**
    * Runs {@code task} on the scheduler's worker (where checks run, so never beside a sweep) and waits
@@ -321,46 +273,24 @@ public final class DiskWarden implements Agent {
     return onWorker(this::gitGc);
   }
 
-  // ---- scheduled work
-
-  private void sample() {
-    now().sample().ifPresent(why -> timing.requestCheck(why, sweeping.isLocked()));
-  }
-
-  private void scheduledCheck() {
-    try {
-      check();
-    } catch (RuntimeException e) {
-      // The job boundary: log once, tell people, and let the next check run as scheduled.
-      LOG.error("Check failed; the next one runs as scheduled", e);
-      alerts.publish(EventType.FAILURE, "check failed: " + e, Optional.empty());
-    }
-  }
-
-  private void scheduledGitGc() {
-    try {
-      gitGc();
-    } catch (RuntimeException e) {
-      LOG.warn("Scheduled git gc did not run: {}", e.getMessage());
-    }
-  }
-
   /** Runs the check on the scheduler's worker now; false when the agent is not started. */
   public boolean triggerCheck() {
     return timing.triggerNow();
   }
 
-  // ---- lifecycle
+  /** True while a sweep of this watch runs. */
+  boolean sweeping() {
+    return sweeping.isLocked();
+  }
 
   /** Takes base_dir's lock; whatever had to be unlinked at its name first goes into the audit log. */
   public BaseDirLock acquireLock() {
-    return BaseDirLock.acquire(settings.get().baseDir(), (path, what) -> {
-      try {
-        audit.replaced(path, what);
-      } catch (java.io.UncheckedIOException e) {
-        LOG.error("Could not record in the audit log that {} ({}) was unlinked: {}", path, what, e.getMessage());
-      }
-    });
+    return lifecycle.acquireLock();
+  }
+
+  /** Alerts keep what they told in {@code memory} and start from what an earlier run kept there. */
+  public void rememberAlertsIn(org.diskwarden.notify.AlertMemory memory) {
+    alerts.rememberIn(memory);
   }
 
   /**
@@ -368,11 +298,6 @@ public final class DiskWarden implements Agent {
    *
    * @throws IllegalArgumentException when a template is broken
    */
-  /** Alerts keep what they told in {@code memory} and start from what an earlier run kept there. */
-  public void rememberAlertsIn(org.diskwarden.notify.AlertMemory memory) {
-    alerts.rememberIn(memory);
-  }
-
   public void startNotifications() {
     alerts.startDispatcher(settings.get().notifications());
   }
@@ -387,36 +312,8 @@ public final class DiskWarden implements Agent {
    *
    * @throws IllegalStateException when another agent holds base_dir, or Quartz cannot start
    */
-  public synchronized void start() {
-    if (lock != null) {
-      throw new IllegalStateException("the agent is already started");
-    }
-    logConfigWarnings();
-    WardenConfig c = settings.get();
-    // Templates are checked here, before anything else starts: a typo fails now, not at 3 am.
-    alerts.startDispatcher(c.notifications());
-    try {
-      lock = acquireLock();
-    } catch (RuntimeException e) {
-      alerts.closeDispatcher();
-      throw e;
-    }
-    now().recover();
-    learnNextSave();
-    try {
-      timing.start(c, this::scheduledCheck, this::sample, this::scheduledGitGc,
-          stuck -> alerts.publish(EventType.FAILURE, stuck, Optional.empty()));
-    } catch (RuntimeException e) {
-      lock.close();
-      lock = null;
-      alerts.closeDispatcher();
-      throw e;
-    }
-    Thresholds t = c.thresholds();
-    LOG.info("diskwarden started: watching {} every {} (trigger {} / {}%, target {} / {}%, {} mode{})",
-        c.baseDir(), Durations.format(c.checkInterval()), Size.human(t.minFree(), 1), t.minFreePercent(),
-        Size.human(t.targetFree(), 1), t.targetFreePercent(), c.cleanupMode().key(), c.dryRun() ? ", dry run" : "");
-    alerts.publish(EventType.STARTED, "diskwarden started", Optional.empty());
+  public void start() {
+    lifecycle.start();
   }
 
   /**
@@ -424,7 +321,7 @@ public final class DiskWarden implements Agent {
    * as long as it takes unless set ({@code bin/diskwarden run} sets it from DISKWARDEN_STOP_TIMEOUT).
    */
   public void stopWaitsAtMost(Duration atMost) {
-    this.stopWait = atMost;
+    lifecycle.stopWaitsAtMost(atMost);
   }
 
   /**
@@ -432,29 +329,13 @@ public final class DiskWarden implements Agent {
    * still running after {@link #stopWaitsAtMost} (stuck in a system call, say) is abandoned to its
    * daemon thread and reported as a failure.
    */
-  public synchronized void stop() {
-    if (lock == null) {
-      return;
-    }
-    stopping = true;
-    try {
-      for (String still : timing.stop(stopWait)) {
-        LOG.error("Stopping without waiting any longer: {}", still);
-        alerts.publish(EventType.FAILURE, "stopped without waiting any longer: " + still, Optional.empty());
-      }
-    } finally {
-      lock.close();
-      lock = null;
-      stopped.countDown();
-      LOG.info("diskwarden stopped");
-      alerts.publish(EventType.STOPPED, "diskwarden stopped", Optional.empty());
-      alerts.closeDispatcher();
-    }
+  public void stop() {
+    lifecycle.stop();
   }
 
   /** Blocks until {@link #stop()} has run. */
   public void awaitStop() throws InterruptedException {
-    stopped.await();
+    lifecycle.awaitStop();
   }
 
   public Optional<Lane> schedule() {

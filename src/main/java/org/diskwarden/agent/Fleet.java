@@ -17,6 +17,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
+import org.diskwarden.config.NotifyConfig;
 import org.diskwarden.config.Watches;
 import org.diskwarden.notify.Dispatcher;
 import org.diskwarden.schedule.CheckSchedule;
@@ -25,7 +26,8 @@ import org.diskwarden.sweep.AuditLog;
 /**
  * One agent guarding every directory of {@code watch:}: one Quartz scheduler with a lane per watch,
  * one dispatcher, one audit log (lines carry the watch), one lock file per watch's base_dir, and one
- * sweep per filesystem at a time. A reload adds, removes and changes watches live.
+ * sweep per filesystem at a time. A reload adds, removes and changes watches live. A config with one
+ * base_dir is a fleet of one: its watch is unnamed, so names, files and lines are a single agent's.
  */
 public final class Fleet {
   private static final Logger LOG = LogManager.getLogger(Fleet.class);
@@ -41,6 +43,7 @@ public final class Fleet {
   }
 
   private final Path file;
+  private final Optional<Path> baseDirOverride;
   private final Clock clock;
   private final AuditLog audit;
   private final Map<String, DiskWarden> agents = new LinkedHashMap<>();
@@ -53,13 +56,20 @@ public final class Fleet {
 
   /**
    * @param file the config file the watches came from (reloads read it again)
+   * @param baseDirOverride the command line's --base-dir (one base_dir only), applied again on reload
    * @param logDir where the one {@code audit.jsonl} is written
    */
-  public Fleet(Watches watches, Path file, Path logDir, Clock clock) {
+  public Fleet(Watches watches, Path file, Optional<Path> baseDirOverride, Path logDir, Clock clock) {
     this.watches = watches;
     this.file = file;
+    this.baseDirOverride = baseDirOverride;
     this.clock = clock;
     this.audit = new AuditLog(logDir.resolve("audit.jsonl"), clock, watches.shared().audit());
+  }
+
+  /** True when the config lists its watches ({@code watch:}); false for a config with one base_dir. */
+  public boolean listed() {
+    return watches.listed();
   }
 
   public void addListener(Listener listener) {
@@ -87,8 +97,8 @@ public final class Fleet {
   }
 
   private void add(Watches.Watch w) {
-    DiskWarden agent = new DiskWarden(w.name(), w.config(), Optional.of(file), clock, this, audit,
-        volumeLock(w.config().baseDir()));
+    DiskWarden agent = new DiskWarden(new WatchSetup(w.name(), watches.listed(), w.config(), Optional.of(file),
+        baseDirOverride, clock, audit, Optional.of(this), volumeLock(w.config().baseDir())));
     // a watch that leaves the config on a reload stops within the same bound
     agent.stopWaitsAtMost(stopWait);
     // the listeners first: the status of the first check and the beans are in place when it runs
@@ -100,7 +110,9 @@ public final class Fleet {
       throw e;
     }
     agents.put(w.name(), agent);
-    LOG.info("Watch {} started: {}", w.name(), w.config().baseDir());
+    if (watches.listed()) {
+      LOG.info("Watch {} started: {}", w.name(), w.config().baseDir());
+    }
   }
 
   private void remove(String name) {
@@ -108,7 +120,9 @@ public final class Fleet {
     if (agent != null) {
       listeners.forEach(l -> l.removed(name, agent));
       agent.stop();
-      LOG.info("Watch {} stopped (it left the config)", name);
+      if (watches.listed()) {
+        LOG.info("Watch {} stopped (it left the config)", name);
+      }
     }
   }
 
@@ -159,19 +173,23 @@ public final class Fleet {
   /**
    * Reads the file again: watches that left it stop (their beans unregister, their locks are
    * released), new ones start, changed ones take their new settings (a new base_dir restarts the
-   * watch). A bad file changes nothing.
+   * watch), a changed notify: replaces the dispatcher. A bad file changes nothing.
    *
-   * @throws ConfigException listing the file's problems
-   * @throws IllegalStateException when the file no longer lists watches (a restart is needed)
+   * @throws ConfigException listing the file's problems (a broken template among them)
+   * @throws IllegalStateException when the file no longer lists watches, or now does, or (one base_dir)
+   *     names another base_dir: a restart is needed
    */
   public synchronized Watches reload() throws ConfigException {
-    Watches next = ConfigLoader.loadWatches(file, Optional.empty());
+    Watches next = ConfigLoader.loadWatches(file, baseDirOverride);
+    if (next.listed() != watches.listed()) {
+      throw new IllegalStateException(watches.listed()
+          ? "the config no longer has watch:; going back to one directory needs a restart"
+          : "the config now has watch:; guarding several directories needs a restart");
+    }
     if (!next.listed()) {
-      throw new IllegalStateException("the config no longer has watch:; going back to one directory needs a restart");
+      Settings.sameBaseDir(watches.shared(), next.shared());
     }
-    if (!next.shared().notifications().equals(watches.shared().notifications())) {
-      LOG.warn("notify: changed; the new outlets are used after a restart");
-    }
+    replaceDispatcher(next);
     for (String name : new ArrayList<>(agents.keySet())) {
       Optional<Watches.Watch> now = next.named(name);
       if (now.isEmpty() || !now.get().config().baseDir().equals(agents.get(name).status().config().baseDir())) {
@@ -188,8 +206,32 @@ public final class Fleet {
       }
     }
     watches = next;
-    LOG.info("Config reloaded from {}: watches {}", file, next.names());
+    if (next.listed()) {
+      LOG.info("Config reloaded from {}: watches {}", file, next.names());
+    }
     return next;
+  }
+
+  /** A notify: section the reload changed: its outlets from now on (a broken template keeps the old). */
+  private void replaceDispatcher(Watches next) throws ConfigException {
+    NotifyConfig after = next.shared().notifications();
+    if (after.equals(watches.shared().notifications())) {
+      return;
+    }
+    Dispatcher started = null;
+    if (after.hasOutlets()) {
+      try {
+        started = Dispatcher.start(after, clock, System::getenv);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(file.toString(), List.of(e.getMessage()));
+      }
+    }
+    Dispatcher before = dispatcher;
+    dispatcher = started;
+    agents.values().forEach(a -> a.shareDispatcher(dispatcher()));
+    if (before != null) {
+      before.close();
+    }
   }
 
   CheckSchedule schedule() {

@@ -95,12 +95,20 @@ public final class Settings {
   WardenConfig load() throws ConfigException {
     Path path = file.orElseThrow(() -> new IllegalStateException("this agent was not started from a config file"));
     WardenConfig loaded = ConfigLoader.load(path, baseDirOverride);
-    WardenConfig now = inForce.get();
+    sameBaseDir(inForce.get(), loaded);
+    return loaded;
+  }
+
+  /**
+   * Refuses a reload that names another base_dir.
+   *
+   * @throws IllegalStateException when {@code loaded} guards another base_dir than {@code now}
+   */
+  static void sameBaseDir(WardenConfig now, WardenConfig loaded) {
     if (!loaded.baseDir().equals(now.baseDir())) {
       throw new IllegalStateException("base_dir changed from " + now.baseDir() + " to " + loaded.baseDir()
           + "; a new base_dir needs a restart (the lock is per base_dir)");
     }
-    return loaded;
   }
 
   /** Records that {@code loaded} is what the file says (after it was put in force). */

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.Watches;
 import picocli.CommandLine.Mixin;
@@ -47,18 +48,14 @@ abstract class ConfiguredCommand implements Callable<Integer> {
    */
   int call(Watches watches, PrintWriter out) throws Exception {
     Path file = options.file().toAbsolutePath();
-    if (!watches.listed()) {
-      return call(new DiskWarden(watches.shared(), Optional.of(file), Optional.ofNullable(options.baseDir),
-          ConfigOptions.logDir(), Clock.systemUTC()), out);
-    }
     int worst = 0;
     for (Watches.Watch w : watches.watches()) {
-      watch = Optional.of(w.name());
-      if (headed()) {
+      watch = watches.listed() ? Optional.of(w.name()) : Optional.empty();
+      if (watches.listed() && headed()) {
         out.println("[" + w.name() + "]");
       }
-      worst = Math.max(worst, call(new DiskWarden(w.name(), w.config(), Optional.of(file), ConfigOptions.logDir(),
-          Clock.systemUTC()), out));
+      worst = Math.max(worst, call(new DiskWarden(WatchSetup.of(watches, w, Optional.of(file),
+          Optional.ofNullable(options.baseDir), ConfigOptions.logDir(), Clock.systemUTC())), out));
     }
     return worst;
   }
@@ -73,5 +70,6 @@ abstract class ConfiguredCommand implements Callable<Integer> {
     return watch.map(w -> w + ": ").orElse("");
   }
 
+  /** The command on one watch's agent (not started: the one-shot commands work on the calling thread). */
   abstract int call(DiskWarden warden, PrintWriter out) throws Exception;
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.config.Watches;
@@ -147,8 +148,8 @@ final class InitCommand implements Callable<Integer> {
       if (watches.listed()) {
         out.println("[" + w.name() + "]");
       }
-      DiskWarden warden = new DiskWarden(w.name(), w.config(), Optional.of(file.toAbsolutePath()),
-          ConfigOptions.logDir(), Clock.systemUTC());
+      DiskWarden warden = new DiskWarden(WatchSetup.of(watches, w, Optional.of(file.toAbsolutePath()),
+          Optional.empty(), ConfigOptions.logDir(), Clock.systemUTC()));
       PlanCommand.print(warden, true, out);
     }
     out.flush();

@@ -17,7 +17,6 @@ import org.diskwarden.agent.Fleet;
 import org.diskwarden.agent.RunDir;
 import org.diskwarden.config.Watches;
 import org.diskwarden.jmx.FleetBeans;
-import org.diskwarden.jmx.JmxExporter;
 import org.diskwarden.jmx.RemoteJmx;
 import org.diskwarden.metrics.MetricsExporter;
 import picocli.CommandLine.Command;
@@ -50,39 +49,31 @@ final class RunCommand extends ConfiguredCommand {
       spec.commandLine().getErr().println("diskwarden: nothing was touched; fix it and start again");
       return Main.CONFIG_ERROR;
     }
-    return watches.listed() ? runAll(watches) : super.call(watches, out);
+    return runAll(watches);
   }
 
-  /** The agent of a config with watch: every watch in one JVM, one scheduler, one JMX, one /metrics. */
+  /**
+   * The agent: every watch in one JVM, one scheduler, one JMX, one /metrics. A config with one base_dir
+   * is a fleet of one, whose watch is unnamed: {@code type=Agent}, {@code check.state}, a status line
+   * without a name, as ever.
+   */
   private int runAll(Watches watches) throws InterruptedException {
     RunDir runDir = RunDir.fromSystemProperty();
     MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
-    Fleet fleet = new Fleet(watches, options.file().toAbsolutePath(), ConfigOptions.logDir(), Clock.systemUTC());
+    Fleet fleet = new Fleet(watches, options.file().toAbsolutePath(), Optional.ofNullable(options.baseDir),
+        ConfigOptions.logDir(), Clock.systemUTC());
     fleet.stopWaitsAtMost(Stop.workWait(stopTimeout));
-    Map<String, String> states = new LinkedHashMap<>();
     FleetBeans beans = FleetBeans.follow(fleet, mbs);
     AtomicReference<MetricsExporter> metrics = new AtomicReference<>();
+    fleet.addListener(new RunFiles(runDir, watches.listed()));
     fleet.addListener(new Fleet.Listener() {
       @Override
       public void added(String watch, DiskWarden agent) {
-        agent.rememberAlertsIn(runDir.alertMemory(watch, agent.status().config().baseDir()));
-        agent.onCheck(answer -> runDir.writeCheck(watch, answer));
-        agent.onStatus(line -> {
-          synchronized (states) {
-            states.put(watch, watch + ": " + line);
-            runDir.writeState(String.join("\n", states.values()));
-          }
-        });
         Optional.ofNullable(metrics.get()).ifPresent(m -> m.follow(watch, agent.status()));
       }
 
       @Override
-      public void removed(String watch, DiskWarden agent) {
-        synchronized (states) {
-          states.remove(watch);
-          runDir.writeState(String.join("\n", states.values()));
-        }
-      }
+      public void removed(String watch, DiskWarden agent) {}
     });
     try {
       fleet.start();
@@ -120,51 +111,8 @@ final class RunCommand extends ConfiguredCommand {
   }
 
   @Override
-  int call(DiskWarden warden, PrintWriter out) throws InterruptedException {
-    RunDir runDir = RunDir.fromSystemProperty();
-    warden.onStatus(runDir::writeState);
-    warden.rememberAlertsIn(runDir.alertMemory("", warden.status().config().baseDir()));
-    warden.onCheck(answer -> runDir.writeCheck("", answer));
-    warden.stopWaitsAtMost(Stop.workWait(stopTimeout));
-    try {
-      warden.start();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      return refused(e);
-    }
-    JmxExporter jmx = null;
-    try {
-      jmx = JmxExporter.register(warden, ManagementFactory.getPlatformMBeanServer());
-    } catch (IllegalStateException e) {
-      // Management is a convenience: the agent guards the disk without it.
-      LOG.warn("JMX management is not available: {}", e.getMessage());
-    }
-    JmxExporter registered = jmx;
-    RemoteJmx connector = jmx == null ? null : serve(remote, ManagementFactory.getPlatformMBeanServer());
-    RemoteJmx remoteServed = connector;
-    MetricsExporter metrics = null;
-    if (warden.status().config().metrics().enabled()) {
-      try {
-        metrics = MetricsExporter.start(warden.status(), warden.status().config().metrics(), new Main.Version().getVersion()[0]
-            .replace("diskwarden ", ""));
-        LOG.info("Metrics served at http://{}:{}/metrics", warden.status().config().metrics().host(), metrics.port());
-      } catch (RuntimeException e) {
-        LOG.warn("Metrics are not available: {}", e.getMessage());
-      }
-    }
-    MetricsExporter served = metrics;
-    runDir.writeReady();
-    serveUntilStopped(warden::stop, runDir, () -> {
-      if (remoteServed != null) {
-        remoteServed.close();
-      }
-      if (registered != null) {
-        registered.close();
-      }
-      if (served != null) {
-        served.close();
-      }
-    });
-    return 0;
+  int call(DiskWarden warden, PrintWriter out) {
+    throw new UnsupportedOperationException("run starts every watch of the config at once (call(Watches, out))");
   }
 
   /**

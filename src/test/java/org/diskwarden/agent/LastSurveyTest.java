@@ -25,11 +25,11 @@ class LastSurveyTest {
     Path base = Files.createDirectory(dir.resolve("base")).toRealPath();
     Tree tree = new Tree(base);
     tree.file("data/first.bin", 2 << 20, Tree.days(1));
-    DiskWarden w = new DiskWarden(Configs.parse(Configs.alwaysLow(base, "", """
+    DiskWarden w = new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "", """
         - name: logs
           path: logs
           max_age: 7d
-        """)), dir.resolve("logs"), Clock.systemUTC());
+        """)), dir.resolve("logs"), Clock.systemUTC()));
     List<Event> events = new CopyOnWriteArrayList<>();
     w.addNotifier(events::add);
 

@@ -33,7 +33,7 @@ class StalemateTest {
     Tree tree = new Tree(base);
     tree.version("models/versions/v001", 1000, Tree.days(3));
     tree.version("models/versions/v002", 1000, Tree.days(2));
-    warden = new DiskWarden(Configs.parse(Configs.alwaysLow(base, """
+    warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, """
         check_interval: 1h
         sample_interval: 500ms
         min_age: 30m
@@ -41,7 +41,7 @@ class StalemateTest {
         - name: versions
           path: models/versions
           keep_latest: 5
-        """)), dir.resolve("logs"), Clock.systemUTC());
+        """)), dir.resolve("logs"), Clock.systemUTC()));
 
     warden.start();
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.file.PathUtils;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.cli.Main;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
@@ -43,9 +44,9 @@ public class CheckBenchmark {
     volume = Volume.of(base, Clock.systemUTC());
     // save_headroom 0: the scheduled check learns the next save from a plan once an hour, not per check;
     // with it on, assess() (the one-shot command) plans every time, which is not what a check costs
-    warden = new DiskWarden(ConfigLoader.parse("base_dir: " + base + "\nmin_free: 0B\nmin_free_percent: 0\n"
+    warden = new DiskWarden(WatchSetup.of(ConfigLoader.parse("base_dir: " + base + "\nmin_free: 0B\nmin_free_percent: 0\n"
         + "save_headroom: 0\n",
-        "bench.yml", Optional.empty()), logs, Clock.systemUTC());
+        "bench.yml", Optional.empty()), logs, Clock.systemUTC()));
   }
 
   @TearDown

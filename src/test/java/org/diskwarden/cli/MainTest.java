@@ -12,6 +12,7 @@ import org.diskwarden.Configs;
 import org.diskwarden.Console;
 import org.diskwarden.Incident;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.Size;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,7 +175,7 @@ class MainTest {
   @Test
   void secondAgentOnOneBaseDir_exitsWithAClearMessage() throws Exception {
     config("0B", "full");
-    DiskWarden first = new DiskWarden(Configs.parse(Files.readString(conf)), dir, Clock.systemUTC());
+    DiskWarden first = new DiskWarden(WatchSetup.of(Configs.parse(Files.readString(conf)), dir, Clock.systemUTC()));
     first.start();
     try {
       assertThat(run("run", "--config", conf.toString())).isEqualTo(1);

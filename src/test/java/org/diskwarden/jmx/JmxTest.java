@@ -28,7 +28,9 @@ import javax.management.openmbean.TabularData;
 import org.diskwarden.Configs;
 import org.diskwarden.Incident;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.ConfigLoader;
+import org.diskwarden.config.Watches;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,8 +64,9 @@ class JmxTest {
     base = Files.createDirectory(dir.resolve("base"));
     Incident.build(base);
     conf = Files.writeString(dir.resolve("diskwarden.yml"), Configs.incident(base, "0B", "0B", "full"));
-    warden = new DiskWarden(ConfigLoader.load(conf, Optional.empty()), Optional.of(conf), Optional.empty(),
-        dir.resolve("logs"), Clock.systemUTC());
+    Watches single = ConfigLoader.loadWatches(conf, Optional.empty());
+    warden = new DiskWarden(WatchSetup.of(single, single.watches().get(0), Optional.of(conf), Optional.empty(),
+        dir.resolve("logs"), Clock.systemUTC()));
     warden.start();
     exporter = JmxExporter.register(warden, ManagementFactory.getPlatformMBeanServer());
     connector = RmiConnector.open();
@@ -277,8 +280,8 @@ class JmxTest {
   @Test
   void secondAgentInOneJvm_failsWithAClearMessage() throws Exception {
     Path other = Files.createDirectory(dir.resolve("other"));
-    DiskWarden second = new DiskWarden(Configs.parse(Configs.incident(other, "0B", "0B", "full")),
-        dir.resolve("logs2"), Clock.systemUTC());
+    DiskWarden second = new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(other, "0B", "0B", "full")),
+        dir.resolve("logs2"), Clock.systemUTC()));
     assertThatThrownBy(() -> JmxExporter.register(second, ManagementFactory.getPlatformMBeanServer()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("org.diskwarden:type=Agent")
         .hasMessageContaining("already registered");

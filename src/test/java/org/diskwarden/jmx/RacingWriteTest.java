@@ -14,6 +14,7 @@ import javax.management.ObjectName;
 import org.diskwarden.agent.Agent;
 import org.diskwarden.agent.AgentStatus;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
 import org.diskwarden.config.WardenConfig;
@@ -84,7 +85,7 @@ class RacingWriteTest {
   @Test
   void aThresholdWrite_keepsTheOtherThresholdAWriteRacingItSet() throws Exception {
     Files.createDirectories(dir.resolve("base/logs"));
-    DiskWarden real = new DiskWarden(ConfigLoader.parse("""
+    DiskWarden real = new DiskWarden(WatchSetup.of(ConfigLoader.parse("""
         base_dir: %s
         min_free: 0B
         min_free_percent: 0
@@ -92,7 +93,7 @@ class RacingWriteTest {
         target_free_percent: 0
         policies:
           - {name: logs, path: logs, max_age: 7d}
-        """.formatted(dir.resolve("base")), "test.yml", Optional.empty()), dir.resolve("logs"), Clock.systemUTC());
+        """.formatted(dir.resolve("base")), "test.yml", Optional.empty()), dir.resolve("logs"), Clock.systemUTC()));
     Agent raced = racedBy(real, c -> c.withThresholds(c.thresholds().withTargetFreePercent(50)));
     AgentControl control = new AgentControl(raced, new Announcer(new NotificationBroadcasterSupport(),
         new ObjectName(JmxExporter.AGENT), new AtomicLong()), () -> { });

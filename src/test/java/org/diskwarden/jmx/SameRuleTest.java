@@ -14,6 +14,7 @@ import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.RuntimeMBeanException;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
 import org.junit.jupiter.api.AfterEach;
@@ -67,8 +68,8 @@ class SameRuleTest {
   @BeforeEach
   void start() throws Exception {
     Files.createDirectories(dir.resolve("base/logs"));
-    warden = new DiskWarden(ConfigLoader.parse(config("", ""), "test.yml", Optional.empty()), dir.resolve("logs"),
-        Clock.systemUTC());
+    warden = new DiskWarden(WatchSetup.of(ConfigLoader.parse(config("", ""), "test.yml", Optional.empty()), dir.resolve("logs"),
+        Clock.systemUTC()));
     server = MBeanServerFactory.newMBeanServer();
     exporter = JmxExporter.register(warden, server);
   }
@@ -159,8 +160,8 @@ class SameRuleTest {
   void aCheckIntervalShorterThanSampling_isRefusedByTheFileAndByJmx_withTheSameMessage() throws Exception {
     String yaml = config("check_interval", "1s").replace("sample_interval: 0s", "sample_interval: 5s");
     exporter.close();
-    warden = new DiskWarden(ConfigLoader.parse(config("sample_interval", "5s"), "test.yml", Optional.empty()),
-        dir.resolve("logs"), Clock.systemUTC());
+    warden = new DiskWarden(WatchSetup.of(ConfigLoader.parse(config("sample_interval", "5s"), "test.yml", Optional.empty()),
+        dir.resolve("logs"), Clock.systemUTC()));
     exporter = JmxExporter.register(warden, server);
 
     String rule = "sample_interval value was set to '5s', must be at most check_interval (1s)";

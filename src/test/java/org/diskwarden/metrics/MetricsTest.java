@@ -31,6 +31,7 @@ import org.diskwarden.Configs;
 import org.diskwarden.Incident;
 import org.diskwarden.Shell;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.MetricsConfig;
 import org.diskwarden.jmx.JmxExporter;
 import org.diskwarden.jmx.RmiPort;
@@ -54,8 +55,8 @@ class MetricsTest {
   void start() throws Exception {
     Path base = Files.createDirectory(dir.resolve("base"));
     Incident.build(base);
-    warden = new DiskWarden(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), dir.resolve("logs"),
-        Clock.systemUTC());
+    warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), dir.resolve("logs"),
+        Clock.systemUTC()));
     warden.start();
     jmx = JmxExporter.register(warden, ManagementFactory.getPlatformMBeanServer());
     metrics = MetricsExporter.start(warden.status(), new MetricsConfig(0, "127.0.0.1"), "1.2.3-test");
@@ -145,8 +146,8 @@ class MetricsTest {
   @Test
   void severalWatches_areOneEndpoint_eachSeriesNamingItsWatch() throws Exception {
     Path other = Files.createDirectory(dir.resolve("other"));
-    DiskWarden second = new DiskWarden(Configs.parse("base_dir: " + other + "\nmin_free: 0B\nmin_free_percent: 0\n"),
-        dir.resolve("logs2"), Clock.systemUTC());
+    DiskWarden second = new DiskWarden(WatchSetup.of(Configs.parse("base_dir: " + other + "\nmin_free: 0B\nmin_free_percent: 0\n"),
+        dir.resolve("logs2"), Clock.systemUTC()));
     Map<String, org.diskwarden.agent.AgentStatus> watches = new java.util.LinkedHashMap<>();
     watches.put("scratch", warden.status());
     watches.put("home", second.status());

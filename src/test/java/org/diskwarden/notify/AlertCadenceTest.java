@@ -14,8 +14,10 @@ import java.util.Optional;
 import org.diskwarden.Configs;
 import org.diskwarden.MutableClock;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.ConfigException;
 import org.diskwarden.config.ConfigLoader;
+import org.diskwarden.config.Watches;
 import org.diskwarden.config.Thresholds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,8 +49,9 @@ class AlertCadenceTest {
             - url: %s
         """.formatted(Path.of("notifications").toAbsolutePath(), hooks.url("/json"));
     conf = Files.writeString(dir.resolve("diskwarden.yml"), yaml);
-    warden = new DiskWarden(ConfigLoader.load(conf, Optional.empty()), Optional.of(conf), Optional.empty(),
-        dir.resolve("logs"), clock);
+    Watches single = ConfigLoader.loadWatches(conf, Optional.empty());
+    warden = new DiskWarden(WatchSetup.of(single, single.watches().get(0), Optional.of(conf), Optional.empty(),
+        dir.resolve("logs"), clock));
     warden.start();
     await().until(() -> warden.status().lastCheck().isPresent());
   }

@@ -28,6 +28,7 @@ import org.diskwarden.Configs;
 import org.diskwarden.Tmpfs;
 import org.diskwarden.Tree;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.jmx.JmxExporter;
 import org.diskwarden.sweep.SweepReport;
 import org.diskwarden.volume.State;
@@ -118,7 +119,7 @@ class HoldingAlertTest {
 
   /** One sweep, then the state it ended in (as the agent's check does), every outlet listening. */
   private SweepReport sweep(String yaml) throws Exception {
-    DiskWarden w = new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC());
+    DiskWarden w = new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()));
     MBeanServer mbeans = MBeanServerFactory.newMBeanServer();
     try (JmxExporter exporter = JmxExporter.register(w, mbeans)) {
       mbeans.addNotificationListener(new ObjectName(JmxExporter.AGENT), (n, h) -> jmx.add(n), null, null);

@@ -21,6 +21,7 @@ import java.util.Map;
 import org.diskwarden.Configs;
 import org.diskwarden.Incident;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.cli.Main;
 import org.diskwarden.jmx.RmiPort;
 import org.diskwarden.sweep.SweepReport;
@@ -79,7 +80,7 @@ class NotifyTest {
 
   private DiskWarden start(String minFree, String notifyYaml) throws Exception {
     String yaml = Configs.incident(base, minFree, minFree, "full") + notify(notifyYaml);
-    warden = new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC());
+    warden = new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()));
     warden.useEnvironment(env::get);
     warden.start();
     return warden;
@@ -214,7 +215,7 @@ class NotifyTest {
   /** A sweep ending in {@code expected}: every outlet shows the state and free space it ended with. */
   private void sweepAndCompareOutlets(String minFree, org.diskwarden.volume.State expected) throws Exception {
     String yaml = Configs.incident(base, minFree, minFree, "until_target") + notify(outlets(smtp.getSmtp().getPort()));
-    DiskWarden w = new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC());
+    DiskWarden w = new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()));
     javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
     List<javax.management.Notification> jmx = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (org.diskwarden.jmx.JmxExporter exporter = org.diskwarden.jmx.JmxExporter.register(w, mbeans)) {

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.diskwarden.Configs;
 import org.diskwarden.Tree;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.volume.Volume;
@@ -66,7 +67,7 @@ class GuardTest {
     Files.createSymbolicLink(base.resolve("models/versions/v001/link-to-dir"), etc);
     tree.age(base.resolve("models/versions/v001"), days(9));
 
-    new DiskWarden(config(), logs, Clock.systemUTC()).clean(false, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(config(), logs, Clock.systemUTC())).clean(false, false).orElseThrow();
 
     assertThat(base.resolve("models/versions/v001")).doesNotExist();
     assertThat(precious).hasContent("weeks of GPU time");
@@ -81,7 +82,7 @@ class GuardTest {
     Path link = Files.createSymbolicLink(base.resolve("models/versions/v000"), target);
     Tree.setNoFollow(link, java.nio.file.attribute.FileTime.from(Instant.now().minus(days(20))));
 
-    DiskWarden warden = new DiskWarden(config(), logs, Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(config(), logs, Clock.systemUTC()));
     Plan plan = warden.plan();
     warden.clean(false, false).orElseThrow();
 
@@ -101,7 +102,7 @@ class GuardTest {
     Files.createDirectories(base.resolve("models"));
     Files.createSymbolicLink(base.resolve("models/backups"), foreign);
 
-    DiskWarden warden = new DiskWarden(config(), logs, Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(config(), logs, Clock.systemUTC()));
     Plan plan = warden.plan();
     warden.clean(false, false).orElseThrow();
 
@@ -116,7 +117,7 @@ class GuardTest {
   void protectedLink_protectsItsTargetVersion() throws Exception {
     Files.createSymbolicLink(base.resolve("current_model"), base.resolve("models/versions/v001"));
 
-    new DiskWarden(config(), logs, Clock.systemUTC()).clean(false, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(config(), logs, Clock.systemUTC())).clean(false, false).orElseThrow();
 
     assertThat(base.resolve("models/versions/v001/weights.bin")).exists();
     assertThat(base.resolve("models/versions/v002")).doesNotExist();
@@ -129,7 +130,7 @@ class GuardTest {
     Files.writeString(base.resolve("models/versions/v001/keep.me"), "x");
     tree.age(base.resolve("models/versions/v001"), days(9));
 
-    new DiskWarden(Configs.parse(yaml), logs, Clock.systemUTC()).clean(false, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(Configs.parse(yaml), logs, Clock.systemUTC())).clean(false, false).orElseThrow();
 
     assertThat(base.resolve("models/versions/v001/weights.bin")).exists();
     assertThat(base.resolve("models/versions/v001/keep.me")).exists();
@@ -188,7 +189,7 @@ class GuardTest {
 
   @Test
   void fileWrittenInsideCandidateAfterPlanning_survivesWithItsDirectory() throws Exception {
-    DiskWarden warden = new DiskWarden(config(), logs, Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(config(), logs, Clock.systemUTC()));
     Plan plan = warden.plan();
     Path fresh = Files.writeString(base.resolve("models/versions/v001/new-save.bin"), "saving");
     // the directory's own mtime moved too; put it back so only the walk can notice the new file
@@ -206,7 +207,7 @@ class GuardTest {
   @Test
   void openFile_keepsItsEntry() throws Exception {
     try (RandomAccessFile open = new RandomAccessFile(base.resolve("models/versions/v001/weights.bin").toFile(), "r")) {
-      Plan plan = new DiskWarden(config(), logs, Clock.systemUTC()).plan();
+      Plan plan = new DiskWarden(WatchSetup.of(config(), logs, Clock.systemUTC())).plan();
 
       assertThat(plan.candidates()).extracting(c -> c.path().getFileName().toString()).containsExactly("v002");
       assertThat(plan.held()).anyMatch(h -> h.path().endsWith("v001") && h.reason().startsWith("in use"));
@@ -220,7 +221,7 @@ class GuardTest {
     Files.createLink(outside.resolve("also-weights"), inside);
     tree.age(base.resolve("models/versions/v001"), days(9));
 
-    Plan plan = new DiskWarden(config(), logs, Clock.systemUTC()).plan();
+    Plan plan = new DiskWarden(WatchSetup.of(config(), logs, Clock.systemUTC())).plan();
 
     Candidate v1 = plan.candidates().stream().filter(c -> c.path().endsWith("v001")).findFirst().orElseThrow();
     Candidate v2 = plan.candidates().stream().filter(c -> c.path().endsWith("v002")).findFirst().orElseThrow();
@@ -275,7 +276,7 @@ class GuardTest {
           - {name: old, path: models/versions, max_age: 1m}
         """.formatted(base));
 
-    new DiskWarden(config, logs, clock).clean(false, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(config, logs, clock)).clean(false, false).orElseThrow();
 
     assertThat(base.resolve("models/versions/v001")).as("exactly min_age old").doesNotExist();
     assertThat(base.resolve("models/versions/v002")).as("a millisecond younger").exists();

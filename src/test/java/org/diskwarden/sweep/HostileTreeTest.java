@@ -15,6 +15,7 @@ import org.diskwarden.Configs;
 import org.diskwarden.MutableClock;
 import org.diskwarden.Tree;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.volume.Volume;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +47,7 @@ class HostileTreeTest {
   }
 
   private DiskWarden warden() throws Exception {
-    return new DiskWarden(config(), dir.resolve("logs"), Clock.systemUTC());
+    return new DiskWarden(WatchSetup.of(config(), dir.resolve("logs"), Clock.systemUTC()));
   }
 
   private void oldLink(Path link, Path target) throws Exception {
@@ -199,7 +200,7 @@ class HostileTreeTest {
     new Tree(base).file("logs/a.log", 100, days(1));
     new Tree(base).file("logs/b.log", 100, days(2));
     MutableClock clock = new MutableClock(Instant.now());
-    DiskWarden warden = new DiskWarden(config(), dir.resolve("logs"), clock);
+    DiskWarden warden = new DiskWarden(WatchSetup.of(config(), dir.resolve("logs"), clock));
     assertThat(warden.plan().candidates()).noneMatch(c -> c.policy().equals("logs"));
 
     clock.advance(Duration.ofDays(365));
@@ -227,7 +228,7 @@ class HostileTreeTest {
     String yaml = Configs.incident(base, "1000TB", "1000TB", "full").replace("keep_latest: 2", "keep_latest: 1\n    order_by: name")
         .replace("  - current_model", "  - current_model\n  - models/versions/v009");
 
-    new DiskWarden(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()).clean(false, false);
+    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC())).clean(false, false);
 
     assertThat(base.resolve("models/versions/v004")).exists();
     assertThat(base.resolve("models/versions/v009")).exists();

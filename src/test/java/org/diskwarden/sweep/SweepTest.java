@@ -13,6 +13,7 @@ import java.util.List;
 import org.diskwarden.Configs;
 import org.diskwarden.Incident;
 import org.diskwarden.agent.DiskWarden;
+import org.diskwarden.agent.WatchSetup;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.policy.Candidate;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class SweepTest {
   private DiskWarden warden(String mode) throws Exception {
     Incident.build(base);
     WardenConfig config = Configs.parse(Configs.incident(base, "1000TB", "1000TB", mode));
-    return new DiskWarden(config, logs, Clock.systemUTC());
+    return new DiskWarden(WatchSetup.of(config, logs, Clock.systemUTC()));
   }
 
   private List<String> remaining(String rel) throws IOException {
@@ -116,7 +117,7 @@ class SweepTest {
     WardenConfig config = Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full"));
     Path blocked = logs.resolve("blocked");
     Files.createDirectories(blocked.resolve("audit.jsonl"));   // a directory where the audit file must go
-    DiskWarden warden = new DiskWarden(config, blocked, Clock.systemUTC());
+    DiskWarden warden = new DiskWarden(WatchSetup.of(config, blocked, Clock.systemUTC()));
 
     SweepReport report = warden.clean(false, false).orElseThrow();
 
