@@ -110,6 +110,14 @@ final class Keeper {
     } catch (UncheckedIOException e) {
       return failed(c, "cannot record the " + where(c) + " in the audit log: " + e.getMessage());
     }
+    return write(c, action, mode, folder, target, partial);
+  }
+
+  /**
+   * Writes the archive or copy in its workroom {@code partial}, reads it back, renames it to
+   * {@code target}; then the original goes. Whatever fails on the way leaves the original as it is.
+   */
+  private Result write(Candidate c, ActionConfig action, CleanupMode mode, Path folder, Path target, Path partial) {
     // Written, read back and renamed through descriptors held from base_dir down (the entry's folder
     // and, inside base_dir, the archive's): a rename or link swapped in on the way cannot make the
     // walk read, or the archive land, outside.
