@@ -23,7 +23,8 @@ class AgentTest {
   @Test
   void startedAgent_checksAtOnce_andCleansBelowTheTrigger() throws Exception {
     Incident.build(base);
-    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs,
+    DiskWarden warden = new DiskWarden(WatchSetup.of(
+        Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs,
         Clock.systemUTC()));
     warden.start();
     try {

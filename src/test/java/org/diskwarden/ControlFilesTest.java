@@ -41,7 +41,8 @@ class ControlFilesTest {
   }
 
   private DiskWarden warden(String policy) throws Exception {
-    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)), dir.resolve("logs"),
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)),
+        dir.resolve("logs"),
         Clock.systemUTC()));
   }
 

@@ -32,7 +32,8 @@ class FrameworkLayoutsTest {
   }
 
   private DiskWarden warden(String policy) throws Exception {
-    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)), dir.resolve("logs"),
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)),
+        dir.resolve("logs"),
         Clock.systemUTC()));
   }
 

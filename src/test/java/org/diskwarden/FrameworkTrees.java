@@ -28,7 +28,8 @@ abstract class FrameworkTrees {
 
   /** min_age 30m, full cleanup, these policies. */
   DiskWarden warden(String policy) throws Exception {
-    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)), dir.resolve("logs"),
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 30m", policy)),
+        dir.resolve("logs"),
         Clock.systemUTC()));
   }
 

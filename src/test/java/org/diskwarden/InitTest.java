@@ -185,7 +185,8 @@ class InitTest {
     WardenConfig config = ConfigLoader.loadWatches(conf, Optional.empty()).shared();
     assertThat(config.policies()).allMatch(p -> !p.enabled());
     assertThat(config.protect()).isEmpty();
-    assertThat(new DiskWarden(WatchSetup.of(config, dir.resolve("logs"), Clock.systemUTC())).plan().candidates()).isEmpty();
+    assertThat(new DiskWarden(WatchSetup.of(config, dir.resolve("logs"), Clock.systemUTC())).plan().candidates())
+        .isEmpty();
   }
 
   static final List<String> NOTHING_TREES = List.of("empty", "unrecognized");

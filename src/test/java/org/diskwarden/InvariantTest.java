@@ -441,7 +441,8 @@ class InvariantTest {
           layout: %s
           keep_latest: %d
         %s""".formatted(layout, keep, extra.indent(2)));
-    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC())).clean(true, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()))
+        .clean(true, false).orElseThrow();
     for (String name : mustStay) {
       assertThat(Files.exists(out.resolve(name), LinkOption.NOFOLLOW_LINKS))
           .as(seed + " " + layout + ": " + name + " must stay").isTrue();
@@ -511,7 +512,8 @@ class InvariantTest {
           layout: hf_cache
           %s
         """.formatted(rule));
-    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC())).clean(true, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()))
+        .clean(true, false).orElseThrow();
     try (Stream<Path> all = Files.walk(hub)) {
       for (Path link : all.filter(Files::isSymbolicLink).toList()) {
         assertThat(Files.exists(link)).as(seed + ": " + link + " dangles").isTrue();

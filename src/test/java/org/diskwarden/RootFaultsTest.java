@@ -32,7 +32,8 @@ class RootFaultsTest {
   }
 
   private DiskWarden warden(Path base, Path logs) throws Exception {
-    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, Clock.systemUTC()));
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs,
+        Clock.systemUTC()));
   }
 
   @Test

@@ -36,7 +36,8 @@ class ShardedSaveLiveTest {
     Path ckpts = Files.createDirectories(base.resolve("lightning_logs/version_0/checkpoints"));
     Path first = fx.lightningSharded(ckpts, "epoch=0-step=100.ckpt", 3, 5, Tree.days(2));
     Path complete = fx.lightningSharded(ckpts, "epoch=1-step=200.ckpt", 3, 5, Tree.days(1));
-    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 2s\ncheck_interval: 2s\nsample_interval: 1s", """
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base,
+        "min_age: 2s\ncheck_interval: 2s\nsample_interval: 1s", """
         - name: ckpts
           path: lightning_logs/version_0/checkpoints
           layout: lightning

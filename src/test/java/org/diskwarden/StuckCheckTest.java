@@ -61,7 +61,8 @@ class StuckCheckTest {
   void checkBlockedPastTheBound_failureEventNamesWhereItIsStuck_andStopStillEndsWithinItsBound() throws Exception {
     Incident.build(base);
     MutableClock clock = new MutableClock(Instant.now());
-    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, clock));
+    DiskWarden warden = new DiskWarden(WatchSetup.of(
+        Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, clock));
     BlockingOutlet outlet = new BlockingOutlet();
     warden.addNotifier(outlet);
     warden.start();
@@ -87,7 +88,8 @@ class StuckCheckTest {
           .startsWith("stopped without waiting any longer: the check of watch default")
           .contains("StuckCheckTest$BlockingOutlet.waitForever"));
       // base_dir is released: another agent may take it
-      new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs, clock)).acquireLock()
+      new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), logs,
+          clock)).acquireLock()
           .close();
     } finally {
       outlet.release.countDown();

@@ -124,7 +124,8 @@ final class TrainerCases {
           %s
         %s""".formatted(orbax ? "orbax" : "megatron", keep > 0 ? "keep_latest: " + keep : "max_age: 1d",
         thinning.indent(2)));
-    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC())).clean(true, false).orElseThrow();
+    new DiskWarden(WatchSetup.of(Configs.parse(yaml), dir.resolve("logs"), Clock.systemUTC()))
+        .clean(true, false).orElseThrow();
     for (String name : mustStay) {
       assertThat(Files.exists(out.resolve(name), LinkOption.NOFOLLOW_LINKS))
           .as(seed + " " + (orbax ? "orbax" : "megatron") + ": " + name + " must stay\n" + yaml).isTrue();

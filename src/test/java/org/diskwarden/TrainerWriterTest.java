@@ -38,7 +38,8 @@ class TrainerWriterTest {
   private final Instant start = Instant.now().minus(Duration.ofDays(1));
 
   private DiskWarden agent(Path base, String layout, String path) throws Exception {
-    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, "min_age: 5s\ncheck_interval: 2s", """
+    DiskWarden warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base,
+        "min_age: 5s\ncheck_interval: 2s", """
         - name: run
           path: %s
           layout: %s

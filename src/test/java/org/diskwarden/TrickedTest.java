@@ -48,7 +48,8 @@ class TrickedTest {
   }
 
   private DiskWarden warden(String policies, String extra) throws Exception {
-    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, extra, policies)), logs, Clock.systemUTC()));
+    return new DiskWarden(WatchSetup.of(Configs.parse(Configs.alwaysLow(base, extra, policies)), logs,
+        Clock.systemUTC()));
   }
 
   private static void repoint(Path link, Path target) throws Exception {

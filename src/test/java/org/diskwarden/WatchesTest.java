@@ -146,19 +146,22 @@ class WatchesTest {
           - {name: x, base_dir: %s}
           - {name: y, base_dir: %s}
         """.formatted(x, y));
-    Fleet fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, Optional.empty(), dir.resolve("logs"),
+    Fleet fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, Optional.empty(),
+        dir.resolve("logs"),
         Clock.systemUTC());
     fleet.start();
     try {
       assertThat(x.resolve(".diskwarden.lock")).exists();
       assertThat(y.resolve(".diskwarden.lock")).exists();
-      DiskWarden second = new DiskWarden(WatchSetup.of(ConfigLoader.loadWatches(conf, Optional.empty()).watches().get(0).config(),
+      DiskWarden second = new DiskWarden(WatchSetup.of(ConfigLoader.loadWatches(conf,
+          Optional.empty()).watches().get(0).config(),
           dir.resolve("logs2"), Clock.systemUTC()));
       org.assertj.core.api.Assertions.assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class);
     } finally {
       fleet.stop();
     }
-    DiskWarden after = new DiskWarden(WatchSetup.of(ConfigLoader.loadWatches(conf, Optional.empty()).watches().get(0).config(),
+    DiskWarden after = new DiskWarden(WatchSetup.of(ConfigLoader.loadWatches(conf,
+        Optional.empty()).watches().get(0).config(),
         dir.resolve("logs2"), Clock.systemUTC()));
     after.start();
     after.stop();
@@ -184,7 +187,8 @@ class WatchesTest {
           - {name: x, base_dir: %s}
         """.formatted(x);
     Path conf = Files.writeString(dir.resolve("w.yml"), head);
-    Fleet fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, Optional.empty(), dir.resolve("logs"),
+    Fleet fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, Optional.empty(),
+        dir.resolve("logs"),
         Clock.systemUTC());
     fleet.start();
     try {

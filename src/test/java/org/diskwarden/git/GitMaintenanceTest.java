@@ -170,15 +170,18 @@ class GitMaintenanceTest {
 
   @Test
   void whenStillLow_runsOnlyWhenThePoliciesMissedTheTarget_andNeverNever() throws Exception {
-    DiskWarden reached = new DiskWarden(WatchSetup.of(config("0B", "when_still_low"), base.resolve("logs"), Clock.systemUTC()));
+    DiskWarden reached = new DiskWarden(WatchSetup.of(config("0B", "when_still_low"), base.resolve("logs"),
+        Clock.systemUTC()));
     reached.clean(true, false);
     assertThat(reached.status().lastGitGc()).isEmpty();
 
-    DiskWarden never = new DiskWarden(WatchSetup.of(config("1000TB", "never"), base.resolve("logs"), Clock.systemUTC()));
+    DiskWarden never = new DiskWarden(WatchSetup.of(config("1000TB", "never"), base.resolve("logs"),
+        Clock.systemUTC()));
     never.clean(false, false);
     assertThat(never.status().lastGitGc()).isEmpty();
 
-    DiskWarden missed = new DiskWarden(WatchSetup.of(config("1000TB", "when_still_low"), base.resolve("logs"), Clock.systemUTC()));
+    DiskWarden missed = new DiskWarden(WatchSetup.of(config("1000TB", "when_still_low"), base.resolve("logs"),
+        Clock.systemUTC()));
     missed.clean(false, false);
     assertThat(missed.status().lastGitGc()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(GitGcReport.Outcome.DONE));
     assertThat(Files.list(repo.resolve(".git/objects/pack")).count()).isPositive();

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What an operator's tools see of a running agent, as bin/diskwarden starts it, for a config with one
  * base_dir and for one with two watches: the JMX ObjectNames and the agent bean's attributes, the
  * /metrics series and their labels, the files of the run directory and their keys, what {@code check}
- * prints, the audit lines of a cleanup, reloads' answers (one that needs a restart) and the log lines from start to stop. These
+ * prints, the audit lines of a cleanup, reloads' answers (one that needs a restart) and the log lines
+ * from start to stop. These
  * are contracts (dashboards, alert rules, Nagios, log scrapers read them): each transcript is compared
  * with {@code src/test/resources/golden/contracts-*.txt}, paths, numbers and times masked.
  */

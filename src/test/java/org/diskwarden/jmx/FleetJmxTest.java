@@ -47,7 +47,8 @@ class FleetJmxTest {
           - {name: logs, path: logs, max_age: 7d}
         watch:
         """ + list);
-    fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, Optional.empty(), dir.resolve("logs"), Clock.systemUTC());
+    fleet = new Fleet(ConfigLoader.loadWatches(conf, Optional.empty()), conf, Optional.empty(),
+        dir.resolve("logs"), Clock.systemUTC());
     beans = FleetBeans.follow(fleet, ManagementFactory.getPlatformMBeanServer());
     fleet.start();
     connector = RmiConnector.open();

@@ -68,7 +68,8 @@ class SameRuleTest {
   @BeforeEach
   void start() throws Exception {
     Files.createDirectories(dir.resolve("base/logs"));
-    warden = new DiskWarden(WatchSetup.of(ConfigLoader.parse(config("", ""), "test.yml", Optional.empty()), dir.resolve("logs"),
+    warden = new DiskWarden(WatchSetup.of(ConfigLoader.parse(config("", ""), "test.yml", Optional.empty()),
+        dir.resolve("logs"),
         Clock.systemUTC()));
     server = MBeanServerFactory.newMBeanServer();
     exporter = JmxExporter.register(warden, server);
@@ -160,7 +161,8 @@ class SameRuleTest {
   void aCheckIntervalShorterThanSampling_isRefusedByTheFileAndByJmx_withTheSameMessage() throws Exception {
     String yaml = config("check_interval", "1s").replace("sample_interval: 0s", "sample_interval: 5s");
     exporter.close();
-    warden = new DiskWarden(WatchSetup.of(ConfigLoader.parse(config("sample_interval", "5s"), "test.yml", Optional.empty()),
+    warden = new DiskWarden(WatchSetup.of(ConfigLoader.parse(config("sample_interval", "5s"), "test.yml",
+        Optional.empty()),
         dir.resolve("logs"), Clock.systemUTC()));
     exporter = JmxExporter.register(warden, server);
 

@@ -55,7 +55,8 @@ class MetricsTest {
   void start() throws Exception {
     Path base = Files.createDirectory(dir.resolve("base"));
     Incident.build(base);
-    warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")), dir.resolve("logs"),
+    warden = new DiskWarden(WatchSetup.of(Configs.parse(Configs.incident(base, "1000TB", "1000TB", "full")),
+        dir.resolve("logs"),
         Clock.systemUTC()));
     warden.start();
     jmx = JmxExporter.register(warden, ManagementFactory.getPlatformMBeanServer());
