@@ -56,6 +56,15 @@ public final class Dir extends Descriptor {
     return path;
   }
 
+  /**
+   * {@code /proc/self/fd/N} of this descriptor: for a library that takes only a path (JGit), a path
+   * whose resolution starts at this very directory, whatever its name or the folders above it became
+   * since it was opened. Valid while this {@code Dir} is open; names below it are resolved as usual.
+   */
+  public Path anchor() {
+    return Path.of("/proc/self/fd/" + fd);
+  }
+
   /** Opens the directory {@code name} here without following a link. */
   public Dir dir(String name) throws IOException {
     return openDir(NameBytes.c(NameBytes.check(name)), path.resolve(name));
