@@ -222,8 +222,9 @@ public final class Dir extends Descriptor {
   }
 
   /**
-   * Makes the directory {@code name} here and opens it; the opened directory must be one the agent's
-   * user owns (a directory someone else put there in the moment between is refused).
+   * Makes the directory {@code name} here and opens it; the opened directory must be one the calling
+   * thread's filesystem uid owns (the agent's user, or the owner {@link AsOwner} acts as): a directory
+   * someone else put there in the moment between is refused.
    */
   public Dir mkdir(String name, int mode) throws IOException {
     byte[] c = NameBytes.c(NameBytes.check(name));
@@ -231,7 +232,7 @@ public final class Dir extends Descriptor {
     Dir made = dir(name);
     try {
       Attrs a = made.self();
-      if (a.uid() != Errors.libc().geteuid()) {
+      if (a.uid() != AsOwner.fsuid()) {
         throw new FileSystemException(where(name), null, "replaced by a directory of uid " + a.uid()
             + " right after it was made");
       }
