@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import org.diskwarden.archive.Room;
 import org.diskwarden.fs.AsOwner;
 import org.diskwarden.fs.Attrs;
 import org.eclipse.jgit.api.GarbageCollectCommand;
@@ -31,10 +32,12 @@ import org.eclipse.jgit.util.SystemReader;
  */
 final class OwnerGc implements AutoCloseable {
   static {
-    // JGit measures a filesystem's timestamp resolution by writing probe files beside the file it
-    // looks at, on a thread of its common pool (root's): on the calling thread, they are the owner's.
+    // JGit's measurement of a filesystem's timestamp resolution (below) is waited for, not left running.
     FS.FileStoreAttributes.setBackground(false);
   }
+
+  /** The agent's private room in {@code .git} where JGit measures the filesystem (see {@link #measureInRoom}). */
+  static final String PROBE_ROOM = ".diskwarden-fs-probe";
 
   private final GitDir gitDir;
   private final Attrs owner;
@@ -56,6 +59,7 @@ final class OwnerGc implements AutoCloseable {
   static OwnerGc open(GitDir gitDir, Attrs owner, String name) throws Exception {
     // root's and the system's git config, read here as root: the owner's thread may not reach them
     SystemReader.getInstance().getUserConfig();
+    measureInRoom(gitDir);
     OwnerGc gc = new OwnerGc(gitDir, owner, name);
     gc.repository = gc.asOwner(() -> {
       Path anchor = gitDir.dir().anchor();
@@ -69,6 +73,21 @@ final class OwnerGc implements AutoCloseable {
       return r;
     });
     return gc;
+  }
+
+  /**
+   * JGit measures each filesystem's timestamp resolution once, by writing and rewriting probe files
+   * in the folder of the first file it snapshots, on a thread of the JDK's common pool: root's, not
+   * the owner's, and in a folder below the anchor the owner could swap for a link (strace showed it
+   * in {@code objects/}). Asked first here, as root, about a private room of the agent's inside
+   * {@code .git} (mode 0700, held: {@code /proc/self/fd/N} of it), the measurement runs there and is
+   * cached for the filesystem; JGit never measures in a folder of the owner's. The wait is unbounded
+   * ({@code setBackground(false)}), so the room is not closed while the probe still writes in it.
+   */
+  private static void measureInRoom(GitDir gitDir) throws java.io.IOException {
+    try (Room room = Room.make(gitDir.dir(), PROBE_ROOM)) {
+      FS.FileStoreAttributes.get(room.dir().anchor());
+    }
   }
 
   /**
