@@ -124,6 +124,9 @@ final class GitDir implements AutoCloseable {
       }
       Attrs a = found.get();
       String rel = prefix + name;
+      if (depth == 0 && name.equals(OwnerGc.PROBE_ROOM) && OwnerGc.isOurRoom(a)) {
+        continue; // the agent's own room, left by a killed run: OwnerGc removes it
+      }
       if (foreign.isEmpty() && (a.isRegularFile() || a.isDirectory())) {
         notTheOwners(rel, a, owner).ifPresent(foreign::add);
       }

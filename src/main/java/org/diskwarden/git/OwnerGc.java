@@ -3,6 +3,7 @@ package org.diskwarden.git;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import org.diskwarden.archive.Room;
 import org.diskwarden.fs.AsOwner;
 import org.diskwarden.fs.Attrs;
+import org.diskwarden.fs.Dir;
 import org.eclipse.jgit.api.GarbageCollectCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
@@ -84,10 +86,37 @@ final class OwnerGc implements AutoCloseable {
    * cached for the filesystem; JGit never measures in a folder of the owner's. The wait is unbounded
    * ({@code setBackground(false)}), so the room is not closed while the probe still writes in it.
    */
-  private static void measureInRoom(GitDir gitDir) throws java.io.IOException {
+  private static void measureInRoom(GitDir gitDir) throws IOException {
+    removeLeftRoom(gitDir.dir());
     try (Room room = Room.make(gitDir.dir(), PROBE_ROOM)) {
       FS.FileStoreAttributes.get(room.dir().anchor());
     }
+  }
+
+  /**
+   * The room a killed run left: the agent's own (its fsuid's, no group or other bits), emptied of
+   * the probe files through its descriptor and removed. A room someone else made stays, and the gc
+   * fails on it with the name ({@link Room#make} refuses an existing name).
+   */
+  private static void removeLeftRoom(Dir gitDir) throws IOException {
+    Optional<Attrs> left = gitDir.stat(PROBE_ROOM);
+    if (left.isEmpty() || !isOurRoom(left.get())) {
+      return;
+    }
+    try (Dir room = gitDir.dir(PROBE_ROOM)) {
+      if (!room.self().sameFileAs(left.get())) {
+        return;
+      }
+      for (String probe : room.list()) {
+        room.unlink(probe);
+      }
+    }
+    gitDir.rmdir(PROBE_ROOM);
+  }
+
+  /** A directory of the agent's user that nobody else may enter: what {@link Room#make} makes. */
+  static boolean isOurRoom(Attrs a) {
+    return a.isDirectory() && a.uid() == AsOwner.fsuid() && (a.permissions() & 077) == 0;
   }
 
   /**

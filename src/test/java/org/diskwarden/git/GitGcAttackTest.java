@@ -236,4 +236,18 @@ class GitGcAttackTest {
     assertThat(shared.outcome()).isEqualTo(GitGcReport.Outcome.REFUSED);
     assertThat(shared.reason()).contains("refs/heads may be written by its group or others (mode 757)");
   }
+
+  @Test
+  void theAgentsProbeRoomLeftByAKilledRun_isRemoved_andTheGcRuns() throws Exception {
+    Path repo = repository(true);
+    Path left = Files.createDirectories(repo.resolve(".git/" + OwnerGc.PROBE_ROOM));
+    Files.setPosixFilePermissions(left, PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(left.resolve(".probe-left"), "x");
+
+    GitGcReport r = gc();
+
+    assertThat(r.outcome()).as(r.reason()).isEqualTo(GitGcReport.Outcome.DONE);
+    assertThat(left).doesNotExist();
+    assertThat(rootOwned(repo)).isEmpty();
+  }
 }
