@@ -56,6 +56,15 @@ public final class Dir extends Descriptor {
     return path;
   }
 
+  /**
+   * {@code /proc/self/fd/N} of this descriptor: for a library that takes only a path (JGit), a path
+   * whose resolution starts at this very directory, whatever its name or the folders above it became
+   * since it was opened. Valid while this {@code Dir} is open; names below it are resolved as usual.
+   */
+  public Path anchor() {
+    return Path.of("/proc/self/fd/" + fd);
+  }
+
   /** Opens the directory {@code name} here without following a link. */
   public Dir dir(String name) throws IOException {
     return openDir(NameBytes.c(NameBytes.check(name)), path.resolve(name));
@@ -213,8 +222,9 @@ public final class Dir extends Descriptor {
   }
 
   /**
-   * Makes the directory {@code name} here and opens it; the opened directory must be one the agent's
-   * user owns (a directory someone else put there in the moment between is refused).
+   * Makes the directory {@code name} here and opens it; the opened directory must be one the calling
+   * thread's filesystem uid owns (the agent's user, or the owner {@link AsOwner} acts as): a directory
+   * someone else put there in the moment between is refused.
    */
   public Dir mkdir(String name, int mode) throws IOException {
     byte[] c = NameBytes.c(NameBytes.check(name));
@@ -222,7 +232,7 @@ public final class Dir extends Descriptor {
     Dir made = dir(name);
     try {
       Attrs a = made.self();
-      if (a.uid() != Errors.libc().geteuid()) {
+      if (a.uid() != AsOwner.fsuid()) {
         throw new FileSystemException(where(name), null, "replaced by a directory of uid " + a.uid()
             + " right after it was made");
       }

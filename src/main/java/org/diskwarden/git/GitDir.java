@@ -3,7 +3,9 @@ package org.diskwarden.git;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.diskwarden.fs.Attrs;
@@ -66,27 +68,55 @@ final class GitDir implements AutoCloseable {
     return dir;
   }
 
-  /** The path it had when reached: JGit's way in, after {@link #scan} found only what git writes. */
+  /** The path it had when reached: for messages and the guard (which reaches it again from base_dir). */
   Path path() {
     return dir.path();
   }
 
   /**
    * What the git directory holds: the bytes of its files, the first thing in it JGit must not open
-   * (a link, a FIFO, a device), and the modification times of its {@code *.lock} files. A socket is
-   * left alone: git's fsmonitor daemon keeps one there, and opening one never waits.
+   * (a link, a FIFO, a device) or must not open with its owner's rights (a member someone else owns,
+   * or one that group or others may write: see {@link #owner}), and the modification times of its
+   * {@code *.lock} files. A socket is left alone: git's fsmonitor daemon keeps one there, and opening
+   * one never waits.
    */
-  record Scan(long bytes, Optional<String> odd, Map<String, Instant> locks) {}
+  record Scan(long bytes, Optional<String> odd, Optional<String> foreign, Map<String, Instant> locks) {}
+
+  /** The git directory itself as it is held: whose ids JGit's gc runs with. */
+  Attrs owner() throws IOException {
+    return dir.self();
+  }
 
   Scan scan() throws IOException {
     long[] bytes = {0};
     Map<String, Instant> locks = new LinkedHashMap<>();
-    Optional<String> odd = walk(dir, "", 0, bytes, locks);
-    return new Scan(bytes[0], odd, locks);
+    Attrs owner = owner();
+    List<String> foreign = new ArrayList<>();
+    notTheOwners("the git directory", owner, owner).ifPresent(foreign::add);
+    Optional<String> odd = walk(dir, "", 0, owner, bytes, locks, foreign);
+    return new Scan(bytes[0], odd, foreign.stream().findFirst(), locks);
   }
 
-  private static Optional<String> walk(Dir d, String prefix, int depth, long[] bytes, Map<String, Instant> locks)
-      throws IOException {
+  /**
+   * Why JGit may not work on {@code rel} with {@code owner}'s rights: someone else owns it (the gc
+   * would fail half-way on it, or, were it root's, need root's rights), or group or others may write
+   * it (another user could then rename a name in it to a link while the gc runs, or write an
+   * alternates file, and have the gc read or write with the owner's rights what that user cannot).
+   */
+  private static Optional<String> notTheOwners(String rel, Attrs a, Attrs owner) {
+    if (a.uid() != owner.uid()) {
+      return Optional.of(rel + " is owned by uid " + a.uid() + ", the git directory by uid " + owner.uid()
+          + " (gc runs with the owner's rights only)");
+    }
+    if ((a.permissions() & 022) != 0) {
+      return Optional.of(rel + " may be written by its group or others (mode " + Integer.toOctalString(a.permissions())
+          + "): another user could redirect the gc, which runs with the owner's rights");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> walk(Dir d, String prefix, int depth, Attrs owner, long[] bytes,
+      Map<String, Instant> locks, List<String> foreign) throws IOException {
     for (String name : d.list()) {
       Optional<Attrs> found = d.stat(name);
       if (found.isEmpty()) {
@@ -94,6 +124,12 @@ final class GitDir implements AutoCloseable {
       }
       Attrs a = found.get();
       String rel = prefix + name;
+      if (depth == 0 && name.equals(OwnerGc.PROBE_ROOM) && OwnerGc.isOurRoom(a)) {
+        continue; // the agent's own room, left by a killed run: OwnerGc removes it
+      }
+      if (foreign.isEmpty() && (a.isRegularFile() || a.isDirectory())) {
+        notTheOwners(rel, a, owner).ifPresent(foreign::add);
+      }
       if (a.isRegularFile()) {
         bytes[0] += a.size();
         if (name.endsWith(".lock")) {
@@ -105,7 +141,7 @@ final class GitDir implements AutoCloseable {
         }
         Optional<String> inside;
         try (Dir sub = d.dir(name)) {
-          inside = walk(sub, rel + "/", depth + 1, bytes, locks);
+          inside = walk(sub, rel + "/", depth + 1, owner, bytes, locks, foreign);
         }
         if (inside.isPresent()) {
           return inside;

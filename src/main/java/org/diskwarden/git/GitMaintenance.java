@@ -1,11 +1,7 @@
 package org.diskwarden.git;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,20 +19,15 @@ import org.diskwarden.config.CleanupMode;
 import org.diskwarden.config.GitConfig;
 import org.diskwarden.config.Size;
 import org.diskwarden.config.WardenConfig;
+import org.diskwarden.fs.Attrs;
 import org.diskwarden.fs.ControlFile;
+import org.diskwarden.fs.Dir;
 import org.diskwarden.policy.Candidate;
 import org.diskwarden.sweep.GuardedDelete;
 import org.diskwarden.sweep.Removal;
 import org.diskwarden.volume.Usage;
 import org.diskwarden.volume.Volume;
-import org.eclipse.jgit.api.GarbageCollectCommand;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.RepositoryCache;
-import org.eclipse.jgit.lib.StoredConfig;
-import org.eclipse.jgit.util.FS;
 
 /**
  * Compacts the configured repositories with JGit's gc, after checking that no git process is at
@@ -101,8 +92,9 @@ public final class GitMaintenance {
         return GitGcReport.refused(name, start, "its git directory holds what git never writes: "
             + scan.odd().get() + " (JGit would follow it or wait on it for good); remove it by hand");
       }
-      if (!RepositoryCache.FileKey.isGitRepository(gitDir.path().toFile(), FS.DETECTED)) {
-        return GitGcReport.refused(name, start, NOT_A_REPOSITORY);
+      if (scan.foreign().isPresent()) {
+        return GitGcReport.refused(name, start, "not gc'd with its owner's rights alone: " + scan.foreign().get()
+            + "; gc it by hand as its owner");
       }
       Optional<String> busy = busy(gitDir, scan);
       if (busy.isPresent()) {
@@ -114,14 +106,14 @@ public final class GitMaintenance {
     }
   }
 
+  /**
+   * The gc itself: JGit works through the held git directory's anchor on a thread with its owner's
+   * filesystem ids ({@link OwnerGc}); the room check, the guard's removals and the audit log stay here.
+   */
   private GitGcReport gc(String name, GitDir gitDir, long dirBefore, Instant start) throws IOException {
-    Path path = gitDir.path();
-    long temps = removeTempPacks(path);
-    GitGcReport report;
-    try (Git git = Git.open(path.toFile())) {
-      bitmapsAsCGit(git.getRepository());
-      GarbageCollectCommand gc = git.gc();
-      Properties before = gc.getStatistics();
+    long temps = removeTempPacks(gitDir);
+    try (OwnerGc owner = OwnerGc.open(gitDir, gitDir.owner(), name)) {
+      Properties before = owner.statistics();
       Usage usageBefore = volume.read();
       long need = stat(before, "sizeOfPackedObjects") + stat(before, "sizeOfLooseObjects");
       if (usageBefore.free() < need) {
@@ -129,21 +121,18 @@ public final class GitMaintenance {
             + Size.human(usageBefore.free(), 1) + " (a repack on a full disk fails half-way)");
       }
       GitConfig g = config.git();
-      Path packDir = path.resolve("objects").resolve("pack");
-      java.util.Set<String> packsBefore = SupersededPacks.names(packDir);
-      gc.setAggressive(g.aggressive())
+      Set<String> packsBefore = owner.packs();
+      owner.gc(gc -> gc.setAggressive(g.aggressive())
           .setExpire(g.expireBefore(clock.instant()))
           // Old packs go now, as C git's repack -d does: preserving them (for NFS readers) would keep a
           // second copy of the repository until the next gc, on a disk that is short of space. A reader
           // holding a pack open keeps reading the unlinked file. Packs an older version preserved go too.
           .setPreserveOldPacks(false)
           .setPrunePreserved(true)
-          .setProgressMonitor(new GcProgress(name, clock, cancelled))
-          .call();
-      // The repository's own objects are closed first: a pack about to go must not stay mapped here.
-      git.getRepository().getObjectDatabase().close();
-      SupersededPacks.Outcome superseded = SupersededPacks.remove(gitDir.dir(), packsBefore, deletion, clock.instant());
-      Properties after = git.gc().getStatistics();
+          .setProgressMonitor(new GcProgress(name, clock, cancelled)));
+      SupersededPacks.Outcome superseded = SupersededPacks.remove(gitDir.dir(), owner.superseded(packsBefore),
+          deletion, clock.instant());
+      Properties after = owner.statistics();
       Usage usageAfter = volume.read();
       long freed = usageAfter.free() - usageBefore.free() + temps;
       String why = superseded.kept().isEmpty() ? ""
@@ -152,29 +141,16 @@ public final class GitMaintenance {
         why = (why.isEmpty() ? "" : why + "; ") + "the volume has " + Size.human(-freed, 1) + " less free than "
             + "before: the new pack sits beside what was kept, or another writer filled the disk meanwhile";
       }
-      report = new GitGcReport(name, GitGcReport.Outcome.DONE, why, start, Duration.between(start, clock.instant()),
+      return new GitGcReport(name, GitGcReport.Outcome.DONE, why, start, Duration.between(start, clock.instant()),
           stat(before, "sizeOfLooseObjects"), stat(after, "sizeOfLooseObjects"), stat(before, "sizeOfPackedObjects"),
           stat(after, "sizeOfPackedObjects"), dirBefore, gitDir.scan().bytes(), temps, freed);
     } catch (RepositoryNotFoundException e) {
-      report = GitGcReport.refused(name, start, "not a git repository: " + e.getMessage());
-    } catch (GitAPIException | IOException | RuntimeException e) {
-      report = failed(name, start, e.toString(), temps);
+      return GitGcReport.refused(name, start, NOT_A_REPOSITORY);
     } catch (OutOfMemoryError e) {
       // JGit's gc of a large pack is heap-hungry; the agent must outlive it.
-      report = failed(name, start, "out of memory (raise DISKWARDEN_HEAP): " + e.getMessage(), temps);
-    }
-    return report;
-  }
-
-  /**
-   * Bitmaps speed up serving clones and fetches and cost a third of the gc's time; C git writes them
-   * only for bare repositories (repack.writeBitmaps), JGit for every one. Unless the repository says
-   * otherwise, do as C git does. The setting lives in memory only: the repository's file is untouched.
-   */
-  private static void bitmapsAsCGit(Repository repository) {
-    StoredConfig rc = repository.getConfig();
-    if (rc.getNames("pack").stream().noneMatch("buildbitmaps"::equalsIgnoreCase)) {
-      rc.setBoolean("pack", null, "buildbitmaps", rc.getBoolean("repack", "writebitmaps", repository.isBare()));
+      return failed(name, start, "out of memory (raise DISKWARDEN_HEAP): " + e.getMessage(), temps);
+    } catch (Exception e) {
+      return failed(name, start, e.toString(), temps);
     }
   }
 
@@ -238,35 +214,28 @@ public final class GitMaintenance {
     return Optional.empty();
   }
 
-  private long removeTempPacks(Path gitDir) {
-    Path packs = gitDir.resolve("objects").resolve("pack");
+  /** Leftover temporary packs, listed through the held pack folder and removed through the guard. */
+  private long removeTempPacks(GitDir gitDir) {
+    Path packs = gitDir.path().resolve("objects").resolve("pack");
     Instant stale = clock.instant().minus(STALE_TEMP);
     long freed = 0;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(packs)) {
-      for (Path f : files) {
-        Optional<Instant> mtime = mtime(f);
-        if (!TEMP_PACK.matcher(f.getFileName().toString()).matches() || mtime.isEmpty()
-            || mtime.get().isAfter(stale)) {
+    try (Dir objects = gitDir.dir().dir("objects"); Dir held = objects.dir("pack")) {
+      for (String f : held.list()) {
+        Optional<Attrs> a = held.stat(f).filter(Attrs::isRegularFile);
+        if (!TEMP_PACK.matcher(f).matches() || a.isEmpty() || a.get().mtime().isAfter(stale)) {
           continue;
         }
-        long size = Files.size(f);
-        Removal r = deletion.delete(new Candidate(f, "git", "temporary pack", size, mtime.get(),
+        long size = a.get().size();
+        Removal r = deletion.delete(new Candidate(packs.resolve(f), "git", "temporary pack", size, a.get().mtime(),
             "leftover temporary pack of a failed gc"), CleanupMode.FULL, false);
         freed += r.succeeded() ? size : 0;
       }
+    } catch (java.nio.file.NoSuchFileException e) {
+      // no pack folder yet: nothing left over
     } catch (IOException e) {
       LOG.warn("Cannot list {}: {}", packs, e.getMessage());
     }
     return freed;
-  }
-
-  private static Optional<Instant> mtime(Path p) {
-    try {
-      FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
-      return Optional.of(t.toInstant());
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 
   private static long stat(Properties stats, String key) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.DeflaterOutputStream;
@@ -25,7 +26,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
  * The packs a gc left beside the one it wrote. JGit deletes an old pack only when it is older than
@@ -59,14 +59,18 @@ final class SupersededPacks {
     return names;
   }
 
+  /** The superseded packs to remove ({@code pack-<sha>}), and the old packs that stay, with why. */
+  record Found(List<String> packs, List<String> kept) {}
+
   /**
-   * Removes, through the guard, each pack of {@code before} still present that the packs written
-   * since supersede.
+   * Each pack of {@code before} still present that the packs written since supersede; what only it
+   * holds is written loose first. Runs with the repository owner's filesystem ids ({@link OwnerGc}):
+   * {@code packDir} is a path below the held git directory's anchor, read with the owner's rights.
    *
    * @param gitDir the repository's git directory, held open
+   * @param repository the repository at that anchor, to read the objects to loosen
    */
-  static Outcome remove(Dir gitDir, Set<String> before, GuardedDelete deletion, Instant now) {
-    Path packDir = gitDir.path().resolve("objects").resolve("pack");
+  static Found find(Dir gitDir, Repository repository, Path packDir, Set<String> before) {
     Set<String> after = names(packDir);
     List<PackIndex> written = new ArrayList<>();
     for (String name : after) {
@@ -74,11 +78,11 @@ final class SupersededPacks {
         try {
           written.add(PackIndex.open(packDir.resolve(name + ".idx").toFile()));
         } catch (IOException e) {
-          return new Outcome(0, List.of("the new pack " + name + " cannot be read: " + e.getMessage()));
+          return new Found(List.of(), List.of("the new pack " + name + " cannot be read: " + e.getMessage()));
         }
       }
     }
-    long freed = 0;
+    List<String> packs = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     for (String name : before) {
       if (!after.contains(name)) {
@@ -88,36 +92,55 @@ final class SupersededPacks {
         kept.add(name + " has a .keep file");
         continue;
       }
-      List<ObjectId> missing;
       try {
-        missing = missing(PackIndex.open(packDir.resolve(name + ".idx").toFile()), written);
+        List<ObjectId> missing = missing(PackIndex.open(packDir.resolve(name + ".idx").toFile()), written);
         // Objects nothing references (a push between its pack and its ref, fast-import's leftovers)
         // become loose objects, as C git's repack -A does: prune ages them out by prune_expire, and
         // the pack can go whatever it held.
         try (Dir objects = gitDir.dir("objects")) {
-          loosen(objects, missing);
+          loosen(objects, repository, missing);
         }
+        packs.add(name);
       } catch (IOException | RuntimeException e) {
         kept.add(name + " holds objects the new pack does not, and they could not be kept loose: " + e.getMessage());
-        continue;
       }
-      // The index first: git finds packs by their index, so no reader sees a pack without one.
-      for (String ext : EXTENSIONS) {
-        Path file = packDir.resolve(name + ext);
-        long size;
-        try {
-          size = Files.size(file);
-        } catch (IOException e) {
-          continue;
-        }
-        Removal r = deletion.deleteRedundant(new Candidate(file, "git", "superseded pack", size, now,
-            "superseded: every object is in the pack this gc wrote"), CleanupMode.FULL);
-        if (r.succeeded()) {
-          freed += size;
-        } else {
-          kept.add(file.getFileName() + ": " + r.error().orElse(""));
+    }
+    return new Found(packs, kept);
+  }
+
+  /**
+   * Removes, through the guard (as the agent, which writes the audit log), the files of each pack
+   * {@link #find} found superseded; sizes are read through the held pack folder, no link followed.
+   *
+   * @param gitDir the repository's git directory, held open
+   */
+  static Outcome remove(Dir gitDir, Found found, GuardedDelete deletion, Instant now) {
+    Path packDir = gitDir.path().resolve("objects").resolve("pack");
+    long freed = 0;
+    List<String> kept = new ArrayList<>(found.kept());
+    if (found.packs().isEmpty()) {
+      return new Outcome(0, kept);
+    }
+    try (Dir objects = gitDir.dir("objects"); Dir held = objects.dir("pack")) {
+      for (String name : found.packs()) {
+        // The index first: git finds packs by their index, so no reader sees a pack without one.
+        for (String ext : EXTENSIONS) {
+          Optional<Attrs> file = held.stat(name + ext).filter(Attrs::isRegularFile);
+          if (file.isEmpty()) {
+            continue;
+          }
+          long size = file.get().size();
+          Removal r = deletion.deleteRedundant(new Candidate(packDir.resolve(name + ext), "git", "superseded pack",
+              size, now, "superseded: every object is in the pack this gc wrote"), CleanupMode.FULL);
+          if (r.succeeded()) {
+            freed += size;
+          } else {
+            kept.add(name + ext + ": " + r.error().orElse(""));
+          }
         }
       }
+    } catch (IOException e) {
+      kept.add("the pack folder cannot be reached without following a link: " + e.getMessage());
     }
     return new Outcome(freed, kept);
   }
@@ -140,13 +163,12 @@ final class SupersededPacks {
    * the owner of {@code objects} and their mode on the descriptor: nothing is written, chmod'ed or
    * chown'ed by path in the user's repository.
    */
-  private static void loosen(Dir objects, List<ObjectId> ids) throws IOException {
+  private static void loosen(Dir objects, Repository repo, List<ObjectId> ids) throws IOException {
     if (ids.isEmpty()) {
       return;
     }
     Attrs owner = objects.self();
-    try (Repository repo = new FileRepositoryBuilder().setGitDir(objects.path().getParent().toFile())
-        .setMustExist(true).build(); ObjectReader reader = repo.newObjectReader()) {
+    try (ObjectReader reader = repo.newObjectReader()) {
       for (ObjectId id : ids) {
         String hex = id.name();
         try (Dir dir = fanOut(objects, hex.substring(0, 2), owner)) {
