@@ -103,6 +103,11 @@ class MeasureSwapTest {
       }
       tree.version("models/versions/v00" + v, 100, Tree.days(10 - v));
     }
+    // many names beside the swapped one: the walk reads them all between its stat of "shards" and its
+    // open of it, the moment a swap must fall in
+    for (int i = 0; i < 2000; i++) {
+      Files.createFile(base.resolve("models/versions/v001/log-" + i + ".txt"));
+    }
     tree.age(base.resolve("models"), Tree.days(10));
     Files.createSymbolicLink(base.resolve("models/versions/v001/evil"), outside.resolve("secret"));
     Process chown = new ProcessBuilder("chown", "-hR", "65534:65534", base.getParent().toString())
@@ -118,6 +123,8 @@ class MeasureSwapTest {
         - name: model-versions
           path: models/versions
           keep_latest: 2
+          # the swaps date v001's folder now: ranked by name it stays the oldest, released each round
+          order_by: name
         """));
   }
 
