@@ -122,7 +122,7 @@ public final class FootprintWalk {
     FootprintWalk walk = new FootprintWalk(protection, protection.mayProtectInside(entry), blockSize,
         directoryTimes, root.device());
     walk.guarded(entry);
-    Tally tally = new Tally();
+    FootprintTally tally = new FootprintTally();
     if (root.isDirectory()) {
       tally.add(workers.invoke(walk.new Directory(new Opened(folder, false, 1), name, entry, root, 0)));
     } else {
@@ -142,31 +142,6 @@ public final class FootprintWalk {
 
   private static Footprint unreadable(Path entry, String why) {
     return new Footprint(0, Instant.EPOCH, 0, Optional.of("cannot read " + Names.raw(entry) + ": " + why));
-  }
-
-  /** Sums of one subtree, merged up the tree (no shared counters to contend on). */
-  private static final class Tally {
-    long bytes;
-    long entries;
-    long newestNanos = Long.MIN_VALUE;
-
-    void seen(Attrs a) {
-      entries++;
-      Instant t = a.mtime();
-      long nanos;
-      try {
-        nanos = Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
-      } catch (ArithmeticException e) {
-        nanos = t.getEpochSecond() < 0 ? Long.MIN_VALUE + 1 : Long.MAX_VALUE;
-      }
-      newestNanos = Math.max(newestNanos, nanos);
-    }
-
-    void add(Tally other) {
-      bytes += other.bytes;
-      entries += other.entries;
-      newestNanos = Math.max(newestNanos, other.newestNanos);
-    }
   }
 
   /**
@@ -200,7 +175,7 @@ public final class FootprintWalk {
    * forked (that is where the parallelism is); deeper ones are walked in this task from an explicit
    * stack, so a directory chain thousands deep cannot overflow a thread's stack.
    */
-  private final class Directory extends RecursiveTask<Tally> {
+  private final class Directory extends RecursiveTask<FootprintTally> {
     private static final long serialVersionUID = 1L;
     private static final int FORK_DEPTH = 4;
     private final transient Opened parent;
@@ -218,14 +193,14 @@ public final class FootprintWalk {
     }
 
     @Override
-    protected Tally compute() {
-      Tally tally = new Tally();
+    protected FootprintTally compute() {
+      FootprintTally tally = new FootprintTally();
       List<Directory> below = visit(tally);
       if (depth < FORK_DEPTH) {
         if (below.size() == 1) {
           tally.add(below.get(0).compute());
         } else if (!below.isEmpty()) {
-          for (Tally t : invokeAll(below).stream().map(Directory::join).toList()) {
+          for (FootprintTally t : invokeAll(below).stream().map(Directory::join).toList()) {
             tally.add(t);
           }
         }
@@ -239,7 +214,7 @@ public final class FootprintWalk {
     }
 
     /** Counts this directory and its files into {@code tally}; returns its subdirectories. */
-    private List<Directory> visit(Tally tally) {
+    private List<Directory> visit(FootprintTally tally) {
       Dir dir;
       try {
         dir = open();
@@ -335,7 +310,7 @@ public final class FootprintWalk {
   }
 
   /** A file or link: its time always, its blocks when it is a regular file (hard links when all go). */
-  private void count(Attrs a, Tally tally) {
+  private void count(Attrs a, FootprintTally tally) {
     tally.seen(a);
     if (!a.isRegularFile()) {
       return;
