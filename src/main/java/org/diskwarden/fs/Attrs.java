@@ -60,6 +60,13 @@ public record Attrs(int mode, int uid, int gid, long links, long inode, long dev
     return mode & 07777;
   }
 
+  /** The device as {@code stat(2)} reports {@code st_dev} (glibc's makedev of major and minor), as the JDK's file key holds it. */
+  public long statDevice() {
+    long major = device >>> 32;
+    long minor = device & 0xffffffffL;
+    return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+  }
+
   /** Same inode on the same device: the identity removal checks. */
   public boolean sameFileAs(Attrs other) {
     return inode == other.inode && device == other.device;

@@ -77,12 +77,8 @@ public record Stat(boolean directory, boolean regular, long size, long mtimeNano
     if (INODE == null || key == null || !key.getClass().getName().equals("sun.nio.fs.UnixFileKey")) {
       return false;
     }
-    long major = b.device() >>> 32;
-    long minor = b.device() & 0xffffffffL;
-    // glibc's makedev: the encoding stat(2) reports st_dev in, and statx splits into major and minor
-    long dev = ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
     try {
-      return (long) INODE.invokeExact(key) == b.inode() && (long) KEY_DEVICE.invokeExact(key) == dev;
+      return (long) INODE.invokeExact(key) == b.inode() && (long) KEY_DEVICE.invokeExact(key) == b.statDevice();
     } catch (Throwable e) {
       throw new IllegalStateException("reading the identity of " + a.fileKey(), e);
     }
