@@ -119,7 +119,8 @@ public final class Settings {
 
   /**
    * What in the config is valid but probably not meant: a protect pattern that matches nothing (a typo
-   * protects nothing), a policy whose folder does not exist (a typo: the policy never acts), a trigger larger than the volume (volumes grow, so not an error, but the volume
+   * protects nothing), a policy whose folder does not exist (a typo: the policy never acts), a base_dir
+   * others may replace (compress, move and restore are refused there), a trigger larger than the volume (volumes grow, so not an error, but the volume
    * stays CRITICAL until then). Logged at start and on reload, printed by check, shown over JMX.
    */
   List<String> warnings(Usage now) {
@@ -129,6 +130,7 @@ public final class Settings {
       warnings.add("protect pattern " + pattern + " matches nothing in " + c.baseDir());
     }
     warnings.addAll(org.diskwarden.policy.PolicyFolders.missing(c.baseDir(), c.policies()));
+    org.diskwarden.archive.ReplaceableFolder.warning(c.baseDir()).ifPresent(warnings::add);
     long trigger = c.thresholds().triggerBytes(now.total());
     if (trigger > now.total()) {
       warnings.add("the trigger (" + Size.human(trigger, 1) + ") is larger than the volume ("

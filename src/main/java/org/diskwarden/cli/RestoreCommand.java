@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.diskwarden.archive.ReplaceableFolder;
 import org.diskwarden.archive.Restorer;
 import org.diskwarden.fs.Names;
 import picocli.CommandLine.Command;
@@ -34,6 +36,13 @@ final class RestoreCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path folder = to != null ? to : archive.toAbsolutePath().getParent();
     try {
+      Path into = folder.toAbsolutePath().toRealPath();
+      Optional<String> replaceable = ReplaceableFolder.on(into.getRoot(), into);
+      if (replaceable.isPresent()) {
+        err.println("diskwarden: not restoring " + Names.of(archive) + ": " + replaceable.get());
+        err.flush();
+        return 1;
+      }
       Path restored = Restorer.restore(archive.toAbsolutePath(), folder.toAbsolutePath());
       out.println("Restored " + Names.of(restored) + " from " + Names.of(archive));
       out.flush();

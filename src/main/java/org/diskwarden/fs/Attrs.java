@@ -10,9 +10,10 @@ import java.time.Instant;
  *
  * @param device the device as {@code major:minor} folded into one number
  * @param mtime modification time (seconds and nanoseconds)
+ * @param atime last access time (as the mount's atime option keeps it)
  */
 public record Attrs(int mode, int uid, int gid, long links, long inode, long device, long size, long blocks,
-    Instant mtime) {
+    Instant mtime, Instant atime) {
   static final int SIZE = 256;
   private static final int S_IFMT = 0170000;
 
@@ -27,8 +28,9 @@ public record Attrs(int mode, int uid, int gid, long links, long inode, long dev
     long size = b.getLong(40);
     long blocks = b.getLong(48);
     Instant mtime = Instant.ofEpochSecond(b.getLong(112), Integer.toUnsignedLong(b.getInt(120)));
+    Instant atime = Instant.ofEpochSecond(b.getLong(64), Integer.toUnsignedLong(b.getInt(72)));
     long device = (Integer.toUnsignedLong(b.getInt(136)) << 32) | Integer.toUnsignedLong(b.getInt(140));
-    return new Attrs(mode, uid, gid, Integer.toUnsignedLong(nlink), ino, device, size, blocks, mtime);
+    return new Attrs(mode, uid, gid, Integer.toUnsignedLong(nlink), ino, device, size, blocks, mtime, atime);
   }
 
   public boolean isDirectory() {
@@ -56,6 +58,13 @@ public record Attrs(int mode, int uid, int gid, long links, long inode, long dev
   /** The permission bits (with set-id and sticky bits). */
   public int permissions() {
     return mode & 07777;
+  }
+
+  /** The device as {@code stat(2)} reports {@code st_dev} (glibc's makedev of major and minor), as the JDK's file key holds it. */
+  public long statDevice() {
+    long major = device >>> 32;
+    long minor = device & 0xffffffffL;
+    return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
   }
 
   /** Same inode on the same device: the identity removal checks. */

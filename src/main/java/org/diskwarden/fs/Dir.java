@@ -22,6 +22,9 @@ public final class Dir extends Descriptor {
   /** The charset the JDK uses for file names, so names listed here and by {@code java.nio} agree. */
   private static final int READ_DIR = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NONBLOCK;
 
+  /** One statx buffer per thread (decoded at once): a walk stats every name it lists. */
+  private static final ThreadLocal<byte[]> STATX = ThreadLocal.withInitial(() -> new byte[Attrs.SIZE]);
+
   private final Path path;
 
   private Dir(int fd, Path path) {
@@ -124,7 +127,7 @@ public final class Dir extends Descriptor {
   }
 
   private Optional<Attrs> statAt(byte[] cName, Object name) throws IOException {
-    byte[] buffer = new byte[Attrs.SIZE];
+    byte[] buffer = STATX.get();
     try {
       if (Fast.AVAILABLE) {
         Fast.statx(fd, cName, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);

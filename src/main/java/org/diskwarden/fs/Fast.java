@@ -18,6 +18,8 @@ import java.util.List;
 final class Fast {
   static final boolean AVAILABLE = bind();
   private static final byte[] DOT = {'.', 0};
+  /** One listing buffer per thread: a walk lists thousands of directories, each would malloc and register a cleaner. */
+  private static final ThreadLocal<Memory> BUFFER = ThreadLocal.withInitial(() -> new Memory(32 * 1024));
 
   private Fast() {}
 
@@ -49,7 +51,7 @@ final class Fast {
     }
     List<byte[]> names = new ArrayList<>();
     // native memory: an array argument would be copied in and out whole on every call
-    Memory buffer = new Memory(32 * 1024);
+    Memory buffer = BUFFER.get();
     try {
       while (true) {
         long n;
@@ -77,7 +79,6 @@ final class Fast {
         }
       }
     } finally {
-      buffer.close();
       try {
         close(own);
       } catch (LastErrorException e) {

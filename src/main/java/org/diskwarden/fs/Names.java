@@ -97,6 +97,20 @@ public final class Names {
     }
   }
 
+  /**
+   * The bytes of the last name of {@code path} as the kernel has them (a name listed by
+   * {@link Dir#rawList()} and made a path by {@link #child} gives back the same bytes), for reaching
+   * it again through a held directory ({@link Dir#stat(byte[])}, {@link Dir#dir(byte[])}).
+   */
+  public static byte[] lastName(Path path) {
+    Path name = path.getFileName();
+    if (name == null) {
+      throw new IllegalArgumentException("no last name in " + path);
+    }
+    byte[] bytes = bytesOf(name);
+    return bytes != null ? bytes : name.toString().getBytes(NameBytes.NAMES);
+  }
+
   /** {@code path} as people may read it: {@link #escape} of {@link #raw}. */
   public static String of(Path path) {
     return escape(raw(path));

@@ -1,14 +1,10 @@
 package org.diskwarden.policy;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
 import org.diskwarden.config.Layout;
 import org.diskwarden.config.PolicyConfig;
@@ -23,14 +19,13 @@ final class Completion {
   private Completion() {}
 
   /**
-   * @param folder the policy's folder held open, or null when the policy holds none: the entry is then
-   *     listed by path (a plain policy with a complete_marker)
+   * @param folder the policy's folder held open: the entry is listed through it
    */
   static boolean complete(PolicyConfig config, Dir folder, Path entry, BasicFileAttributes attrs) {
     if (config.completeMarker().isEmpty() && (config.layout() != Layout.LIGHTNING || !attrs.isDirectory())) {
       return true;
     }
-    List<String> names = folder == null ? listed(entry) : listed(folder, entry.getFileName().toString());
+    List<String> names = listed(folder, entry.getFileName().toString());
     return config.completeMarker().map(marker -> holds(names, marker))
         .orElseGet(() -> Frameworks.shardedComplete(marker -> holds(names, marker)));
   }
@@ -75,18 +70,5 @@ final class Completion {
     } catch (IOException e) {
       return List.of();
     }
-  }
-
-  private static List<String> listed(Path entry) {
-    if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-      return List.of();
-    }
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> inside = Files.newDirectoryStream(entry)) {
-      inside.forEach(p -> names.add(p.getFileName().toString()));
-    } catch (IOException e) {
-      return List.of();
-    }
-    return names;
   }
 }

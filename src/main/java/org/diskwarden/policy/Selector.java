@@ -1,13 +1,9 @@
 package org.diskwarden.policy;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,20 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.diskwarden.archive.ArchiveFormat;
 import org.diskwarden.archive.Compressibility;
-import org.diskwarden.archive.Partial;
 import org.diskwarden.config.Action;
-import org.diskwarden.config.Durations;
 import org.diskwarden.config.Layout;
 import org.diskwarden.config.OrderBy;
 import org.diskwarden.config.PolicyConfig;
-import org.diskwarden.config.Retention;
 import org.diskwarden.fs.Dir;
+import org.diskwarden.policy.FolderEntries.Entry;
 
 /**
  * Applies one configured policy to its folder and says which entries may go. One selector serves one
@@ -43,7 +35,7 @@ public final class Selector implements AutoCloseable {
   private final long blockSize;
   private final Instant now;
   private final Duration minAge;
-  private final java.util.Set<Path> unfinished;
+  private final Set<Path> unfinished;
   private final Workers sizing = Workers.sizing();
   private final Compressibility estimates;
 
@@ -52,7 +44,7 @@ public final class Selector implements AutoCloseable {
    *     outcome): judged by the times of their files, since our own unlinks touched their directories
    */
   public Selector(Protection protection, OpenFiles openFiles, long blockSize, Instant now, Duration minAge,
-      java.util.Set<Path> unfinished, Compressibility estimates) {
+      Set<Path> unfinished, Compressibility estimates) {
     this.estimates = estimates;
     this.unfinished = unfinished;
     this.protection = protection;
@@ -60,12 +52,6 @@ public final class Selector implements AutoCloseable {
     this.blockSize = blockSize;
     this.now = now;
     this.minAge = minAge;
-  }
-
-  private record Entry(Path path, String name, Footprint footprint, boolean complete, Object key) {
-    Instant newest() {
-      return footprint.newest();
-    }
   }
 
   /** What a layout with its own selection (the hub cache) needs of this selector. */
@@ -77,25 +63,26 @@ public final class Selector implements AutoCloseable {
     sizing.close();
   }
 
-  /** Lists the policy's entries, measures each once, and sorts them into candidates and held. */
+  /**
+   * Lists the policy's entries, measures each once, and sorts them into candidates and held: the
+   * folder reached from base_dir, its entries listed and measured through it, sorted by group, then
+   * offered as candidates unless something stops one.
+   */
   public Selection select(PolicyConfig config) {
     List<Held> held = new ArrayList<>();
     Optional<Path> folder = folder(config, held);
     if (folder.isEmpty()) {
       return new Selection(config.name(), List.of(), held);
     }
-    // the files of its own a policy reads (pointers, refs, samples) are read through the held folder
-    try (Dir at = readsFiles(config) ? reach(folder.get()) : null) {
+    // the entries, their sizes and times, and the files of its own a policy reads (pointers, refs,
+    // samples) are read through the held folder
+    try (Dir at = reach(folder.get())) {
       return select(config, folder.get(), at, held);
     } catch (IOException e) {
       held.add(new Held(folder.get(), config.name(), Held.Why.FOLDER,
           "cannot be reached from base_dir without following a link: " + e.getMessage()));
       return new Selection(config.name(), List.of(), held);
     }
-  }
-
-  private static boolean readsFiles(PolicyConfig config) {
-    return config.layout() != Layout.PLAIN || config.action().action() == Action.COMPRESS;
   }
 
   /** The policy's folder, reached from base_dir a name at a time without following a link. */
@@ -105,178 +92,60 @@ public final class Selector implements AutoCloseable {
     }
   }
 
-  /** @param at the folder held open; null when the policy reads no file of its own */
+  private Context context() {
+    return new Context(protection, openFiles, blockSize, now, minAge, sizing);
+  }
+
+  /** @param at the folder held open */
   private Selection select(PolicyConfig config, Path folder, Dir at, List<Held> held) {
     if (config.layout() == Layout.HF_CACHE) {
-      return HubCache.select(new Context(protection, openFiles, blockSize, now, minAge, sizing), config, folder, at);
+      return HubCache.select(context(), config, folder, at);
     }
     Optional<List<Object>> chain = Sighting.folders(protection.baseDir(), folder);
     if (chain.isEmpty()) {
       held.add(new Held(folder, config.name(), Held.Why.FOLDER, "the folder changed while it was read"));
       return new Selection(config.name(), List.of(), held);
     }
-    Map<String, List<Entry>> groups = new LinkedHashMap<>();
-    List<Path> links = new ArrayList<>();
-    List<Entry> staging = new ArrayList<>();
-    Optional<PathMatcher> match = config.match().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
-    Optional<Pattern> groupBy = config.groupBy().map(Pattern::compile);
-    boolean compress = config.action().action() == Action.COMPRESS;
-    try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
-      for (Path child : children) {
-        // Work in progress (or left by a crash, cleaned up from the audit log) and the policy's own
-        // archives are never entries of the policy.
-        if (Partial.is(child) || (compress && ArchiveFormat.of(child).isPresent())) {
-          continue;
-        }
-        BasicFileAttributes attrs;
-        try {
-          attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-          continue; // gone since it was listed
-        }
-        if (attrs.isSymbolicLink()) {
-          // A link is never an entry (it would take a kept place, then dangle); it keeps its target.
-          links.add(child);
-          continue;
-        }
-        if (Frameworks.isStaging(config.layout(), child.getFileName().toString(), attrs)) {
-          staging.add(new Entry(child, child.getFileName().toString(),
-              FootprintWalk.measure(child, protection, blockSize, true, sizing), false, attrs.fileKey()));
-          continue;
-        }
-        if (!Frameworks.isEntry(config.layout(), child.getFileName().toString(), attrs)) {
-          continue;
-        }
-        if (match.isPresent() && !match.get().matches(child.getFileName())) {
-          continue;
-        }
-        String name = child.getFileName().toString();
-        // several Lightning runs in one folder: each its own group (its best, its newest)
-        String group = config.layout() == Layout.LIGHTNING ? Frameworks.lightningRun(name) : "";
-        if (groupBy.isPresent()) {
-          Matcher m = groupBy.get().matcher(name);
-          if (!m.find() || m.group(1) == null) {
-            held.add(new Held(child, config.name(), Held.Why.UNGROUPED, "name does not match group_by"));
-            continue;
-          }
-          group = m.group(1);
-        }
-        Footprint footprint = FootprintWalk.measure(child, protection, blockSize, !unfinished.contains(child), sizing);
-        boolean complete = Completion.complete(config, at, child, attrs)
-            && !TrainerSaves.inFlight(config.layout(), name);
-        groups.computeIfAbsent(group, g -> new ArrayList<>())
-            .add(new Entry(child, name, footprint, complete, attrs.fileKey()));
-      }
+    FolderEntries.Listed listed;
+    try {
+      listed = FolderEntries.list(config, folder, at, context(), unfinished, held);
     } catch (IOException e) {
       held.add(new Held(folder, config.name(), Held.Why.FOLDER, "cannot list the folder: " + e.getMessage()));
       return new Selection(config.name(), List.of(), held);
     }
-    Map<Path, Path> linkedBy = linkTargets(folder, links);
+    Map<Path, Path> linkedBy = linkTargets(folder, listed.links());
+    EntrySorting sorting = new EntrySorting(config, at, now, minAge, order(config.orderBy()), linkedBy, held);
+    listed.groups().values().forEach(sorting::group);
+    sorting.staging(listed.staging());
+    sorting.finish();
+    List<Candidate> candidates = offered(config, at, new Sighted(chain.get(), linkedBy), sorting, held);
+    if (config.action().action() == Action.COMPRESS && config.action().archivesExpire()) {
+      candidates.addAll(Archives.expired(context(), config, folder, held));
+    }
+    return new Selection(config.name(), candidates, held, sorting.nextSave, listed.links());
+  }
 
-    Retention rule = config.retention();
-    Comparator<Entry> oldestFirst = order(config.orderBy());
-    List<Entry> partial = new ArrayList<>();
-    List<Entry> released = new ArrayList<>();
-    Map<Path, String> reasons = new LinkedHashMap<>();
-    long nextSave = 0;
-    // what a layout or keep_best keeps, over all groups: abandoned saves among them stay too
-    Map<Path, Held> keptPartial = new LinkedHashMap<>();
-    for (List<Entry> group : groups.values()) {
-      List<Entry> settled = new ArrayList<>();
-      Optional<Entry> newestFinished = group.stream().filter(Entry::complete).max(oldestFirst);
-      Map<String, Entry> named = new LinkedHashMap<>();
-      group.forEach(e -> named.put(e.name(), e));
-      Map<String, Path> paths = new LinkedHashMap<>();
-      group.forEach(e -> paths.put(e.name(), e.path()));
-      FrameworkKeeps.Keeps keeps = FrameworkKeeps.of(config, at, new FrameworkKeeps.Group(paths,
-          newestFinished.map(Entry::name), Comparator.comparing(named::get, oldestFirst), n -> named.get(n).newest()),
-          now.minus(minAge));
-      Map<Path, Held> framework = new LinkedHashMap<>(keeps.kept());
-      TrainerSaves.Judgement saves = TrainerSaves.judge(config, at, paths, n -> named.get(n).newest(),
-          newestFinished.map(Entry::name));
-      saves.kept().forEach(framework::putIfAbsent);
-      linkedBy.keySet().forEach(framework::remove);
-      keptPartial.putAll(framework);
-      for (Entry e : group) {
-        Held kept = framework.get(e.path());
-        if (e.newest().isAfter(now.minus(minAge))) {
-          held.add(new Held(e.path(), config.name(), Held.Why.YOUNG, "modified within min_age "
-              + Durations.format(minAge) + " (being written?)", e.footprint().bytes()));
-        } else if (kept != null && kept.why() == Held.Why.IN_PROGRESS) {
-          held.add(kept.withBytes(e.footprint().bytes()));
-        } else if (keeps.leftovers().containsKey(e.path())) {
-          partial.add(e);
-          reasons.put(e.path(), keeps.leftovers().get(e.path()));
-        } else if (saves.leftovers().containsKey(e.path())) {
-          partial.add(e);
-          reasons.put(e.path(), saves.leftovers().get(e.path()));
-        } else if (!e.complete() && (newestFinished.isEmpty() || oldestFirst.compare(e, newestFinished.get()) > 0)) {
-          // Newer than every finished save: a save in progress whose writer paused, not an abandoned one.
-          held.add(Completion.unfinished(config, e.path(), e.footprint().bytes()));
-        } else if (!e.complete()) {
-          partial.add(e);
-          reasons.put(e.path(), "abandoned partial save (no " + Completion.marker(config) + ", and a newer entry has one)");
-        } else {
-          settled.add(e);
-        }
-      }
-      settled.sort(oldestFirst.reversed());
-      if (config.hasKeepLatest() && !settled.isEmpty()) {
-        nextSave = Math.max(nextSave, settled.get(0).footprint().bytes());
-      }
-      List<Optional<String>> keptWhy = rule.kept(settled.stream()
-          .map(e -> new Retention.Settled(e.newest(), Frameworks.step(e.name()))).toList(), now);
-      for (int rank = 0; rank < settled.size(); rank++) {
-        Entry e = settled.get(rank);
-        if (keptWhy.get(rank).isPresent()) {
-          held.add(new Held(e.path(), config.name(), Held.Why.KEPT_BY_RULE, keptWhy.get(rank).get(),
-              e.footprint().bytes()));
-        } else if (framework.containsKey(e.path())) {
-          // kept besides keep_latest: it still took its rank above
-          held.add(framework.get(e.path()).withBytes(e.footprint().bytes()));
-        } else {
-          released.add(e);
-          reasons.put(e.path(), rule.reason());
-        }
-      }
-    }
-    for (Entry e : staging) {
-      if (e.newest().isAfter(now.minus(minAge))) {
-        held.add(new Held(e.path(), config.name(), Held.Why.YOUNG, "staging folder modified within min_age "
-            + Durations.format(minAge) + " (the Trainer renames it when the save is done)", e.footprint().bytes()));
-      } else {
-        partial.add(e);
-        reasons.put(e.path(), "leftover: staging folder the Trainer never renamed to checkpoint-N (a crashed save)");
-      }
-    }
-    partial.sort(oldestFirst);
-    released.sort(oldestFirst);
-    partial.removeIf(e -> {
-      Held h = keptPartial.get(e.path());
-      if (h != null && !linkedBy.containsKey(e.path())) {
-        held.add(h.withBytes(e.footprint().bytes()));
-        return true;
-      }
-      return false;
-    });
+  /** The folder chain the plan saw, and which entry each link keeps. */
+  private record Sighted(List<Object> chain, Map<Path, Path> linkedBy) {}
+
+  /** Leftovers, then released entries, oldest first: each a candidate unless something stops it. */
+  private List<Candidate> offered(PolicyConfig config, Dir at, Sighted sighted, EntrySorting sorting,
+      List<Held> held) {
     List<Candidate> candidates = new ArrayList<>();
-    for (List<Entry> list : List.of(partial, released)) {
+    for (List<Entry> list : List.of(sorting.partial, sorting.released)) {
       for (Entry e : list) {
-        Optional<Held> stop = stopper(e, config.name(), linkedBy);
+        Optional<Held> stop = stopper(e, config.name(), sighted.linkedBy());
         if (stop.isPresent()) {
           held.add(stop.get().withBytes(e.footprint().bytes()));
         } else {
           Candidate c = new Candidate(e.path(), config.name(), config.noun(), e.footprint().bytes(), e.newest(),
-              reasons.get(e.path()));
-          candidates.add(Archives.disposed(c.seen(new Sighting(chain.get(), e.key())), config.action(), estimates, at));
+              sorting.reasons.get(e.path()));
+          candidates.add(Archives.disposed(c.seen(new Sighting(sighted.chain(), e.key())), config.action(),
+              estimates, at));
         }
       }
     }
-    if (compress && config.action().archivesExpire()) {
-      candidates.addAll(Archives.expired(new Context(protection, openFiles, blockSize, now, minAge, sizing), config,
-          folder, held));
-    }
-    return new Selection(config.name(), candidates, held, nextSave, links);
+    return candidates;
   }
 
   /**

@@ -33,11 +33,15 @@ public record Stat(boolean directory, boolean regular, long size, long mtimeNano
   private static final Class<?> UNIX_ATTRIBUTES;
   private static final MethodHandle LINKS;
   private static final MethodHandle DEVICE;
+  private static final MethodHandle INODE;
+  private static final MethodHandle KEY_DEVICE;
 
   static {
     Class<?> type = null;
     MethodHandle links = null;
     MethodHandle device = null;
+    MethodHandle inode = null;
+    MethodHandle keyDevice = null;
     try {
       type = Class.forName("sun.nio.fs.UnixFileAttributes");
       MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
@@ -45,14 +49,39 @@ public record Stat(boolean directory, boolean regular, long size, long mtimeNano
           .asType(MethodType.methodType(int.class, Object.class));
       device = lookup.findVirtual(type, "dev", MethodType.methodType(long.class))
           .asType(MethodType.methodType(long.class, Object.class));
+      Class<?> key = Class.forName("sun.nio.fs.UnixFileKey");
+      MethodHandles.Lookup keys = MethodHandles.privateLookupIn(key, MethodHandles.lookup());
+      inode = keys.findGetter(key, "st_ino", long.class).asType(MethodType.methodType(long.class, Object.class));
+      keyDevice = keys.findGetter(key, "st_dev", long.class).asType(MethodType.methodType(long.class, Object.class));
     } catch (ReflectiveOperationException | RuntimeException e) {
       // not Linux/Unix, or the module is not opened: the attribute map is read instead
       links = null;
       device = null;
+      inode = null;
+      keyDevice = null;
     }
     UNIX_ATTRIBUTES = type;
     LINKS = links;
     DEVICE = device;
+    INODE = inode;
+    KEY_DEVICE = keyDevice;
+  }
+
+  /**
+   * Whether {@code a} (the JDK's attributes, whose file key a plan records) and {@code b} (a
+   * {@code statx} through a held descriptor) are of one inode on one device; false when that cannot be
+   * told, and then a caller must treat the two as different files.
+   */
+  public static boolean sameFile(java.nio.file.attribute.BasicFileAttributes a, org.diskwarden.fs.Attrs b) {
+    Object key = a.fileKey();
+    if (INODE == null || key == null || !key.getClass().getName().equals("sun.nio.fs.UnixFileKey")) {
+      return false;
+    }
+    try {
+      return (long) INODE.invokeExact(key) == b.inode() && (long) KEY_DEVICE.invokeExact(key) == b.statDevice();
+    } catch (Throwable e) {
+      throw new IllegalStateException("reading the identity of " + a.fileKey(), e);
+    }
   }
 
   /**

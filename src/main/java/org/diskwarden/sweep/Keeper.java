@@ -16,6 +16,8 @@ import org.diskwarden.archive.Compressibility;
 import org.diskwarden.archive.Contents;
 import org.diskwarden.archive.Interrupted;
 import org.diskwarden.archive.Partial;
+import org.diskwarden.archive.ReplaceableFolder;
+import org.diskwarden.fs.Names;
 import org.diskwarden.archive.Unkeepable;
 import org.diskwarden.config.Action;
 import org.diskwarden.config.ActionConfig;
@@ -103,6 +105,11 @@ final class Keeper {
     Optional<String> noRoom = noRoom(c, folder);
     if (noRoom.isPresent()) {
       return skipped(c, noRoom.get());
+    }
+    Optional<String> replaceable = replaceable(folder);
+    if (replaceable.isPresent()) {
+      return skipped(c, "not kept as " + (c.action() == Action.COMPRESS ? "an archive" : "a copy") + ": "
+          + replaceable.get() + "; the entry stays as it is");
     }
     Path partial = Partial.of(target);
     try {
@@ -194,6 +201,15 @@ final class Keeper {
     LOG.info("{}: {}; fallback: delete", c.path(), why);
     Candidate deleted = c.as(Action.DELETE, c.bytes());
     return Result.of(deletion.delete(deleted, mode, false));
+  }
+
+  /** Why the room may not be made in {@code folder}: a folder from base_dir down to it others may replace. */
+  private Optional<String> replaceable(Path folder) {
+    try {
+      return ReplaceableFolder.on(folder.startsWith(baseDir) ? baseDir : folder, folder);
+    } catch (IOException | RuntimeException e) {
+      return Optional.of("cannot check who may replace " + Names.of(folder) + ": " + e.getMessage());
+    }
   }
 
   private Optional<String> noRoom(Candidate c, Path folder) {

@@ -22,7 +22,9 @@ import org.diskwarden.volume.Usage;
  * @param nextSave the largest newest finished entry of a keep_latest policy: the size of the next save
  * @param keepingLinks links in policy folders pointing at entries: their targets stay while they exist
  * @param unmatchedProtect protect patterns that match nothing in base_dir (a typo protects nothing)
- * @param missingPolicyFolders policies whose folder is not in base_dir (a typo: the policy never acts)
+ * @param missingPolicyFolders warnings about folders, each shown as one WARNING line: policies whose folder is
+ *     not in base_dir (a typo: the policy never acts), and base_dir when others may replace what is in it
+ *     (compress, move and restore are then refused there)
  */
 public record Plan(Usage usage, Thresholds thresholds, List<Candidate> candidates, List<Held> held,
     Set<Path> keptByRule, Set<Path> resumed, long nextSave, List<Path> keepingLinks, List<String> unmatchedProtect,

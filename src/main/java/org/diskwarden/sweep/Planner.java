@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.diskwarden.archive.Compressibility;
+import org.diskwarden.archive.ReplaceableFolder;
 import org.diskwarden.config.PolicyConfig;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.policy.Candidate;
@@ -63,7 +64,10 @@ public final class Planner {
             .forEach(h -> kept.add(h.path()));
       }
     }
+    List<String> folderWarnings = new ArrayList<>(
+        org.diskwarden.policy.PolicyFolders.missing(config.baseDir(), config.policies()));
+    ReplaceableFolder.warning(config.baseDir()).ifPresent(folderWarnings::add);
     return new Plan(usage, config.thresholds(), candidates, held, kept, unfinished, nextSave, links,
-        protection.unmatched(), org.diskwarden.policy.PolicyFolders.missing(config.baseDir(), config.policies()));
+        protection.unmatched(), folderWarnings);
   }
 }

@@ -62,4 +62,18 @@ class StatTest {
       assertThat(Stat.at(held, Path.of("to-sub"), dir.resolve("to-sub")).directory()).isFalse();
     }
   }
+
+  @Test
+  void sameFile_tellsTheJdkKeyAndAHeldStatxOfOneInodeApart() throws Exception {
+    Path file = Files.write(dir.resolve("weights.bin"), new byte[10]);
+    Files.createLink(dir.resolve("weights-link.bin"), file);
+    Files.createDirectory(dir.resolve("sub"));
+    java.nio.file.attribute.BasicFileAttributes jdk = Files.readAttributes(file,
+        java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    try (org.diskwarden.fs.Dir held = org.diskwarden.fs.Dir.open(dir)) {
+      assertThat(Stat.sameFile(jdk, held.stat("weights.bin").orElseThrow())).isTrue();
+      assertThat(Stat.sameFile(jdk, held.stat("weights-link.bin").orElseThrow())).as("a hard link: one inode").isTrue();
+      assertThat(Stat.sameFile(jdk, held.stat("sub").orElseThrow())).isFalse();
+    }
+  }
 }
