@@ -15,13 +15,16 @@ class SamplerTest {
   void samplesRepeatedly_onADaemonThread_andCarryOnPastAFailedReading() {
     AtomicInteger ticks = new AtomicInteger();
     AtomicReference<Thread> thread = new AtomicReference<>();
-    try (Sampler sampler = new Sampler(Duration.ofMillis(20), () -> {
+    Sampler sampler = new Sampler(Duration.ofMillis(20), () -> {
       thread.set(Thread.currentThread());
       if (ticks.incrementAndGet() == 1) {
         throw new IllegalStateException("statvfs failed");
       }
-    })) {
+    });
+    try {
       await().atMost(Duration.ofSeconds(10)).until(() -> ticks.get() >= 3);
+    } finally {
+      sampler.close();
     }
     assertThat(thread.get().isDaemon()).as("a sampler never keeps the JVM from exiting").isTrue();
     assertThat(thread.get().getName()).isEqualTo("diskwarden-sampler");
