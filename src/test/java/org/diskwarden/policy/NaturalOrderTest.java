@@ -33,6 +33,8 @@ class NaturalOrderTest {
   @Test
   void aNameBeforeItsLongerForm() {
     assertThat(sorted("v1-final", "v1", "v")).containsExactly("v", "v1", "v1-final");
+    assertThat(NaturalOrder.INSTANCE.compare("v", "v1")).isNegative();
+    assertThat(NaturalOrder.INSTANCE.compare("v1", "v")).isPositive();
   }
 
   @Test
