@@ -23,6 +23,15 @@ class FillEstimatorLimitsTest {
   }
 
   @Test
+  void rateIsKnown_fromTheSecondSampleApartInTime() {
+    FillEstimator e = new FillEstimator(Duration.ofHours(1));
+    e.add(t0, 1000);
+    assertThat(e.known()).isFalse();
+    e.add(t0.plusSeconds(10), 900);
+    assertThat(e.known()).isTrue();
+  }
+
+  @Test
   void memory_isBoundedTo4096Samples_evenWithinTheWindow() {
     FillEstimator e = new FillEstimator(Duration.ofHours(1));
     for (int i = 0; i < 5000; i++) {
