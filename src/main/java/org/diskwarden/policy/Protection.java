@@ -63,16 +63,43 @@ public final class Protection {
     }
     links.addAll(keepingLinks);
     for (Path link : links) {
-      try {
-        // The active model is often a link to a version folder: that folder is just as alive.
-        Path target = link.toRealPath();
-        if (target.startsWith(baseDir)) {
+      // The active model is often a link to a version folder: that folder is just as alive. What the
+      // link's text names is protected too: resolving it fails while a folder on its way is renamed
+      // for a moment (a user's mv, an attacker's swap), and a protection that lapsed then would let
+      // the sweep take the active model once the folder is back.
+      for (Path target : targetsOf(link)) {
+        if (target.startsWith(baseDir) && !protectedTargets.contains(target)) {
           protectedTargets.add(target);
         }
-      } catch (IOException e) {
-        // a dangling link protects nothing beyond itself
       }
     }
+  }
+
+  /**
+   * What {@code link} points at: its real path when it resolves now, and every hop its text names,
+   * read link by link without resolving the folders on the way (at most 40 hops, as the kernel).
+   */
+  private static List<Path> targetsOf(Path link) {
+    List<Path> targets = new ArrayList<>();
+    try {
+      targets.add(link.toRealPath());
+    } catch (IOException e) {
+      // dangling, or a folder on the way is being renamed: the hops below still say what it names
+    }
+    Path hop = link;
+    for (int i = 0; i < 40 && Files.isSymbolicLink(hop); i++) {
+      try {
+        Path parent = hop.getParent();
+        Path next = Files.readSymbolicLink(hop);
+        hop = (parent == null ? next : parent.resolve(next)).normalize();
+      } catch (IOException e) {
+        break;
+      }
+      if (!targets.contains(hop)) {
+        targets.add(hop);
+      }
+    }
+    return targets;
   }
 
   /**
@@ -216,24 +243,25 @@ public final class Protection {
   public Targets targets() {
     Set<Object> held = new HashSet<>();
     for (Path link : links) {
-      Path target;
-      try {
-        target = link.toRealPath();
-      } catch (IOException e) {
-        continue;
-      }
-      for (Path p = target; p != null && p.startsWith(baseDir) && !p.equals(baseDir); p = p.getParent()) {
-        try {
-          Object key = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-          if (key != null) {
-            held.add(key);
-          }
-        } catch (IOException e) {
-          // gone meanwhile: what is gone needs no protection
-        }
+      for (Path target : targetsOf(link)) {
+        holdWayTo(target, held);
       }
     }
     return new Targets(Set.copyOf(held));
+  }
+
+  /** Adds the identity of {@code target} and of each folder between base_dir and it, as they are now. */
+  private void holdWayTo(Path target, Set<Object> held) {
+    for (Path p = target; p != null && p.startsWith(baseDir) && !p.equals(baseDir); p = p.getParent()) {
+      try {
+        Object key = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        if (key != null) {
+          held.add(key);
+        }
+      } catch (IOException e) {
+        // gone meanwhile: what is gone needs no protection
+      }
+    }
   }
 
   /** Identities of protected link targets and the folders that hold them, as resolved at one moment. */
