@@ -52,6 +52,15 @@ jmh() {
   awk -F, 'NR == 2 {printf "%.3f", $5}' "$work/jmh.csv"
 }
 
+# Prints the median of the microsecond times given (in seconds) and leaves "min-max s" of them in
+# $work/spread for the row that quotes the range (spread, right after the timed call).
+summarize() {
+  printf '%s\n' "$@" | sort -n | awk -v out="$work/spread" '{a[NR]=$1}
+    END {printf "%.3f", a[int((NR+1)/2)]/1e6; printf "%.3f-%.3f s", a[1]/1e6, a[NR]/1e6 >out}'
+}
+# The range of the last median's runs ("min-max s", or "one run" with --runs 1).
+spread() { [ "$runs" -gt 1 ] && cat "$work/spread" || echo "one run"; }
+
 # Median wall seconds of "$@" over $runs runs after one warm-up; stdout of the command is discarded.
 # The warm-up must succeed: a failing command would be timed as a fast one.
 median() {
@@ -67,7 +76,7 @@ median() {
     end=$(date +%s%N)
     times+=("$(((end - start) / 1000))")
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
+  summarize "${times[@]}"
 }
 
 # Median seconds of one prepared run: "$1" prepares (untimed), "$2..." is timed. At most three runs
@@ -87,7 +96,7 @@ median_prepared() {
     end=$(date +%s%N)
     [ "$i" -eq 0 ] || times+=("$(((end - start) / 1000))")
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
+  summarize "${times[@]}"
 }
 
 # a config whose one policy keeps the newest 1 entry of base_dir/v and releases the rest at once
@@ -187,14 +196,14 @@ if [ "$(id -u)" = 0 ]; then
   eval "$prep_t"
   t_tdu=$(median du -s "$work/tmpfs/base/v/old")
   t_tplan=$(median "$bin" plan --all --config "$tconf")
-  t_trm=$(median_prepared "$prep_t" rm -rf "$work/tmpfs/base/v/old")
-  t_tclean=$(median_prepared "$prep_t" bash -c "'$bin' clean --force --config '$tconf' && test ! -e '$work/tmpfs/base/v/old'")
+  t_trm=$(median_prepared "$prep_t" rm -rf "$work/tmpfs/base/v/old"); r_trm=$(spread)
+  t_tclean=$(median_prepared "$prep_t" bash -c "'$bin' clean --force --config '$tconf' && test ! -e '$work/tmpfs/base/v/old'"); r_tclean=$(spread)
   row "tmpfs: du -s, ${tfiles} files" "$t_tdu" "" ""
   row "tmpfs: bin/diskwarden plan --all" "$t_tplan" "$(minus "$t_tplan" "$start_jvm")" \
     "minus start $(ratio "$(minus "$t_tplan" "$start_jvm")" "$t_tdu") of du -s (goal 1.0x)"
-  row "tmpfs: rm -rf" "$t_trm" "" ""
+  row "tmpfs: rm -rf" "$t_trm" "" "runs $r_trm"
   row "tmpfs: bin/diskwarden clean --force" "$t_tclean" "$(minus "$t_tclean" "$start_jvm")" \
-    "minus start $(ratio "$(minus "$t_tclean" "$start_jvm")" "$t_trm") of rm -rf (goal 1.0x)"
+    "minus start $(ratio "$(minus "$t_tclean" "$start_jvm")" "$t_trm") of rm -rf (goal 1.0x); runs $r_tclean"
   # 2,000 processes holding 50 open files each (outside base_dir), as a busy box has them
   nproc_open=$((runs > 1 ? 2000 : 50))
   mkdir -p "$work/tmpfs/open"
@@ -319,11 +328,11 @@ fresh="$work/fresh-repo"
 ) >/dev/null
 prep_fresh="rm -rf '$work/gc'; cp -a '$fresh' '$work/gc'"
 s_fresh_before=$(du -sb "$fresh/.git" | cut -f1)
-t_git_f=$(median_prepared "$prep_fresh" git -C "$work/gc" gc --quiet); s_git_f=$(size_after)
-t_jgit_f=$(median_prepared "$prep_fresh" "$bin" git-gc --config "$gcconf"); s_jgit_f=$(size_after)
-row "git gc, fresh packs (C git)" "$t_git_f" "" ".git $s_fresh_before -> $s_git_f bytes"
+t_git_f=$(median_prepared "$prep_fresh" git -C "$work/gc" gc --quiet); r_git_f=$(spread); s_git_f=$(size_after)
+t_jgit_f=$(median_prepared "$prep_fresh" "$bin" git-gc --config "$gcconf"); r_jgit_f=$(spread); s_jgit_f=$(size_after)
+row "git gc, fresh packs (C git)" "$t_git_f" "" ".git $s_fresh_before -> $s_git_f bytes; runs $r_git_f"
 row "git gc, fresh packs (JGit)" "$t_jgit_f" "$(minus "$t_jgit_f" "$start_jvm")" \
-  "time $(ratio "$t_jgit_f" "$t_git_f") of git gc (goal 3x); .git -> $s_jgit_f bytes ($(ratio "$s_jgit_f" "$s_git_f"); goal 1.1x)"
+  "time $(ratio "$t_jgit_f" "$t_git_f") of git gc, minus start $(ratio "$(minus "$t_jgit_f" "$start_jvm")" "$t_git_f") (goal 3x); .git -> $s_jgit_f bytes ($(ratio "$s_jgit_f" "$s_git_f"); goal 1.1x); runs $r_jgit_f"
 if want gc-aggressive; then
   printf '  aggressive: true\n' >>"$gcconf"
   t_jgita=$(median_prepared "$prep_gc" "$bin" git-gc --config "$gcconf"); s_jgita=$(size_after)
@@ -413,9 +422,9 @@ with open(os.path.join(logs, "audit.jsonl"), "w") as current:
         size += len(pair)
         i += 1
 PY
-t_plan_history=$(median "$bin" plan --all --config "$work/plan.yml")
+t_plan_history=$(median "$bin" plan --all --config "$work/plan.yml"); r_plan_history=$(spread)
 row "plan --all with audit history" "$t_plan_history" "$(minus "$t_plan_history" "$start_jvm")" \
-  "$(ratio "$t_plan_history" "$t_plan") of the plan with a fresh log; goal <= 1.3x"
+  "$(ratio "$t_plan_history" "$t_plan") of the plan with a fresh log; goal <= 1.3x; runs $r_plan_history"
 rm -f "$DISKWARDEN_LOG_DIR"/audit.jsonl* "$DISKWARDEN_LOG_DIR"/audit.quiet
 fi
 
@@ -430,11 +439,11 @@ printf 'base_dir: %s\nmin_free: 0B\nmin_free_percent: 0\ncheck_interval: 5m\n' "
 "$bin" start --config "$work/checked.yml" >/dev/null
 for _ in $(seq 600); do [ -f "$work/run/check.state" ] && break; sleep 0.1; done
 t_df=$(median df -B1 "$work/checked")
-t_check_agent=$(median "$bin" check --config "$work/checked.yml")
+t_check_agent=$(median "$bin" check --config "$work/checked.yml"); r_check_agent=$(spread)
 "$bin" stop >/dev/null
 row "check: df -B1" "$t_df" "" ""
 row "check: bin/diskwarden check, agent running" "$t_check_agent" "" \
-  "no JVM (answer from run/check.state); $(ratio "$t_check_agent" "$t_df") of df; goal <= 0.050 s"
+  "no JVM (answer from run/check.state); $(ratio "$t_check_agent" "$t_df") of df; goal <= 0.050 s; runs $r_check_agent"
 fi
 
 section check
@@ -474,17 +483,20 @@ pid="$(cat "$work/run/diskwarden.pid")"
 sleep $((idle + settle))
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 # the same agent scraped as Prometheus scrapes it (every second here: fifteen times its default pace)
-scrapes=0 scrape_end=$((SECONDS + idle + settle))
+scrapes=0 scrape_end=$((SECONDS + idle + settle)) rss_low=$rss rss_high=$rss
 while [ "$SECONDS" -lt "$scrape_end" ]; do
   python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$OUTLETS_METRICS_PORT/metrics').read()" \
     && scrapes=$((scrapes + 1))
   sleep 1
+  now_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  [ "$now_rss" -ge "$rss_low" ] || rss_low=$now_rss
+  [ "$now_rss" -le "$rss_high" ] || rss_high=$now_rss
 done
 rss_scraped=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 "$bin" stop >/dev/null
 row "idle, all outlets on: RSS after ${idle}s (MB)" "$((rss / 1024))" "" "VmRSS $rss kB; goal <= 80 MB"
 row "idle, all outlets, scraped: RSS (MB)" "$((rss_scraped / 1024))" "" \
-  "VmRSS $rss_scraped kB after $scrapes scrapes of /metrics, one a second; goal <= 80 MB"
+  "VmRSS $rss_scraped kB after $scrapes scrapes of /metrics, one a second (a sample after each: $rss_low-$rss_high kB); goal <= 80 MB"
 # one agent guarding three directories (watch:) against the one-directory agent above
 mkdir -p "$work/idle/w1" "$work/idle/w2" "$work/idle/w3"
 cat >"$work/idle3.yml" <<YAML
