@@ -20,7 +20,7 @@ class DistributionIT {
     assertThat(archive).exists();
     Path tools = Files.createDirectory(dir.resolve("tools"));
     for (String tool : List.of("bash", "env", "readlink", "dirname", "mkdir", "cat", "tr", "grep", "tail", "stat",
-        "ps", "sleep", "rm", "date", "nohup", "tar", "gzip", "hostname", "id")) {
+        "ps", "sleep", "rm", "mv", "date", "nohup", "tar", "gzip", "hostname", "id")) {
       Path real = Path.of("/usr/bin", tool);
       Files.createSymbolicLink(tools.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
     }
