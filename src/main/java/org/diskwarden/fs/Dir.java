@@ -19,11 +19,8 @@ import java.util.Optional;
  * with more than one name, and none resolves a path again after a check.
  */
 public final class Dir extends Descriptor {
-  /** The charset the JDK uses for file names, so names listed here and by {@code java.nio} agree. */
+  /** A directory opened to list and to act in: read only, never a controlling terminal's wait. */
   private static final int READ_DIR = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NONBLOCK;
-
-  /** One statx buffer per thread (decoded at once): a walk stats every name it lists. */
-  private static final ThreadLocal<byte[]> STATX = ThreadLocal.withInitial(() -> new byte[Attrs.SIZE]);
 
   private final Path path;
 
@@ -127,7 +124,7 @@ public final class Dir extends Descriptor {
   }
 
   private Optional<Attrs> statAt(byte[] cName, Object name) throws IOException {
-    byte[] buffer = STATX.get();
+    byte[] buffer = Attrs.BUFFER.get();
     try {
       if (Fast.AVAILABLE) {
         Fast.statx(fd, cName, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
@@ -280,6 +277,30 @@ public final class Dir extends Descriptor {
   public void rmdir(String name) throws IOException {
     byte[] c = NameBytes.c(NameBytes.check(name));
     Errors.call(where(name), l -> l.unlinkat(fd, c, Libc.AT_REMOVEDIR));
+  }
+
+  /** As {@link #unlink(String)}, the name given as its bytes (from {@link #rawList()}). */
+  public void unlink(byte[] name) throws IOException {
+    unlinkAt(name, 0);
+  }
+
+  /** As {@link #rmdir(String)}, the name given as its bytes (from {@link #rawList()}). */
+  public void rmdir(byte[] name) throws IOException {
+    unlinkAt(name, Libc.AT_REMOVEDIR);
+  }
+
+  /** {@code unlinkat}; the path for the message is made only when it fails (a removal unlinks every file). */
+  private void unlinkAt(byte[] name, int flags) throws IOException {
+    byte[] c = NameBytes.c(NameBytes.check(name));
+    try {
+      if (Fast.AVAILABLE) {
+        Fast.unlinkat(fd, c, flags);
+      } else {
+        Errors.libc().unlinkat(fd, c, flags);
+      }
+    } catch (LastErrorException e) {
+      throw Errors.of(e, Names.child(path, name).toString());
+    }
   }
 
   /** Sets owner and group of {@code name} here without following it (for links). */

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The calls a walk of many files makes per entry, bound by JNA's direct mapping (a native method, no
+ * The calls a walk or a removal of many files makes per entry, bound by JNA's direct mapping (a native method, no
  * proxy and no reflection per call: about a tenth of the cost of {@link Libc}'s), and the directory
  * read in batches ({@code getdents64}, glibc 2.30 and later) rather than one {@code readdir} call per
  * name. Where any of them cannot be bound, {@link #AVAILABLE} is false and {@link Dir} uses {@link Libc}.
@@ -92,6 +92,8 @@ final class Fast {
   static native long getdents64(int fd, com.sun.jna.Pointer buffer, long count) throws LastErrorException;
 
   static native int openat(int dirfd, byte[] name, int flags, int mode) throws LastErrorException;
+
+  static native int unlinkat(int dirfd, byte[] name, int flags) throws LastErrorException;
 
   static native int close(int fd) throws LastErrorException;
 }
