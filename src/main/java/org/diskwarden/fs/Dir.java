@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A directory held open as a descriptor. Everything the agent does in a user's tree starts from one of
@@ -23,6 +24,8 @@ public final class Dir extends Descriptor {
   private static final int READ_DIR = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NONBLOCK;
 
   private final Path path;
+  /** Whether this descriptor's own position is still at the start (nothing read on it yet). */
+  private final AtomicBoolean unread = new AtomicBoolean(true);
 
   private Dir(int fd, Path path) {
     super(fd);
@@ -336,8 +339,22 @@ public final class Dir extends Descriptor {
     return Fast.AVAILABLE ? Fast.names(fd, path.toString()) : readdirNames();
   }
 
+  /**
+   * As {@link #rawList()}, read on this descriptor itself the first time it is listed (a directory
+   * opened to be walked or emptied once: one {@code openat} and one {@code close} fewer than a second
+   * descriptor costs); any later call, or one racing it on another thread, lists as {@link #rawList()}.
+   */
+  public List<byte[]> rawListOnce() throws IOException {
+    if (Fast.AVAILABLE && unread.compareAndSet(true, false)) {
+      return Fast.namesAt(fd, path.toString());
+    }
+    return rawList();
+  }
+
   /** The names one {@code readdir} call each (where {@link Fast} cannot be bound, and for {@link #list()}). */
   List<byte[]> readdirNames() throws IOException {
+    // a dup shares this descriptor's position: once read through it, the position is no longer the start
+    unread.set(false);
     return NameBytes.readdir(fd, path.toString());
   }
 

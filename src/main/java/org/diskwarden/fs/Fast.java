@@ -49,40 +49,48 @@ final class Fast {
     } catch (LastErrorException e) {
       throw Errors.of(e, where);
     }
-    List<byte[]> names = new ArrayList<>();
-    // native memory: an array argument would be copied in and out whole on every call
-    Memory buffer = BUFFER.get();
     try {
-      while (true) {
-        long n;
-        try {
-          n = getdents64(own, buffer, buffer.size());
-        } catch (LastErrorException e) {
-          throw Errors.of(e, where);
-        }
-        if (n <= 0) {
-          return names;
-        }
-        byte[] batch = buffer.getByteArray(0, (int) n);
-        // struct linux_dirent64: d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1), d_name (NUL-ended)
-        for (int at = 0; at < n; ) {
-          int length = (batch[at + 16] & 0xff) | (batch[at + 17] & 0xff) << 8;
-          int end = at + 19;
-          while (batch[end] != 0) {
-            end++;
-          }
-          byte[] raw = Arrays.copyOfRange(batch, at + 19, end);
-          if (!((raw.length == 1 && raw[0] == '.') || (raw.length == 2 && raw[0] == '.' && raw[1] == '.'))) {
-            names.add(raw);
-          }
-          at += length;
-        }
-      }
+      return namesAt(own, where);
     } finally {
       try {
         close(own);
       } catch (LastErrorException e) {
         // a descriptor only read from
+      }
+    }
+  }
+
+  /**
+   * The names read on {@code fd} itself from where its position is (a directory just opened: from the
+   * start), without {@code .} and {@code ..}; its position is left at the end.
+   */
+  static List<byte[]> namesAt(int fd, String where) throws IOException {
+    List<byte[]> names = new ArrayList<>();
+    // native memory: an array argument would be copied in and out whole on every call
+    Memory buffer = BUFFER.get();
+    while (true) {
+      long n;
+      try {
+        n = getdents64(fd, buffer, buffer.size());
+      } catch (LastErrorException e) {
+        throw Errors.of(e, where);
+      }
+      if (n <= 0) {
+        return names;
+      }
+      byte[] batch = buffer.getByteArray(0, (int) n);
+      // struct linux_dirent64: d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1), d_name (NUL-ended)
+      for (int at = 0; at < n; ) {
+        int length = (batch[at + 16] & 0xff) | (batch[at + 17] & 0xff) << 8;
+        int end = at + 19;
+        while (batch[end] != 0) {
+          end++;
+        }
+        byte[] raw = Arrays.copyOfRange(batch, at + 19, end);
+        if (!((raw.length == 1 && raw[0] == '.') || (raw.length == 2 && raw[0] == '.' && raw[1] == '.'))) {
+          names.add(raw);
+        }
+        at += length;
       }
     }
   }

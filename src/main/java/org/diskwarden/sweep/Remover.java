@@ -193,7 +193,7 @@ final class Remover {
   /** The names in a directory (the kernel's bytes); when they cannot be read, that is recorded. */
   private List<byte[]> names(Dir dir) {
     try {
-      return dir.rawList();
+      return dir.rawListOnce();
     } catch (IOException e) {
       fail(dir.path(), e);
       return List.of();
