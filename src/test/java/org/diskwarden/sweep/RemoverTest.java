@@ -19,9 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.diskwarden.Tmpfs;
 import org.diskwarden.Tree;
+import org.diskwarden.git.GitShell;
 import org.diskwarden.policy.Protection;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,7 +155,7 @@ class RemoverTest {
   void namesThatAreNotText_orHoldNewlines_goLikeAnyOther_andAYoungOneIsLeftByItsBytes() throws Exception {
     Path entry = Files.createDirectories(base.resolve("v002"));
     // made by the shell so that Java never has to spell the bytes
-    org.diskwarden.git.GitShell.run(entry, "d=\"$(printf 'bad\\377dir')\"; mkdir \"$d\"; printf x > \"$d/new\nline\";"
+    GitShell.run(entry, "d=\"$(printf 'bad\\377dir')\"; mkdir \"$d\"; printf x > \"$d/new\nline\";"
         + " printf x > \"$d/$(printf 'shard\\376.bin')\"; mkdir \"$d/$(printf 'deeper\\nstill')\";"
         + " printf x > \"$d/$(printf 'deeper\\nstill')/leaf\"; printf x > \"$(printf 'top\\200')\"");
     new Tree(base).age(entry, Duration.ofDays(9));
@@ -177,7 +180,7 @@ class RemoverTest {
 
   @Test
   void anEntryWhoseOwnNameIsNotText_isReachedByItsBytes_andRemoved() throws Exception {
-    org.diskwarden.git.GitShell.run(base, "d=\"$(printf 'v\\377\\376')\"; mkdir \"$d\"; printf x > \"$d/a\"");
+    GitShell.run(base, "d=\"$(printf 'v\\377\\376')\"; mkdir \"$d\"; printf x > \"$d/a\"");
     new Tree(base).age(base, Duration.ofDays(9));
     Path entry;
     try (Stream<Path> s = Files.list(base)) {
@@ -201,7 +204,7 @@ class RemoverTest {
       server.bind(UnixDomainSocketAddress.of(entry.resolve("sock")));
     }
     // dated with touch -h (utimensat): setting a time through java.nio opens the file, and would wait on the FIFO
-    org.diskwarden.git.GitShell.run(entry, "mkfifo pipe && mknod null c 1 3 && touch -h -d '2 days ago' pipe null sock");
+    GitShell.run(entry, "mkfifo pipe && mknod null c 1 3 && touch -h -d '2 days ago' pipe null sock");
     // inotify on the FIFO and the device: an open(2) of either, even a non-blocking one, is IN_OPEN
     Path script = Files.writeString(dir.resolve("watch.py"), WATCHER);
     Process watcher = new ProcessBuilder("python3", script.toString(), fifo.toString(), device.toString())
@@ -256,5 +259,36 @@ class RemoverTest {
       assertThat(mounted.root().resolve("other-filesystem.bin")).hasContent("not this entry's");
       assertThat(entry.resolve("old.bin")).doesNotExist();
     }
+  }
+
+  @Test
+  void protectedLinksRepointedIntoTheEntryOnceTheRemovalBegan_keepTheirNewTargets() throws Exception {
+    Path entry = hostileTree(3);
+    Path elsewhere = Files.createDirectories(base.resolve("v009"));
+    Files.writeString(entry.resolve("top.bin"), "the best step");
+    new Tree(base).age(entry, Duration.ofDays(9));
+    Files.createSymbolicLink(base.resolve("current_model"), elsewhere);
+    Files.createSymbolicLink(base.resolve("best_model"), elsewhere);
+    Protection protection = new Protection(base, List.of("current_model", "best_model"));
+    Protection.Targets before = protection.targets();
+    // the links point elsewhere while the entry is judged and entered (the first two questions), into it after
+    AtomicInteger asked = new AtomicInteger();
+    Supplier<Protection.Targets> targets =
+        () -> asked.getAndIncrement() < 2 ? before : protection.targets();
+    Files.delete(base.resolve("current_model"));
+    Files.createSymbolicLink(base.resolve("current_model"), entry.resolve("b1/d1"));
+    Files.delete(base.resolve("best_model"));
+    Files.createSymbolicLink(base.resolve("best_model"), entry.resolve("top.bin"));
+
+    Optional<String> error;
+    try (Anchor anchor = new Anchor(base); Anchor.Reached reached = anchor.reach(entry, Optional.empty())) {
+      error = Remover.remove(reached, protection, targets, CUT);
+    }
+
+    assertThat(error).hasValueSatisfying(e -> assertThat(e).contains("item(s) left"));
+    assertThat(entry.resolve("top.bin")).hasContent("the best step");
+    assertThat(entry.resolve("b1/d1/shard.bin")).hasContent("old 2");
+    assertThat(entry.resolve("b0")).doesNotExist();
+    assertThat(entry.resolve("b2")).doesNotExist();
   }
 }
