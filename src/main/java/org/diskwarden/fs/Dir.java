@@ -3,7 +3,6 @@ package org.diskwarden.fs;
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,50 +148,7 @@ public final class Dir extends Descriptor {
    * the open descriptor, then read. Anything else is {@link ControlFile.Unreadable}.
    */
   public ControlFile read(String name, long cap) {
-    Handle h;
-    try {
-      h = openFile(name);
-    } catch (NoSuchFileException e) {
-      return new ControlFile.Missing();
-    } catch (IOException e) {
-      return new ControlFile.Unreadable(whatIs(name).orElse(e.getMessage()));
-    }
-    try (h) {
-      Attrs a = h.attrs();
-      if (a.size() > cap) {
-        return new ControlFile.Unreadable(where(name) + " holds " + a.size() + " bytes, more than the " + cap
-            + " a control file may have");
-      }
-      byte[] bytes = new byte[(int) a.size()];
-      // in pieces: JNA copies the whole array it is given to native memory and back on every call
-      byte[] chunk = new byte[(int) Math.min(bytes.length, 1 << 16)];
-      int at = 0;
-      while (at < bytes.length) {
-        int n = h.read(chunk, Math.min(chunk.length, bytes.length - at));
-        if (n < 0) {
-          break;
-        }
-        System.arraycopy(chunk, 0, bytes, at, n);
-        at += n;
-      }
-      byte[] extra = new byte[1];
-      if (h.read(extra, 1) > 0) {
-        return new ControlFile.Unreadable(where(name) + " grew while it was read");
-      }
-      return new ControlFile.Content(at == bytes.length ? bytes : Arrays.copyOf(bytes, at));
-    } catch (IOException e) {
-      return new ControlFile.Unreadable(e.getMessage());
-    }
-  }
-
-  /** Why {@code name} is not a file to read, when a stat says so (a socket refuses open with ENXIO). */
-  private Optional<String> whatIs(String name) {
-    try {
-      return stat(name).filter(a -> !a.isRegularFile())
-          .map(a -> where(name) + ": a " + a.kind() + ", not a regular file");
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return ControlFileRead.read(this, name, cap);
   }
 
   /**
@@ -358,7 +314,7 @@ public final class Dir extends Descriptor {
     return NameBytes.readdir(fd, path.toString());
   }
 
-  private String where(String name) {
+  String where(String name) {
     return path.resolve(name).toString();
   }
 }
