@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,9 +96,32 @@ final class Fast {
     }
   }
 
-  static native int statx(int dirfd, byte[] name, int flags, int mask, byte[] buffer) throws LastErrorException;
+  /** A thread's native memory for the name and the result of a statx. */
+  private static final class Scratch {
+    final Memory name = new Memory(4096);
+    final Memory stat = new Memory(Attrs.SIZE);
+  }
 
-  static native long getdents64(int fd, com.sun.jna.Pointer buffer, long count) throws LastErrorException;
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * {@code statx} of {@code cName} (NUL-ended) in {@code dirfd}: made on native memory (a byte array
+   * argument would be copied in and back whole by JNA), the bytes {@link Attrs#decode} reads copied to {@code out}.
+   */
+  static void statx(int dirfd, byte[] cName, int flags, int mask, byte[] out) throws LastErrorException {
+    Scratch s = SCRATCH.get();
+    if (cName.length > s.name.size()) {
+      throw new LastErrorException(36); // ENAMETOOLONG: no single name is this long
+    }
+    s.name.write(0, cName, 0, cName.length);
+    statx(dirfd, s.name, flags, mask, s.stat);
+    s.stat.read(0, out, 0, Attrs.DECODED);
+  }
+
+  private static native int statx(int dirfd, Pointer name, int flags, int mask, Pointer buffer)
+      throws LastErrorException;
+
+  static native long getdents64(int fd, Pointer buffer, long count) throws LastErrorException;
 
   static native int openat(int dirfd, byte[] name, int flags, int mode) throws LastErrorException;
 
