@@ -15,6 +15,10 @@ import java.time.Instant;
 public record Attrs(int mode, int uid, int gid, long links, long inode, long device, long size, long blocks,
     Instant mtime, Instant atime) {
   static final int SIZE = 256;
+  /** The bytes of {@code struct statx} that {@link #decode} reads (up to {@code stx_dev_minor}). */
+  static final int DECODED = 144;
+  /** One statx buffer per thread (decoded at once): a walk or a removal stats every name it lists. */
+  static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[SIZE]);
   private static final int S_IFMT = 0170000;
 
   /** Decodes {@code struct statx} (the same layout on every Linux architecture). */

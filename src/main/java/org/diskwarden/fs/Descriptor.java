@@ -1,5 +1,6 @@
 package org.diskwarden.fs;
 
+import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -18,11 +19,21 @@ public abstract class Descriptor implements AutoCloseable {
   /** What the descriptor is, for messages (the path it was reached by: never acted on). */
   abstract String what();
 
+  private static final byte[] EMPTY = {0};
+
   /** {@code fstat} of the open descriptor. */
   Attrs stat() throws IOException {
-    byte[] buffer = new byte[Attrs.SIZE];
-    Errors.call(what(), l -> l.statx(fd, new byte[] {0}, Libc.AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW,
-        Libc.STATX_BASIC_STATS, buffer));
+    byte[] buffer = Attrs.BUFFER.get();
+    int flags = Libc.AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW;
+    if (Fast.AVAILABLE) {
+      try {
+        Fast.statx(fd, EMPTY, flags, Libc.STATX_BASIC_STATS, buffer);
+      } catch (LastErrorException e) {
+        throw Errors.of(e, what());
+      }
+    } else {
+      Errors.call(what(), l -> l.statx(fd, EMPTY, flags, Libc.STATX_BASIC_STATS, buffer));
+    }
     return Attrs.decode(buffer);
   }
 
@@ -48,7 +59,15 @@ public abstract class Descriptor implements AutoCloseable {
   public void close() throws IOException {
     if (!closed) {
       closed = true;
-      Errors.call(what(), l -> l.close(fd));
+      if (!Fast.AVAILABLE) {
+        Errors.call(what(), l -> l.close(fd));
+        return;
+      }
+      try {
+        Fast.close(fd);
+      } catch (LastErrorException e) {
+        throw Errors.of(e, what());
+      }
     }
   }
 

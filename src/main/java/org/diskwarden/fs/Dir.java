@@ -3,13 +3,13 @@ package org.diskwarden.fs;
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A directory held open as a descriptor. Everything the agent does in a user's tree starts from one of
@@ -19,13 +19,12 @@ import java.util.Optional;
  * with more than one name, and none resolves a path again after a check.
  */
 public final class Dir extends Descriptor {
-  /** The charset the JDK uses for file names, so names listed here and by {@code java.nio} agree. */
+  /** A directory opened to list and to act in: read only, never a controlling terminal's wait. */
   private static final int READ_DIR = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC | Libc.O_NONBLOCK;
 
-  /** One statx buffer per thread (decoded at once): a walk stats every name it lists. */
-  private static final ThreadLocal<byte[]> STATX = ThreadLocal.withInitial(() -> new byte[Attrs.SIZE]);
-
   private final Path path;
+  /** Whether this descriptor's own position is still at the start (nothing read on it yet). */
+  private final AtomicBoolean unread = new AtomicBoolean(true);
 
   private Dir(int fd, Path path) {
     super(fd);
@@ -127,7 +126,7 @@ public final class Dir extends Descriptor {
   }
 
   private Optional<Attrs> statAt(byte[] cName, Object name) throws IOException {
-    byte[] buffer = STATX.get();
+    byte[] buffer = Attrs.BUFFER.get();
     try {
       if (Fast.AVAILABLE) {
         Fast.statx(fd, cName, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
@@ -149,50 +148,7 @@ public final class Dir extends Descriptor {
    * the open descriptor, then read. Anything else is {@link ControlFile.Unreadable}.
    */
   public ControlFile read(String name, long cap) {
-    Handle h;
-    try {
-      h = openFile(name);
-    } catch (NoSuchFileException e) {
-      return new ControlFile.Missing();
-    } catch (IOException e) {
-      return new ControlFile.Unreadable(whatIs(name).orElse(e.getMessage()));
-    }
-    try (h) {
-      Attrs a = h.attrs();
-      if (a.size() > cap) {
-        return new ControlFile.Unreadable(where(name) + " holds " + a.size() + " bytes, more than the " + cap
-            + " a control file may have");
-      }
-      byte[] bytes = new byte[(int) a.size()];
-      // in pieces: JNA copies the whole array it is given to native memory and back on every call
-      byte[] chunk = new byte[(int) Math.min(bytes.length, 1 << 16)];
-      int at = 0;
-      while (at < bytes.length) {
-        int n = h.read(chunk, Math.min(chunk.length, bytes.length - at));
-        if (n < 0) {
-          break;
-        }
-        System.arraycopy(chunk, 0, bytes, at, n);
-        at += n;
-      }
-      byte[] extra = new byte[1];
-      if (h.read(extra, 1) > 0) {
-        return new ControlFile.Unreadable(where(name) + " grew while it was read");
-      }
-      return new ControlFile.Content(at == bytes.length ? bytes : Arrays.copyOf(bytes, at));
-    } catch (IOException e) {
-      return new ControlFile.Unreadable(e.getMessage());
-    }
-  }
-
-  /** Why {@code name} is not a file to read, when a stat says so (a socket refuses open with ENXIO). */
-  private Optional<String> whatIs(String name) {
-    try {
-      return stat(name).filter(a -> !a.isRegularFile())
-          .map(a -> where(name) + ": a " + a.kind() + ", not a regular file");
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return ControlFileRead.read(this, name, cap);
   }
 
   /**
@@ -282,6 +238,30 @@ public final class Dir extends Descriptor {
     Errors.call(where(name), l -> l.unlinkat(fd, c, Libc.AT_REMOVEDIR));
   }
 
+  /** As {@link #unlink(String)}, the name given as its bytes (from {@link #rawList()}). */
+  public void unlink(byte[] name) throws IOException {
+    unlinkAt(name, 0);
+  }
+
+  /** As {@link #rmdir(String)}, the name given as its bytes (from {@link #rawList()}). */
+  public void rmdir(byte[] name) throws IOException {
+    unlinkAt(name, Libc.AT_REMOVEDIR);
+  }
+
+  /** {@code unlinkat}; the path for the message is made only when it fails (a removal unlinks every file). */
+  private void unlinkAt(byte[] name, int flags) throws IOException {
+    byte[] c = NameBytes.c(NameBytes.check(name));
+    try {
+      if (Fast.AVAILABLE) {
+        Fast.unlinkat(fd, c, flags);
+      } else {
+        Errors.libc().unlinkat(fd, c, flags);
+      }
+    } catch (LastErrorException e) {
+      throw Errors.of(e, Names.child(path, name).toString());
+    }
+  }
+
   /** Sets owner and group of {@code name} here without following it (for links). */
   public void chownNoFollow(String name, int uid, int gid) throws IOException {
     byte[] c = NameBytes.c(NameBytes.check(name));
@@ -315,12 +295,26 @@ public final class Dir extends Descriptor {
     return Fast.AVAILABLE ? Fast.names(fd, path.toString()) : readdirNames();
   }
 
+  /**
+   * As {@link #rawList()}, read on this descriptor itself the first time it is listed (a directory
+   * opened to be walked or emptied once: one {@code openat} and one {@code close} fewer than a second
+   * descriptor costs); any later call, or one racing it on another thread, lists as {@link #rawList()}.
+   */
+  public List<byte[]> rawListOnce() throws IOException {
+    if (Fast.AVAILABLE && unread.compareAndSet(true, false)) {
+      return Fast.namesAt(fd, path.toString());
+    }
+    return rawList();
+  }
+
   /** The names one {@code readdir} call each (where {@link Fast} cannot be bound, and for {@link #list()}). */
   List<byte[]> readdirNames() throws IOException {
+    // a dup shares this descriptor's position: once read through it, the position is no longer the start
+    unread.set(false);
     return NameBytes.readdir(fd, path.toString());
   }
 
-  private String where(String name) {
+  String where(String name) {
     return path.resolve(name).toString();
   }
 }

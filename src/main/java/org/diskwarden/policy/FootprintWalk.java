@@ -233,7 +233,7 @@ public final class FootprintWalk {
       record Sub(byte[] name, Path path, Attrs attrs) {}
       List<Sub> subs = new ArrayList<>();
       try {
-        for (byte[] child : dir.rawList()) {
+        for (byte[] child : dir.rawListOnce()) {
           Path childPath = checkInside ? Names.child(path, child) : null;
           if (checkInside) {
             // A protected part is still walked (reading only): its mtimes say whether the entry is

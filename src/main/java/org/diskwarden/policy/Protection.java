@@ -15,8 +15,10 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.diskwarden.fs.Attrs;
 
 /**
  * What may never be removed: anything outside base_dir, and anything matched by a {@code protect}
@@ -242,33 +244,53 @@ public final class Protection {
    */
   public Targets targets() {
     Set<Object> held = new HashSet<>();
+    Set<Inode> inodes = new HashSet<>();
     for (Path link : links) {
       for (Path target : targetsOf(link)) {
-        holdWayTo(target, held);
+        holdWayTo(target, held, inodes);
       }
     }
-    return new Targets(Set.copyOf(held));
+    return new Targets(held, inodes);
   }
 
   /** Adds the identity of {@code target} and of each folder between base_dir and it, as they are now. */
-  private void holdWayTo(Path target, Set<Object> held) {
+  private void holdWayTo(Path target, Set<Object> held, Set<Inode> inodes) {
     for (Path p = target; p != null && p.startsWith(baseDir) && !p.equals(baseDir); p = p.getParent()) {
       try {
-        Object key = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        if (key != null) {
-          held.add(key);
+        // one lstat: the JDK's key and the (st_dev, st_ino) a statx through a held descriptor is compared with
+        Map<String, Object> a = Files.readAttributes(p, "unix:fileKey,dev,ino", LinkOption.NOFOLLOW_LINKS);
+        if (a.get("fileKey") != null) {
+          held.add(a.get("fileKey"));
         }
+        inodes.add(new Inode((Long) a.get("dev"), (Long) a.get("ino")));
       } catch (IOException e) {
         // gone meanwhile: what is gone needs no protection
       }
     }
   }
 
+  /** A file's identity as {@code stat(2)} gives it: {@code st_dev} and {@code st_ino}. */
+  private record Inode(long device, long inode) {
+  }
+
   /** Identities of protected link targets and the folders that hold them, as resolved at one moment. */
-  public record Targets(Set<Object> held) {
-    /** Whether the file or directory with this identity is, or holds, a protected target. */
+  public static final class Targets {
+    private final Set<Object> held;
+    private final Set<Inode> inodes;
+
+    private Targets(Set<Object> held, Set<Inode> inodes) {
+      this.held = Set.copyOf(held);
+      this.inodes = Set.copyOf(inodes);
+    }
+
+    /** Whether the file or directory with this identity (the JDK's file key) is, or holds, a protected target. */
     public boolean holds(Object identity) {
       return identity != null && held.contains(identity);
+    }
+
+    /** As {@link #holds(Object)}, for a {@code statx} through a held descriptor: no path is resolved. */
+    public boolean holds(Attrs attrs) {
+      return !inodes.isEmpty() && inodes.contains(new Inode(attrs.statDevice(), attrs.inode()));
     }
   }
 }

@@ -115,7 +115,7 @@ public final class SpaceWalk {
   private void walkAncestor(Dir dir, Path rel, int depth) {
     List<byte[]> names;
     try {
-      names = dir.rawList();
+      names = dir.rawListOnce();
     } catch (IOException e) {
       missed("cannot list " + shown(rel) + ": " + e.getMessage());
       return;
@@ -172,7 +172,7 @@ public final class SpaceWalk {
         node.partial = true;
         return node;
       }
-      for (byte[] childName : dir.rawList()) {
+      for (byte[] childName : dir.rawListOnce()) {
         if (outOfTime()) {
           node.partial = true;
           break;

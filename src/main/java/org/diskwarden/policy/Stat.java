@@ -73,30 +73,18 @@ public record Stat(boolean directory, boolean regular, long size, long mtimeNano
    * told, and then a caller must treat the two as different files.
    */
   public static boolean sameFile(java.nio.file.attribute.BasicFileAttributes a, org.diskwarden.fs.Attrs b) {
-    Object key = a.fileKey();
+    return sameFile(a.fileKey(), b);
+  }
+
+  /** As {@link #sameFile(java.nio.file.attribute.BasicFileAttributes, org.diskwarden.fs.Attrs)}, for a plan's file key. */
+  public static boolean sameFile(Object key, org.diskwarden.fs.Attrs b) {
     if (INODE == null || key == null || !key.getClass().getName().equals("sun.nio.fs.UnixFileKey")) {
       return false;
     }
     try {
       return (long) INODE.invokeExact(key) == b.inode() && (long) KEY_DEVICE.invokeExact(key) == b.statDevice();
     } catch (Throwable e) {
-      throw new IllegalStateException("reading the identity of " + a.fileKey(), e);
-    }
-  }
-
-  /**
-   * The device of attributes read through a {@code SecureDirectoryStream} view (an {@code fstatat} or
-   * {@code fstat} on a held descriptor: the JDK's Unix attributes object); empty when it cannot be
-   * read, and then a caller that needs it must not go ahead.
-   */
-  public static java.util.OptionalLong device(java.nio.file.attribute.BasicFileAttributes a) {
-    if (DEVICE == null || !UNIX_ATTRIBUTES.isInstance(a)) {
-      return java.util.OptionalLong.empty();
-    }
-    try {
-      return java.util.OptionalLong.of((long) DEVICE.invokeExact((Object) a));
-    } catch (Throwable e) {
-      throw new IllegalStateException("reading the device of " + a.fileKey(), e);
+      throw new IllegalStateException("reading the identity of " + key, e);
     }
   }
 

@@ -38,7 +38,7 @@ final class Guard {
     if (rule.isPresent()) {
       return rule;
     }
-    if (targets.holds(reached.attrs().fileKey())) {
+    if (targets.holds(reached.attrs())) {
       return Optional.of("a protected link points at it or into it");
     }
     if (keptByRule.contains(path)) {
@@ -46,7 +46,7 @@ final class Guard {
     }
     // A resumed removal's directory mtime is our own earlier unlinks; its files are still checked one by one.
     boolean ownUnlinks = reached.attrs().isDirectory() && resumed.contains(path);
-    if (!ownUnlinks && reached.attrs().lastModifiedTime().toInstant().isAfter(now.minus(minAge))) {
+    if (!ownUnlinks && reached.attrs().mtime().isAfter(now.minus(minAge))) {
       return Optional.of("modified within min_age " + Durations.format(minAge) + " since it was planned");
     }
     return Optional.empty();

@@ -133,20 +133,6 @@ public final class GuardedDelete implements AutoCloseable {
   }
 
   /**
-   * Opens a directory inside base_dir from the held base_dir descriptor, one no-follow name at a time:
-   * what is written there (an archive) cannot be redirected outside by a rename or a link.
-   *
-   * @throws IOException when it cannot be reached that way
-   */
-  public java.nio.file.SecureDirectoryStream<Path> openDirectory(Path dir) throws java.io.IOException {
-    try {
-      return anchor.openDirectory(dir);
-    } catch (Anchor.Refused e) {
-      throw new java.io.IOException(e.getMessage());
-    }
-  }
-
-  /**
    * Removes a temporary archive or copy diskwarden itself began writing ({@code .name.diskwarden-partial}
    * directly in {@code folder}, an archive folder inside base_dir or a configured move_to folder).
    * It is ours and unfinished, so min_age does not hold it; everything else does: the name, the

@@ -1,28 +1,23 @@
 package org.diskwarden.sweep;
 
 import java.io.IOException;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.diskwarden.fs.Attrs;
+import org.diskwarden.fs.Dir;
+import org.diskwarden.fs.Names;
 import org.diskwarden.policy.Protection;
-import org.diskwarden.policy.Stat;
 import org.diskwarden.policy.Workers;
 
 /**
@@ -31,11 +26,12 @@ import org.diskwarden.policy.Workers;
  * written in place, and going on past a failure instead of stopping half-way with no account of
  * what is left.
  *
- * <p>Every step is relative to an open directory ({@link SecureDirectoryStream}: {@code openat} with
- * O_NOFOLLOW, {@code unlinkat}); each directory opened is checked by {@code fstat} to be the one whose
- * attributes were judged a moment before, so a directory swapped for another (or for a link) is never
- * entered. When an attribute a decision needs (type, device, identity) cannot be read, the directory
- * is not entered and the failure is reported.
+ * <p>Every step is relative to an open directory ({@link Dir}: {@code openat} with O_NOFOLLOW, one
+ * {@code statx} per name, {@code unlinkat}); each directory opened is checked by {@code statx} of the
+ * opened descriptor to be the one whose attributes were judged a moment before, so a directory swapped
+ * for another (or for a link) is never entered. Anything that is not a directory (a file, a link, a
+ * FIFO, a socket, a device) is unlinked by its name and never opened. Names are the kernel's bytes,
+ * so a name that is not valid text goes like any other; a path is made only to report a failure.
  *
  * <p>Directories of the first {@value #FORK_DEPTH} levels are removed in parallel: unlinking is bound
  * by the filesystem's journal (and on a discard-mounted disk by the device), not by one core, and four
@@ -85,21 +81,18 @@ final class Remover {
   static Optional<String> remove(Anchor.Reached entry, Protection protection, Supplier<Protection.Targets> targets,
       Instant youngerIsAlive, Workers workers) {
     Path full = entry.path();
+    Attrs attrs = entry.attrs();
     // The entry itself is always matched against the protect globs; what is inside it only when a
     // glob could match there at all (matching every path of a 200,000-file folder is not free).
-    if (protection.protectedBy(full).isPresent() || targets.get().holds(entry.attrs().fileKey())) {
+    if (protection.protectedBy(full).isPresent() || targets.get().holds(attrs)) {
       return Optional.of("1 item(s) left, first: " + full + ": protected");
     }
-    OptionalLong device = Stat.device(entry.attrs());
-    if (entry.attrs().isDirectory() && device.isEmpty()) {
-      return Optional.of("1 item(s) left, first: " + full + ": its device cannot be read, so it is not entered");
-    }
     Remover remover = new Remover(protection, targets, youngerIsAlive, protection.mayProtectInside(full),
-        device.orElse(-1));
-    if (entry.attrs().isDirectory()) {
-      workers.invoke(remover.new Subtree(entry.folder(), full.getParent(), entry.name(), entry.attrs(), 0));
+        attrs.device());
+    if (attrs.isDirectory()) {
+      workers.invoke(remover.new Subtree(entry.folder(), entry.name(), attrs, 0));
     } else {
-      remover.removeLeaf(entry.folder(), full, entry.name(), entry.attrs());
+      remover.removeLeaf(entry.folder(), entry.name(), attrs);
     }
     if (remover.failures.get() == 0) {
       return Optional.empty();
@@ -107,139 +100,130 @@ final class Remover {
     return Optional.of(remover.failures.get() + " item(s) left, first: " + remover.firstError.get());
   }
 
-  private static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-    return dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
-  }
-
-  /** A file or link: unlinked unless protected or being written. */
-  private void removeLeaf(SecureDirectoryStream<Path> dir, Path full, Path name, BasicFileAttributes attrs) {
-    if (checkInside && protection.protectedBy(full).isPresent()) {
-      fail(full, "protected");
+  /** A file, link, FIFO, socket or device: unlinked (never opened) unless protected or being written. */
+  private void removeLeaf(Dir dir, byte[] name, Attrs attrs) {
+    if (checkInside && protection.protectedBy(Names.child(dir.path(), name)).isPresent()) {
+      fail(dir, name, "protected");
       return;
     }
-    if (!attrs.isSymbolicLink() && attrs.lastModifiedTime().toInstant().isAfter(youngerIsAlive)) {
-      fail(full, "modified during the sweep (being written)");
+    if (!attrs.isSymbolicLink() && attrs.mtime().isAfter(youngerIsAlive)) {
+      fail(dir, name, "modified during the sweep (being written)");
       return;
     }
-    if (!attrs.isSymbolicLink() && targets.get().holds(attrs.fileKey())) {
-      fail(full, "the target of a protected link");
+    if (!attrs.isSymbolicLink() && targets.get().holds(attrs)) {
+      fail(dir, name, "the target of a protected link");
       return;
     }
     try {
       // unlinkat: a link goes as a link, never its target
-      dir.deleteFile(name);
+      dir.unlink(name);
     } catch (NoSuchFileException e) {
       // someone else removed it: the space is free all the same
     } catch (IOException e) {
-      fail(full, e);
+      fail(dir, name, e);
     }
   }
 
   /**
-   * Reads one name in {@code dir}: a file or link is removed there (or left, with the reason
-   * recorded); a directory's attributes are returned for the caller to descend. Null when nothing is
-   * left to descend into, also when the name vanished or could not be read.
+   * Reads one name in {@code dir} ({@code statx}, a link not followed): anything but a directory is
+   * removed there (or left, with the reason recorded); a directory's attributes are returned for the
+   * caller to descend. Null when nothing is left to descend into, also when the name vanished or could
+   * not be read.
    */
-  private BasicFileAttributes removeUnlessDirectory(SecureDirectoryStream<Path> dir, Path path, Path name) {
-    BasicFileAttributes a;
+  private Attrs removeUnlessDirectory(Dir dir, byte[] name) {
+    Optional<Attrs> read;
     try {
-      a = attributes(dir, name);
-    } catch (NoSuchFileException e) {
-      return null;
+      read = dir.stat(name);
     } catch (IOException e) {
-      fail(path, e);
+      fail(dir, name, e);
       return null;
     }
+    if (read.isEmpty()) {
+      return null;
+    }
+    Attrs a = read.get();
     if (a.isDirectory()) {
       return a;
     }
-    removeLeaf(dir, path, name, a);
+    removeLeaf(dir, name, a);
     return null;
   }
 
   /**
    * Opens a directory below {@code dir} for removal: not protected, not a protected link's target (or
-   * its folder), on the same filesystem, and (by {@code fstat} of what was opened, O_NOFOLLOW) the
+   * its folder), on the same filesystem, and (by {@code statx} of what was opened, O_NOFOLLOW) the
    * very directory {@code judged} describes. Null, with the reason recorded, when it may not.
    */
-  private SecureDirectoryStream<Path> enter(SecureDirectoryStream<Path> dir, Path full, Path name,
-      BasicFileAttributes judged) {
-    if (checkInside && protection.protectedBy(full).isPresent()) {
-      fail(full, "protected");
+  private Dir enter(Dir dir, byte[] name, Attrs judged) {
+    if (checkInside && protection.protectedBy(Names.child(dir.path(), name)).isPresent()) {
+      fail(dir, name, "protected");
       return null;
     }
-    OptionalLong device = Stat.device(judged);
-    if (device.isEmpty() || device.getAsLong() != rootDevice) {
-      fail(full, device.isEmpty() ? "its device cannot be read" : "a mount point of another filesystem");
+    if (judged.device() != rootDevice) {
+      fail(dir, name, "a mount point of another filesystem");
       return null;
     }
-    if (targets.get().holds(judged.fileKey())) {
-      fail(full, "holds the target of a protected link");
+    if (targets.get().holds(judged)) {
+      fail(dir, name, "holds the target of a protected link");
       return null;
     }
-    SecureDirectoryStream<Path> opened;
+    Dir opened;
     try {
-      opened = Anchor.open(dir, name);
+      opened = dir.dir(name);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      // O_NOFOLLOW refuses a directory that became a link: nothing behind it is touched.
-      fail(full, e);
+      // O_NOFOLLOW refuses a directory that became a link, O_DIRECTORY one that became a file: nothing
+      // behind it is touched.
+      fail(dir, name, e);
       return null;
     }
     try {
-      Object key = Anchor.self(opened).fileKey();
-      if (key != null && Objects.equals(key, judged.fileKey())) {
+      if (opened.self().sameFileAs(judged)) {
         return opened;
       }
-      fail(full, "replaced by another directory while it was being removed");
+      fail(dir, name, "replaced by another directory while it was being removed");
     } catch (IOException e) {
-      fail(full, e);
+      fail(dir, name, e);
     }
-    close(opened, full);
+    close(opened);
     return null;
   }
 
-  /** The names in a directory; those that could not be read are recorded as left behind. */
-  private List<Path> names(SecureDirectoryStream<Path> dir, Path full) {
-    List<Path> names = new ArrayList<>();
+  /** The names in a directory (the kernel's bytes); when they cannot be read, that is recorded. */
+  private List<byte[]> names(Dir dir) {
     try {
-      for (Path p : dir) {
-        names.add(p.getFileName());
-      }
-    } catch (DirectoryIteratorException e) {
-      fail(full, e.getCause());
+      return dir.rawListOnce();
+    } catch (IOException e) {
+      fail(dir.path(), e);
+      return List.of();
     }
-    return names;
   }
 
-  private void removeEmptied(SecureDirectoryStream<Path> dir, Path full, Path name) {
+  private void removeEmptied(Dir parent, byte[] name) {
     try {
-      dir.deleteDirectory(name);
+      parent.rmdir(name);
     } catch (NoSuchFileException e) {
       // gone meanwhile
     } catch (IOException e) {
-      fail(full, e);
+      fail(parent, name, e);
     }
   }
 
   /**
    * One directory of the first levels: its files here, its subdirectories as parallel tasks. The
-   * parent's stream stays open until every task below it has joined, so each step stays relative to
-   * an open directory.
+   * parent stays open until every task below it has joined, so each step stays relative to an open
+   * directory.
    */
   private final class Subtree extends RecursiveAction {
     private static final long serialVersionUID = 1L;
-    private final transient SecureDirectoryStream<Path> parent;
-    private final transient Path parentPath;
-    private final transient Path name;
-    private final transient BasicFileAttributes attrs;
+    private final transient Dir parent;
+    private final transient byte[] name;
+    private final transient Attrs attrs;
     private final int depth;
 
-    Subtree(SecureDirectoryStream<Path> parent, Path parentPath, Path name, BasicFileAttributes attrs,
-        int depth) {
+    Subtree(Dir parent, byte[] name, Attrs attrs, int depth) {
       this.parent = parent;
-      this.parentPath = parentPath;
       this.name = name;
       this.attrs = attrs;
       this.depth = depth;
@@ -247,85 +231,86 @@ final class Remover {
 
     @Override
     protected void compute() {
-      Path full = parentPath.resolve(name);
       try {
-        removeSubtree(full);
+        removeSubtree();
       } catch (RuntimeException e) {
         // a failed task must not cancel its siblings nor escape as an exception: it is a failure left behind
-        fail(full, e);
+        fail(parent, name, e);
       }
     }
 
-    private void removeSubtree(Path full) {
+    private void removeSubtree() {
       if (depth >= FORK_DEPTH) {
-        removeDeep(parent, full, name, attrs);
+        removeDeep(parent, name, attrs);
         return;
       }
-      SecureDirectoryStream<Path> child = enter(parent, full, name, attrs);
+      Dir child = enter(parent, name, attrs);
       if (child == null) {
         return;
       }
-      try (child) {
+      try {
         List<Subtree> below = new ArrayList<>();
-        for (Path n : names(child, full)) {
-          BasicFileAttributes a = removeUnlessDirectory(child, full.resolve(n), n);
+        for (byte[] n : names(child)) {
+          Attrs a = removeUnlessDirectory(child, n);
           if (a != null) {
-            below.add(new Subtree(child, full, n, a, depth + 1));
+            below.add(new Subtree(child, n, a, depth + 1));
           }
         }
         invokeAll(below);
-      } catch (IOException e) {
-        fail(full, e);
+      } finally {
+        close(child);
       }
-      removeEmptied(parent, full, name);
+      removeEmptied(parent, name);
     }
   }
 
   /** A directory open for removal, with the names still to visit. */
-  private record Frame(SecureDirectoryStream<Path> parent, Path full, Path name, SecureDirectoryStream<Path> stream,
-      Iterator<Path> names) {
+  private record Frame(Dir parent, byte[] name, Dir dir, Iterator<byte[]> names) {
   }
 
   /** Removes a deep directory from an explicit stack of open directories (depth is bounded by descriptors only). */
-  private void removeDeep(SecureDirectoryStream<Path> top, Path topFull, Path topName, BasicFileAttributes topAttrs) {
+  private void removeDeep(Dir top, byte[] topName, Attrs topAttrs) {
     Deque<Frame> stack = new ArrayDeque<>();
     try {
-      push(stack, top, topFull, topName, topAttrs);
+      push(stack, top, topName, topAttrs);
       while (!stack.isEmpty()) {
         Frame frame = stack.peek();
         if (!frame.names().hasNext()) {
           stack.pop();
-          close(frame.stream(), frame.full());
-          removeEmptied(frame.parent(), frame.full(), frame.name());
+          close(frame.dir());
+          removeEmptied(frame.parent(), frame.name());
           continue;
         }
-        Path n = frame.names().next();
-        Path path = frame.full().resolve(n);
-        BasicFileAttributes a = removeUnlessDirectory(frame.stream(), path, n);
+        byte[] n = frame.names().next();
+        Attrs a = removeUnlessDirectory(frame.dir(), n);
         if (a != null) {
-          push(stack, frame.stream(), path, n, a);
+          push(stack, frame.dir(), n, a);
         }
       }
     } finally {
       // only after a failure are frames left open
-      stack.forEach(f -> close(f.stream(), f.full()));
+      stack.forEach(f -> close(f.dir()));
     }
   }
 
-  private void push(Deque<Frame> stack, SecureDirectoryStream<Path> parent, Path full, Path name,
-      BasicFileAttributes attrs) {
-    SecureDirectoryStream<Path> stream = enter(parent, full, name, attrs);
-    if (stream != null) {
-      stack.push(new Frame(parent, full, name, stream, names(stream, full).iterator()));
+  private void push(Deque<Frame> stack, Dir parent, byte[] name, Attrs attrs) {
+    Dir dir = enter(parent, name, attrs);
+    if (dir != null) {
+      stack.push(new Frame(parent, name, dir, names(dir).iterator()));
     }
   }
 
-  private void close(SecureDirectoryStream<Path> stream, Path full) {
+  private void close(Dir dir) {
     try {
-      stream.close();
+      dir.close();
     } catch (IOException e) {
-      fail(full, e);
+      fail(dir.path(), e);
     }
+  }
+
+  /** Records what is left: the path of {@code name} in {@code dir} is made here, only for the message. */
+  private void fail(Dir dir, byte[] name, Object why) {
+    fail(Names.child(dir.path(), name), why);
   }
 
   private void fail(Path path, Object why) {

@@ -68,6 +68,45 @@ class DirTest {
   }
 
   @Test
+  void rawListOnce_readsItsOwnDescriptorOnce_andEveryLaterListingIsWhole() throws Exception {
+    for (int i = 0; i < 2000; i++) {
+      Files.createFile(tmp.resolve(String.format("%04d-", i) + "n".repeat(100)));
+    }
+    try (Dir d = Dir.open(tmp)) {
+      java.util.List<String> all = d.rawList().stream().map(java.util.HexFormat.of()::formatHex).sorted().toList();
+      assertThat(d.rawListOnce().stream().map(java.util.HexFormat.of()::formatHex).sorted().toList())
+          .hasSize(2000).isEqualTo(all);
+      // its own position is at the end now: later listings take a descriptor of their own
+      assertThat(d.rawListOnce()).hasSize(2000);
+      assertThat(d.rawList()).hasSize(2000);
+      assertThat(d.list()).hasSize(2000);
+    }
+    try (Dir d = Dir.open(tmp)) {
+      assertThat(d.list()).hasSize(2000);
+      assertThat(d.rawListOnce()).as("after a readdir through a dup, which moved the shared position").hasSize(2000);
+    }
+  }
+
+  @Test
+  void unlinkAndRmdir_byBytes_removeANameThatIsNotText_andNameItWhenTheyCannot() throws Exception {
+    byte[] badDir = {'d', (byte) 0xff};
+    byte[] badFile = {'f', '\n', (byte) 0xfe};
+    Path dir = org.diskwarden.ByteNames.mkdir(tmp, badDir);
+    org.diskwarden.ByteNames.files(tmp, java.util.List.of(badFile));
+    Files.writeString(dir.resolve("inside"), "x");
+    try (Dir d = Dir.open(tmp)) {
+      assertThatThrownBy(() -> d.rmdir(badDir)).isInstanceOf(FileSystemException.class)
+          .hasMessageStartingWith(dir.toString());
+      d.unlink(badFile);
+      assertThat(d.stat(badFile)).isEmpty();
+      assertThatThrownBy(() -> d.unlink(badFile)).isInstanceOf(NoSuchFileException.class);
+      Files.delete(dir.resolve("inside"));
+      d.rmdir(badDir);
+      assertThat(d.rawList()).isEmpty();
+    }
+  }
+
+  @Test
   void read_fifoInPlaceOfControlFile_isUnreadableAndDoesNotBlock() throws Exception {
     Path fifo = tmp.resolve("gc.pid");
     Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();

@@ -2,7 +2,13 @@ package org.diskwarden.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,9 +18,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.diskwarden.Tmpfs;
 import org.diskwarden.Tree;
+import org.diskwarden.git.GitShell;
 import org.diskwarden.policy.Protection;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,5 +149,146 @@ class RemoverTest {
 
     assertThat(old).doesNotExist();
     assertThat(fresh).hasContent("fresh");
+  }
+
+  @Test
+  void namesThatAreNotText_orHoldNewlines_goLikeAnyOther_andAYoungOneIsLeftByItsBytes() throws Exception {
+    Path entry = Files.createDirectories(base.resolve("v002"));
+    // made by the shell so that Java never has to spell the bytes
+    GitShell.run(entry, "d=\"$(printf 'bad\\377dir')\"; mkdir \"$d\"; printf x > \"$d/new\nline\";"
+        + " printf x > \"$d/$(printf 'shard\\376.bin')\"; mkdir \"$d/$(printf 'deeper\\nstill')\";"
+        + " printf x > \"$d/$(printf 'deeper\\nstill')/leaf\"; printf x > \"$(printf 'top\\200')\"");
+    new Tree(base).age(entry, Duration.ofDays(9));
+    Path badDir;
+    try (Stream<Path> s = Files.list(entry)) {
+      badDir = s.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    Path fresh = badDir.resolve("being-written.bin");
+    Files.writeString(fresh, "fresh");
+
+    Optional<String> error = remove(entry, new Protection(base, List.of()), CUT);
+
+    assertThat(error).hasValueSatisfying(e -> assertThat(e)
+        // the young file, then the two folders it keeps
+        .startsWith("3 item(s) left, first: ")
+        .endsWith(": modified during the sweep (being written)"));
+    assertThat(remaining(entry)).containsExactly(fresh);
+    try (Stream<Path> s = Files.walk(entry)) {
+      assertThat(s).containsExactlyInAnyOrder(entry, badDir, fresh);
+    }
+  }
+
+  @Test
+  void anEntryWhoseOwnNameIsNotText_isReachedByItsBytes_andRemoved() throws Exception {
+    GitShell.run(base, "d=\"$(printf 'v\\377\\376')\"; mkdir \"$d\"; printf x > \"$d/a\"");
+    new Tree(base).age(base, Duration.ofDays(9));
+    Path entry;
+    try (Stream<Path> s = Files.list(base)) {
+      entry = s.filter(p -> !p.getFileName().toString().equals("v001")).findFirst().orElseThrow();
+    }
+
+    assertThat(remove(entry, new Protection(base, List.of()), CUT)).isEmpty();
+
+    try (Stream<Path> s = Files.list(base)) {
+      assertThat(s).isEmpty();
+    }
+  }
+
+  @Test
+  void fifoSocketAndDeviceInside_areUnlinked_neverOpened() throws Exception {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root: mknod of a device");
+    Path entry = Files.createDirectories(base.resolve("v003/sub"));
+    Path fifo = entry.resolve("pipe");
+    Path device = entry.resolve("null");
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(entry.resolve("sock")));
+    }
+    // dated with touch -h (utimensat): setting a time through java.nio opens the file, and would wait on the FIFO
+    GitShell.run(entry, "mkfifo pipe && mknod null c 1 3 && touch -h -d '2 days ago' pipe null sock");
+    // inotify on the FIFO and the device: an open(2) of either, even a non-blocking one, is IN_OPEN
+    Path script = Files.writeString(dir.resolve("watch.py"), WATCHER);
+    Process watcher = new ProcessBuilder("python3", script.toString(), fifo.toString(), device.toString())
+        .redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(watcher.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).isEqualTo("ready");
+
+    Optional<String> error = remove(base.resolve("v003"), new Protection(base, List.of()), CUT);
+
+    assertThat(error).isEmpty();
+    assertThat(base.resolve("v003")).doesNotExist();
+    assertThat(watcher.waitFor(30, TimeUnit.SECONDS)).as("both inodes went").isTrue();
+    assertThat(out.lines().toList()).containsExactlyInAnyOrder("deleted 1", "deleted 2");
+  }
+
+  /** Prints "opened N" for each open(2) of a watched inode, "deleted N" when it is gone; ends when all are. */
+  private static final String WATCHER = """
+      import ctypes, os, struct, sys
+      libc = ctypes.CDLL(None, use_errno=True)
+      fd = libc.inotify_init()
+      for p in sys.argv[1:]:
+          if libc.inotify_add_watch(fd, p.encode(), 0x20 | 0x400) < 0:  # IN_OPEN, IN_DELETE_SELF
+              print('inotify failed', ctypes.get_errno(), flush=True)
+              sys.exit(1)
+      print('ready', flush=True)
+      left = len(sys.argv) - 1
+      while left:
+          buf = os.read(fd, 4096)
+          i = 0
+          while i < len(buf):
+              wd, mask, cookie, n = struct.unpack_from('iIII', buf, i)
+              i += 16 + n
+              if mask & 0x20:
+                  print('opened', wd, flush=True)
+              if mask & 0x400:
+                  print('deleted', wd, flush=True)
+                  left -= 1
+      """;
+
+  @Test
+  void aFilesystemMountedInside_isNotEntered_andSaidSo() throws Exception {
+    Path entry = Files.createDirectories(base.resolve("v004"));
+    Files.writeString(entry.resolve("old.bin"), "old");
+    try (Tmpfs mounted = Tmpfs.mount(entry.resolve("mnt"), 1)) {
+      Files.writeString(mounted.root().resolve("other-filesystem.bin"), "not this entry's");
+      new Tree(base).age(entry, Duration.ofDays(9));
+
+      Optional<String> error = remove(entry, new Protection(base, List.of()), CUT);
+
+      assertThat(error).hasValue("2 item(s) left, first: " + entry.resolve("mnt")
+          + ": a mount point of another filesystem");
+      assertThat(mounted.root().resolve("other-filesystem.bin")).hasContent("not this entry's");
+      assertThat(entry.resolve("old.bin")).doesNotExist();
+    }
+  }
+
+  @Test
+  void protectedLinksRepointedIntoTheEntryOnceTheRemovalBegan_keepTheirNewTargets() throws Exception {
+    Path entry = hostileTree(3);
+    Path elsewhere = Files.createDirectories(base.resolve("v009"));
+    Files.writeString(entry.resolve("top.bin"), "the best step");
+    new Tree(base).age(entry, Duration.ofDays(9));
+    Files.createSymbolicLink(base.resolve("current_model"), elsewhere);
+    Files.createSymbolicLink(base.resolve("best_model"), elsewhere);
+    Protection protection = new Protection(base, List.of("current_model", "best_model"));
+    Protection.Targets before = protection.targets();
+    // the links point elsewhere while the entry is judged and entered (the first two questions), into it after
+    AtomicInteger asked = new AtomicInteger();
+    Supplier<Protection.Targets> targets =
+        () -> asked.getAndIncrement() < 2 ? before : protection.targets();
+    Files.delete(base.resolve("current_model"));
+    Files.createSymbolicLink(base.resolve("current_model"), entry.resolve("b1/d1"));
+    Files.delete(base.resolve("best_model"));
+    Files.createSymbolicLink(base.resolve("best_model"), entry.resolve("top.bin"));
+
+    Optional<String> error;
+    try (Anchor anchor = new Anchor(base); Anchor.Reached reached = anchor.reach(entry, Optional.empty())) {
+      error = Remover.remove(reached, protection, targets, CUT);
+    }
+
+    assertThat(error).hasValueSatisfying(e -> assertThat(e).contains("item(s) left"));
+    assertThat(entry.resolve("top.bin")).hasContent("the best step");
+    assertThat(entry.resolve("b1/d1/shard.bin")).hasContent("old 2");
+    assertThat(entry.resolve("b0")).doesNotExist();
+    assertThat(entry.resolve("b2")).doesNotExist();
   }
 }
