@@ -91,16 +91,32 @@ class InFlightTest {
     AuditLog agent = new AuditLog(file(), Clock.systemUTC());
     AuditLog clean = new AuditLog(file(), Clock.systemUTC(), new AuditConfig(1, 3));
     agent.intent(candidate("finishedByClean"), CleanupMode.FULL, false);
+    Path partial = dir.resolve("base/.a.tar.zst.diskwarden-partial");
+    agent.write(partial, candidate("a"));
     assertThat(agent.unfinished()).containsExactly(candidate("finishedByClean").path());
     long inode = (Long) Files.getAttribute(file(), "unix:ino");
 
     // the clean learns of the agent's removal, ends it, begins its own, and rotates on every line
     removed(clean, candidate("finishedByClean"));
+    clean.written(partial, "versions", "discarded");
     clean.intent(candidate("carried"), CleanupMode.FULL, false);
     assertThat(Files.getAttribute(file(), "unix:ino")).as("rotated by the clean").isNotEqualTo(inode);
     agent.intent(candidate("ours"), CleanupMode.FULL, false);
 
     assertThat(agent.unfinished()).containsExactlyInAnyOrder(candidate("carried").path(), candidate("ours").path());
+    assertThat(agent.unfinishedWrites()).as("discarded by the clean before it rotated").isEmpty();
+  }
+
+  @Test
+  void aFileAnotherProcessMadeAfterTheAgentStarted_isReadFromItsStart() throws Exception {
+    AuditLog agent = new AuditLog(file(), Clock.systemUTC());
+    assertThat(agent.unfinished()).as("no file yet").isEmpty();
+    AuditLog clean = new AuditLog(file(), Clock.systemUTC());
+    clean.intent(candidate("theirs"), CleanupMode.FULL, false);
+
+    agent.intent(candidate("ours"), CleanupMode.FULL, false);
+
+    assertThat(agent.unfinished()).containsExactlyInAnyOrder(candidate("theirs").path(), candidate("ours").path());
   }
 
   @Test

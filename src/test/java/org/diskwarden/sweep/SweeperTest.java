@@ -92,7 +92,7 @@ class SweeperTest {
   }
 
   @Test
-  void aHalfCopyAKilledRunLeftInTheMoveTarget_isRemoved_butOneOutsideEveryFolderOfOursStays() throws Exception {
+  void aHalfCopyAKilledRunLeftInTheMoveTarget_isRemoved_oneNeverMadeIsClosed_butOneOutsideEveryFolderOfOursStays() throws Exception {
     try (Tmpfs first = Tmpfs.mount(dir.resolve("first"), 16); Tmpfs second = Tmpfs.mount(dir.resolve("second"), 16)) {
       Path base = first.root();
       versions(base, 1);
@@ -115,6 +115,9 @@ class SweeperTest {
       Candidate v1 = new Candidate(base.resolve("models/versions/v1"), "versions", "version", 1, Instant.EPOCH, "x");
       audit.write(ours, v1);
       audit.write(notOurs, v1);
+      // announced, never made: killed before its first byte
+      Path neverMade = base.resolve("models/versions/.v9.diskwarden-partial");
+      audit.write(neverMade, v1);
 
       new Sweeper(Volume.of(base, clock), audit, clock).discardLeftovers(config);
 
