@@ -155,4 +155,72 @@ class AuditLogTest {
 
     assertThat(new AuditLog(file, Clock.systemUTC()).unfinished()).containsExactly(theirs);
   }
+
+  @Test
+  void eachWatchSeesOnlyItsOwnUnfinishedRemovals_andTheSingleDirectoryLogOnlyLinesWithoutAWatch() throws Exception {
+    Path file = dir.resolve("logs/audit.jsonl");
+    AuditLog shared = new AuditLog(file, Clock.systemUTC());
+    AuditLog data = shared.forWatch("data");
+    AuditLog scratch = shared.forWatch("scratch");
+    Path a = dir.resolve("data/v1");
+    Path b = dir.resolve("scratch/v1");
+    Path c = dir.resolve("single/v1");
+    data.intent(new Candidate(a, "versions", "version", 1, Instant.EPOCH, "x"), CleanupMode.FULL, false);
+    scratch.intent(new Candidate(b, "versions", "version", 1, Instant.EPOCH, "x"), CleanupMode.FULL, false);
+    shared.intent(new Candidate(c, "versions", "version", 1, Instant.EPOCH, "x"), CleanupMode.FULL, false);
+
+    assertThat(data.file()).isEqualTo(file);
+    assertThat(data.unfinished()).containsExactly(a);
+    assertThat(scratch.unfinished()).containsExactly(b);
+    assertThat(shared.unfinished()).containsExactly(c);
+    assertThat(new AuditLog(file, Clock.systemUTC()).forWatch("data").unfinished()).containsExactly(a);
+    assertThat(lines(file)).filteredOn(l -> l.contains("/data/v1")).singleElement().asString()
+        .contains("\"watch\":\"data\"");
+  }
+
+  @Test
+  void aReplacedLineNamesWhatWasUnlinked_andAFailedOutcomeCarriesItsError() throws Exception {
+    Path file = dir.resolve("logs/audit.jsonl");
+    AuditLog audit = new AuditLog(file, Clock.systemUTC());
+    Path p = dir.resolve("base/v1");
+    audit.replaced(dir.resolve("run/diskwarden.lock"), "a symbolic link");
+    audit.outcome(new Removal(p, "versions", 1, "x", java.util.Optional.of("permission denied")), "failed");
+
+    assertThat(lines(file)).satisfiesExactly(
+        l -> assertThat(l).contains("\"event\":\"replaced\"").contains("diskwarden.lock")
+            .contains("\"was\":\"a symbolic link\""),
+        l -> assertThat(l).contains("\"outcome\":\"failed\"").contains("\"error\":\"permission denied\""));
+    assertThat(audit.unfinished()).isEmpty();
+  }
+
+  @Test
+  void onAFullDisk_linesWaitInMemory_inOrder_untilARemovalMadeRoom() throws Exception {
+    try (org.diskwarden.Tmpfs fs = org.diskwarden.Tmpfs.mount(dir.resolve("small"), 1)) {
+      Path file = fs.root().resolve("logs/audit.jsonl");
+      Files.createDirectories(file.getParent());
+      Path filler = fs.root().resolve("filler");
+      try (var out = Files.newOutputStream(filler)) {
+        byte[] block = new byte[4096];
+        while (true) {
+          out.write(block);
+          out.flush();
+        }
+      } catch (IOException full) {
+        assertThat(full).hasMessageContaining("No space left on device");
+      }
+      AuditLog audit = new AuditLog(file, Clock.systemUTC());
+      Path p = dir.resolve("base/v1");
+      Candidate c = new Candidate(p, "versions", "version", 1, Instant.EPOCH, "x");
+
+      audit.intent(c, CleanupMode.FULL, false);
+      audit.outcome(new Removal(p, "versions", 1, "x", java.util.Optional.empty()), "removed");
+      audit.flush();
+      assertThat(Files.exists(file) ? Files.size(file) : 0).as("nothing fits yet").isZero();
+
+      Files.delete(filler);
+      audit.flush();
+      assertThat(lines(file)).satisfiesExactly(l -> assertThat(l).contains("\"event\":\"remove\""),
+          l -> assertThat(l).contains("\"event\":\"outcome\""));
+    }
+  }
 }

@@ -75,6 +75,27 @@ class HoldingsTest {
     assertThat(known).hasSize(5);
   }
 
+  @Test
+  void aSurvey_namesWhatHoldsTheSpaceInBaseDir_thatNoPolicyLooksAt(@org.junit.jupiter.api.io.TempDir Path base)
+      throws Exception {
+    new org.diskwarden.Tree(base).file("stray/dump.bin", 1 << 20, java.time.Duration.ofDays(3));
+    org.diskwarden.config.WardenConfig config = org.diskwarden.Configs.parse("""
+        base_dir: %s
+        min_free: 1KB
+        policies:
+          - name: logs
+            path: logs
+            max_age: 7d
+        """.formatted(base));
+    Plan empty = new Plan(new Usage(10_000, 100, T0), config.thresholds(), List.of(), List.of(), Set.of());
+
+    org.diskwarden.policy.SpaceHolders holders = Holdings.survey(config, empty, Optional.empty(),
+        java.time.Duration.ofSeconds(30));
+
+    assertThat(holders.largest()).extracting(Holder::path)
+        .anySatisfy(p -> assertThat(p).startsWith(base.resolve("stray")));
+  }
+
   private SweepReport report(boolean dryRun) {
     Removal removed = new Removal(gone.path(), "ckpt", 100, gone.reason(), Optional.empty());
     Removal failed = new Removal(broken.path(), "ckpt", 200, broken.reason(), Optional.of("Permission denied"));
