@@ -18,7 +18,8 @@ class SpaceRankingTest {
   private static final Path BASE = Path.of("/srv/base");
 
   private final Protection protection = Protection.forMessages(BASE, List.of("keep"));
-  private final SpaceRanking ranking = new SpaceRanking(BASE, protection, Map.of(Path.of("models"), "model-versions"));
+  private final SpaceRanking ranking = new SpaceRanking(BASE, protection,
+      new java.util.HashMap<>(Map.of(Path.of("models"), "model-versions")));
 
   /** A place the walk measured: {@code parts} (largest first) are what it kept of its largest parts. */
   private static SpaceWalk.Node node(String rel, long bytes, SpaceWalk.Node... parts) {
