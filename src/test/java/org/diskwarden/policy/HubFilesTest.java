@@ -124,6 +124,16 @@ class HubFilesTest {
   }
 
   @Test
+  void aBlobsFolderThatCannotBeListed_holdsTheRepository() throws Exception {
+    Files.writeString(repo.resolve("blobs"), "not a folder");
+
+    assertThat(downloading(Set.of(), Instant.now(), new ArrayList<>())).hasValueSatisfying(h -> {
+      assertThat(h.why()).isEqualTo(Held.Why.UNREADABLE);
+      assertThat(h.reason()).startsWith("skipped: its blobs cannot be listed (");
+    });
+  }
+
+  @Test
   void aLockAProcessHolds_isADownloadInProgress_anUnheldLockIsNot() throws Exception {
     Path locks = Files.createDirectories(cache.resolve(".locks/models--org--model"));
     Path lock = Files.writeString(locks.resolve("0123abcd.lock"), "");

@@ -62,6 +62,22 @@ class HubRevisionsTest {
   }
 
   @Test
+  void aRevisionWithABlobOfItsOwn_wasLastUsedWhenThatWasRead_notWhenTheSharedOnesWere() throws Exception {
+    Path blobs = Files.createDirectories(repo.resolve("blobs"));
+    Path shared = Files.writeString(blobs.resolve("cafe"), "{}");
+    Path own = Files.writeString(blobs.resolve("beef"), "weights");
+    Files.getFileAttributeView(shared, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .setTimes(FileTime.from(WRITTEN), FileTime.from(READ), null);
+    Files.getFileAttributeView(own, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .setTimes(FileTime.from(WRITTEN), FileTime.from(WRITTEN.plusSeconds(60)), null);
+    snapshot("1111", "cafe", "beef");
+    snapshot("2222", "cafe");
+
+    assertThat(read()).filteredOn(r -> r.rev().equals("1111")).singleElement()
+        .satisfies(r -> assertThat(r.lastUse()).isEqualTo(WRITTEN.plusSeconds(60)));
+  }
+
+  @Test
   void aRevisionWithoutBlobs_wasLastUsedWhenItsSnapshotWasWritten_evenWithNoBlobsFolder() throws Exception {
     snapshot("1111", "gone");
 

@@ -115,6 +115,12 @@ class LastCheckpointTest {
     assertThat(pythonReads(atCap, MEMBER)).hasSize(LastCheckpoint.PICKLE_CAP);
     assertThat(bestOf(atCap)).contains(List.of(BEST));
     assertThat(bestOf(over)).isEmpty();
+    // read in 64 KiB pieces: a last piece shorter than that ends where the member ends
+    Path uneven = dir.resolve("uneven.ckpt");
+    try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(uneven))) {
+      stored(z, MEMBER, padded(100_000));
+    }
+    assertThat(bestOf(uneven)).contains(List.of(BEST));
   }
 
   @Test

@@ -76,7 +76,7 @@ class PickleStringsTest {
       best = "/w/epoch=3-" + "step=400.ckpt"
       state = {"monitor": "val_loss", "best_model_path": best, "kth_best_model_path": best, "epoch": 6,
                "step": 700, "seen": 100000, "tokens": 2 ** 40, "lr": 0.5, "pair": (1, 2), "triple": (1, 2, 3),
-               "flag": True, "none": None, "tag": b"xy", "weights": b"z" * 300, "raw": bytearray(b"ab"),
+               "flag": True, "none": None, "tag": b"xy", "weights": b"z" * 300, "raw": bytearray(b"\\xff\\xfe"),
                "empty": bytearray(), "name": "model\u00e9"}
       for proto in range(6):
           with open(sys.argv[1] + "/" + str(proto) + ".pkl", "wb") as f:

@@ -50,7 +50,7 @@ class PolicyFoldersTest {
     Files.createDirectories(base.resolve("models"));
     Files.writeString(base.resolve("models/versions"), "a file");
 
-    assertThat(missing("models/versions", "models/versions/inner")).allSatisfy(w ->
+    assertThat(missing("models/versions", "models/versions/inner")).hasSize(2).allSatisfy(w ->
         assertThat(w).contains("is not a directory"));
   }
 

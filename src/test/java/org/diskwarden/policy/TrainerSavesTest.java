@@ -114,5 +114,6 @@ class TrainerSavesTest {
   void aStepPastALong_isNoStep() {
     assertThat(TrainerSaves.step("99999999999999999999")).isEmpty();
     assertThat(TrainerSaves.step("iter_0001200")).hasValue(1200);
+    assertThat(TrainerSaves.step("final")).isEmpty();
   }
 }

@@ -40,6 +40,12 @@ class TrainerStateTest {
   }
 
   @Test
+  void aBestThatIsNoLongerHere_isNamedAsNotFound() throws Exception {
+    assertThat(best("checkpoint-500", "{\"best_global_step\": 50, \"best_model_checkpoint\": null}",
+        "checkpoint-500")).isEqualTo(new Frameworks.Pointer.NotFound("checkpoint-50"));
+  }
+
+  @Test
   void aRunThatNamesNoBest_namesNothing() throws Exception {
     assertThat(best("checkpoint-500", "{\"best_global_step\": null, \"best_model_checkpoint\": null}",
         "checkpoint-500")).isEqualTo(new Frameworks.Pointer.Nothing());
