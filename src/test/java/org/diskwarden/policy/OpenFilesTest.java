@@ -70,4 +70,42 @@ class OpenFilesTest {
       walker.join();
     }
   }
+
+  /** A /proc of {@code processes} processes, each holding {@code /data/p<pid>/f<n>} open on descriptors 3 to 7. */
+  private Path proc(int processes) throws Exception {
+    Path proc = Files.createDirectory(dir.resolve("proc"));
+    for (int pid = 100; pid < 100 + processes; pid++) {
+      Path fd = Files.createDirectories(proc.resolve(pid + "/fd"));
+      for (int n = 3; n < 8; n++) {
+        Files.createSymbolicLink(fd.resolve(Integer.toString(n)), Path.of("/data/p" + pid + "/f" + n));
+      }
+    }
+    return proc;
+  }
+
+  @Test
+  void theFilesOfEveryProcess_areInUse_whicheverThreadReadsThem() throws Exception {
+    OpenFiles open = OpenFiles.snapshot(proc(400));
+
+    for (int pid = 100; pid < 500; pid++) {
+      assertThat(open.openUnder(Path.of("/data/p" + pid))).as("process " + pid).contains("/data/p" + pid + "/f3");
+    }
+    assertThat(open.openUnder(Path.of("/data/p1000"))).isEmpty();
+  }
+
+  @Test
+  void anEntryThatIsItselfAnOpenFile_isInUse() throws Exception {
+    OpenFiles open = OpenFiles.snapshot(proc(2));
+
+    assertThat(open.openUnder(Path.of("/data/p101/f3"))).contains("/data/p101/f3");
+    // a sibling whose name only starts the same is not under it
+    assertThat(open.openUnder(Path.of("/data/p10"))).isEmpty();
+  }
+
+  @Test
+  void aProcThatCannotBeRead_knowsNoOpenFile_andAnswersEveryQuestion() {
+    OpenFiles open = OpenFiles.snapshot(dir.resolve("no-proc"));
+
+    assertThat(open.openUnder(dir)).isEmpty();
+  }
 }

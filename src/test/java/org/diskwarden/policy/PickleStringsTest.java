@@ -65,4 +65,38 @@ class PickleStringsTest {
     p.write('.');
     assertThat(PickleStrings.valuesOf(p.toByteArray(), "best_model_path")).isEmpty();
   }
+
+  /**
+   * What CPython's pickle writes, the real neighbour: a Lightning-like dict with ints of every width,
+   * floats, bytes short and long, a bytearray (protocol 5), tuples, and the path under two keys (the
+   * second a memo get), in every protocol from 0 to 5.
+   */
+  private static final String CPYTHON = """
+      import pickle, sys
+      best = "/w/epoch=3-" + "step=400.ckpt"
+      state = {"monitor": "val_loss", "best_model_path": best, "kth_best_model_path": best, "epoch": 6,
+               "step": 700, "seen": 100000, "tokens": 2 ** 40, "lr": 0.5, "pair": (1, 2), "triple": (1, 2, 3),
+               "flag": True, "none": None, "tag": b"xy", "weights": b"z" * 300, "raw": bytearray(b"\\xff\\xfe"),
+               "empty": bytearray(), "name": "model\u00e9"}
+      for proto in range(6):
+          with open(sys.argv[1] + "/" + str(proto) + ".pkl", "wb") as f:
+              f.write(pickle.dumps({"callbacks": {"ModelCheckpoint": state}, "epoch": 6}, protocol=proto))
+      """;
+
+  @Test
+  void whatCPythonPicklesInEveryProtocol_isWalked_andTheMemoizedPathIsFoundUnderBothKeys(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Process py = new ProcessBuilder("python3", "-c", CPYTHON, dir.toString()).redirectErrorStream(true).start();
+    String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(py.waitFor()).as(out).isZero();
+
+    for (int proto = 0; proto <= 5; proto++) {
+      byte[] pickle = java.nio.file.Files.readAllBytes(dir.resolve(proto + ".pkl"));
+      assertThat(PickleStrings.valuesOf(pickle, "best_model_path")).as("protocol " + proto)
+          .contains(List.of("/w/epoch=3-step=400.ckpt"));
+      assertThat(PickleStrings.valuesOf(pickle, "kth_best_model_path")).as("protocol " + proto)
+          .contains(List.of("/w/epoch=3-step=400.ckpt"));
+      assertThat(PickleStrings.valuesOf(pickle, "monitor")).as("protocol " + proto).contains(List.of("val_loss"));
+    }
+  }
 }
