@@ -243,25 +243,21 @@ public final class Protection {
    * or holds, a protected target. Resolved anew on each call.
    */
   public Targets targets() {
-    Set<Object> held = new HashSet<>();
     Set<Inode> inodes = new HashSet<>();
     for (Path link : links) {
       for (Path target : targetsOf(link)) {
-        holdWayTo(target, held, inodes);
+        holdWayTo(target, inodes);
       }
     }
-    return new Targets(held, inodes);
+    return new Targets(inodes);
   }
 
   /** Adds the identity of {@code target} and of each folder between base_dir and it, as they are now. */
-  private void holdWayTo(Path target, Set<Object> held, Set<Inode> inodes) {
+  private void holdWayTo(Path target, Set<Inode> inodes) {
     for (Path p = target; p != null && p.startsWith(baseDir) && !p.equals(baseDir); p = p.getParent()) {
       try {
-        // one lstat: the JDK's key and the (st_dev, st_ino) a statx through a held descriptor is compared with
-        Map<String, Object> a = Files.readAttributes(p, "unix:fileKey,dev,ino", LinkOption.NOFOLLOW_LINKS);
-        if (a.get("fileKey") != null) {
-          held.add(a.get("fileKey"));
-        }
+        // one lstat: the (st_dev, st_ino) a statx through a held descriptor is compared with
+        Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
         inodes.add(new Inode((Long) a.get("dev"), (Long) a.get("ino")));
       } catch (IOException e) {
         // gone meanwhile: what is gone needs no protection
@@ -275,20 +271,16 @@ public final class Protection {
 
   /** Identities of protected link targets and the folders that hold them, as resolved at one moment. */
   public static final class Targets {
-    private final Set<Object> held;
     private final Set<Inode> inodes;
 
-    private Targets(Set<Object> held, Set<Inode> inodes) {
-      this.held = Set.copyOf(held);
+    private Targets(Set<Inode> inodes) {
       this.inodes = Set.copyOf(inodes);
     }
 
-    /** Whether the file or directory with this identity (the JDK's file key) is, or holds, a protected target. */
-    public boolean holds(Object identity) {
-      return identity != null && held.contains(identity);
-    }
-
-    /** As {@link #holds(Object)}, for a {@code statx} through a held descriptor: no path is resolved. */
+    /**
+     * Whether the file or directory of this {@code statx} (through a held descriptor: no path is
+     * resolved) is, or holds, a protected target.
+     */
     public boolean holds(Attrs attrs) {
       return !inodes.isEmpty() && inodes.contains(new Inode(attrs.statDevice(), attrs.inode()));
     }

@@ -50,8 +50,9 @@ class ProtectedLinkMidRenameTest {
       Files.move(aside, base.resolve("models/versions"));
 
       assertThat(seenAside.protectedBy(active)).as("protected by the link's text").isPresent();
-      assertThat(targetsAside.holds(Files.readAttributes(base.resolve("models"),
-          java.nio.file.attribute.BasicFileAttributes.class).fileKey())).as("the folder on its way").isTrue();
+      try (org.diskwarden.fs.Dir root = org.diskwarden.fs.Dir.open(base)) {
+        assertThat(targetsAside.holds(root.stat("models").orElseThrow())).as("the folder on its way").isTrue();
+      }
       Removal r = delete.delete(new Candidate(active, "model-versions", "version", 6,
           Instant.now().minus(3, ChronoUnit.DAYS), "beyond the newest 1"), CleanupMode.FULL, false);
       assertThat(r.error()).as("the guard's answer").isPresent();
