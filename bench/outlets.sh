@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # sourced: the OUTLETS_* variables it sets are read by run.sh and soak.sh
 # Sourced by bench/run.sh and bench/soak.sh: every outlet configured (email, two webhooks, metrics;
 # remote JMX through the environment), on free loopback ports, nothing listening to receive.
 #

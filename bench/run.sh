@@ -31,7 +31,13 @@ done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/diskwarden-bench.XXXXXX")"
 holders=()
-trap '[ "${#holders[@]}" -eq 0 ] || kill "${holders[@]}" 2>/dev/null || true; for m in rm tmpfs w; do umount "$work/$m" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+cleanup() {
+  local m
+  [ "${#holders[@]}" -eq 0 ] || kill "${holders[@]}" 2>/dev/null || true
+  for m in rm tmpfs w; do umount "$work/$m" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 export DISKWARDEN_LOG_DIR="$work/logs" DISKWARDEN_RUN_DIR="$work/run"
 # a jar older than the sources would measure old code
 if [ ! -f "$home/target/diskwarden.jar" ] || [ -n "$(find "$home/src" -newer "$home/target/diskwarden.jar" -print -quit)" ]; then
@@ -41,13 +47,13 @@ fi
 if [ ! -f "$home/target/test-classpath.txt" ] || [ "$home/pom.xml" -nt "$home/target/test-classpath.txt" ]; then
   (cd "$home" && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt) >&2
 fi
-jmh_iterations="-wi 2 -w 1s -i 5 -r 1s"
+jmh_iterations=(-wi 2 -w 1s -i 5 -r 1s)
 # --quick keeps the harness working on a small tree (the row then says so)
-[ "$runs" -gt 1 ] || jmh_iterations="-wi 0 -i 1 -r 1s -p files=2000"
+[ "$runs" -gt 1 ] || jmh_iterations=(-wi 0 -i 1 -r 1s -p files=2000)
 # Score of one JMH benchmark (its unit is the benchmark's own), one fork after warm-up iterations.
 jmh() {
   java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp "$home/target/test-classes:$home/target/classes:$(cat "$home/target/test-classpath.txt")" \
-    org.openjdk.jmh.Main "$1" -f 1 $jmh_iterations -rf csv -rff "$work/jmh.csv" >"$work/jmh.log" 2>&1 \
+    org.openjdk.jmh.Main "$1" -f 1 "${jmh_iterations[@]}" -rf csv -rff "$work/jmh.csv" >"$work/jmh.log" 2>&1 \
     || { cat "$work/jmh.log" >&2; exit 1; }
   awk -F, 'NR == 2 {printf "%.3f", $5}' "$work/jmh.csv"
 }
@@ -273,7 +279,7 @@ if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null; then
   w_alone=$(median_of "${alone[@]}") w_nice=$(median_of "${niced[@]}") w_plain=$(median_of "${plain[@]}")
   umount "$work/w"
   drop() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f%%", (a - b) * 100 / a}'; }
-  sched=$(cat "/sys/block/$(basename "$(findmnt -no SOURCE --target "$work" | sed 's#.*/##; s/[0-9]*$//')")/queue/scheduler" 2>/dev/null | grep -o '\[[a-z-]*\]' || echo '?')
+  sched=$(grep -o '\[[a-z-]*\]' "/sys/block/$(basename "$(findmnt -no SOURCE --target "$work" | sed 's#.*/##; s/[0-9]*$//')")/queue/scheduler" 2>/dev/null || echo '?')
   row "writer: ${ckpt_mb} MB checkpoint alone (MB/s)" "$w_alone" "" "runs ${alone[*]}; dd conv=fdatasync, fresh loop ext4; scheduler $sched"
   row "writer: beside clean, nice 10 + idle I/O" "$w_nice" "" "runs ${niced[*]}; drop $(drop "$w_alone" "$w_nice") (goal <= 10%)"
   row "writer: beside clean, normal priority" "$w_plain" "" "runs ${plain[*]}; drop $(drop "$w_alone" "$w_plain")"
