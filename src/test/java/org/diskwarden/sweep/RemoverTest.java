@@ -119,6 +119,33 @@ class RemoverTest {
     assertThat(outside.resolve("precious")).hasContent("weeks of GPU time");
   }
 
+  /**
+   * The name holds another directory than the one judged (as when the two are exchanged between the
+   * guard's statx and the remover's open): the remover opens the name, finds by the opened descriptor
+   * that it is not the judged directory, and removes nothing of either. RemoverSwapTest races the same
+   * window with a real exchange; this one has no race, so it fails every time the check is skipped.
+   */
+  @Test
+  void aNameThatNowHoldsAnotherDirectoryThanJudged_isNotEntered() throws Exception {
+    Path entry = hostileTree(2);
+    Path other = Files.createDirectories(base.resolve("other/inner"));
+    Files.writeString(other.resolve("keep.bin"), "another directory's data");
+    new Tree(base).age(base.resolve("other"), Duration.ofDays(9));
+    List<Path> entryFiles = remaining(entry);
+    Protection none = new Protection(base, List.of());
+
+    Optional<String> error;
+    try (Anchor anchor = new Anchor(base); Anchor.Reached reached = anchor.reach(entry, Optional.empty());
+        Anchor.Reached judged = anchor.reach(base.resolve("other"), Optional.empty())) {
+      Anchor.Reached swapped = new Anchor.Reached(reached.folder(), reached.path(), reached.name(), judged.attrs());
+      error = Remover.remove(swapped, none, none::targets, CUT);
+    }
+
+    assertThat(error).hasValueSatisfying(e -> assertThat(e).contains("replaced by another directory"));
+    assertThat(remaining(entry)).containsExactlyInAnyOrderElementsOf(entryFiles).isNotEmpty();
+    assertThat(other.resolve("keep.bin")).hasContent("another directory's data");
+  }
+
   @Test
   void protectedPathsAboveAndBelowTheParallelLevels_survive() throws IOException {
     Path entry = hostileTree(5);
