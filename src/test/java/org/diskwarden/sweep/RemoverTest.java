@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The remover on wide and deep trees: the first levels go in parallel tasks, deeper ones from an
@@ -144,6 +146,119 @@ class RemoverTest {
     assertThat(error).hasValueSatisfying(e -> assertThat(e).contains("replaced by another directory"));
     assertThat(remaining(entry)).containsExactlyInAnyOrderElementsOf(entryFiles).isNotEmpty();
     assertThat(other.resolve("keep.bin")).hasContent("another directory's data");
+  }
+
+  /** What stands in a chain of folders below the parallel levels, and the reason the remover gives for it. */
+  enum Stays {
+    /** a protect glob names a file seven folders down */
+    PROTECTED_FILE("a/b/c/d/e/f/keep.bin", "a/b/c/d/e/f/keep.bin", "protected"),
+    /** a protect glob names the seventh folder */
+    PROTECTED_FOLDER("a/b/c/d/e/f", "a/b/c/d/e/f", "protected"),
+    /** the file is a hard link of a protected link's target elsewhere in base_dir (as cp -al or rsync --link-dest make) */
+    HARD_LINK_OF_A_TARGET(null, "a/b/c/d/e/f/keep.bin", "the target of a protected link"),
+    /** a protected link is pointed into the entry once its removal began: the first folder on its way stays */
+    TARGET_MOVED_IN(null, "a", "holds the target of a protected link");
+
+    final String glob;
+    final String at;
+    final String why;
+
+    Stays(String glob, String at, String why) {
+      this.glob = glob;
+      this.at = at;
+      this.why = why;
+    }
+  }
+
+  /**
+   * One thing stays, seven folders down (removed from the explicit stack): it and the folders above it
+   * are left, everything else goes, and the first thing reported is it, with its reason (the folders
+   * above it, not empty, are reported after it).
+   */
+  @ParameterizedTest
+  @EnumSource(Stays.class)
+  void whatStaysDeepInside_isReportedFirst_withItsReason(Stays stays) throws Exception {
+    Path entry = base.resolve("v002");
+    Path f = Files.createDirectories(entry.resolve("a/b/c/d/e/f"));
+    Files.writeString(f.resolve("goes.bin"), "old");
+    Files.writeString(entry.resolve("a/b/c/d/goes.bin"), "old");
+    Path elsewhere = Files.createDirectories(base.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("keep.bin"), "kept");
+    if (stays == Stays.HARD_LINK_OF_A_TARGET) {
+      Files.createLink(f.resolve("keep.bin"), elsewhere.resolve("keep.bin"));
+    } else {
+      Files.writeString(f.resolve("keep.bin"), "kept");
+    }
+    new Tree(base).age(entry, Duration.ofDays(9));
+    Protection protection;
+    Supplier<Protection.Targets> targets;
+    if (stays.glob != null) {
+      protection = new Protection(base, List.of("v002/" + stays.glob));
+      targets = protection::targets;
+    } else {
+      Path to = stays == Stays.TARGET_MOVED_IN ? f : elsewhere.resolve("keep.bin");
+      Files.createSymbolicLink(base.resolve("current_model"), to);
+      protection = new Protection(base, List.of("current_model"));
+      // the entry itself is judged and entered before the link moves in (asked twice), its folders after
+      Protection.Targets atFirst = stays == Stays.TARGET_MOVED_IN
+          ? new Protection(base, List.of()).targets() : protection.targets();
+      AtomicInteger asked = new AtomicInteger();
+      targets = () -> asked.getAndIncrement() < 2 ? atFirst : protection.targets();
+    }
+
+    Optional<String> error;
+    try (Anchor anchor = new Anchor(base); Anchor.Reached reached = anchor.reach(entry, Optional.empty())) {
+      error = Remover.remove(reached, protection, targets, CUT);
+    }
+
+    assertThat(f.resolve("keep.bin")).hasContent("kept");
+    assertThat(elsewhere.resolve("keep.bin")).hasContent("kept");
+    assertThat(error).hasValueSatisfying(e -> assertThat(e).contains(" item(s) left, first: " + entry.resolve(stays.at)
+        + ": " + stays.why));
+    if (stays != Stays.TARGET_MOVED_IN) {
+      assertThat(entry.resolve("a/b/c/d/goes.bin")).doesNotExist();
+    }
+    if (stays == Stays.PROTECTED_FILE || stays == Stays.HARD_LINK_OF_A_TARGET) {
+      assertThat(f.resolve("goes.bin")).doesNotExist();
+    }
+  }
+
+  /** The descriptors the remover opens are all closed again: after a whole removal, and after one that failed. */
+  @Test
+  void noDescriptorIsLeftOpen_afterADeepRemoval_aFolderReplaced_orAFailureBelowTheParallelLevels() throws Exception {
+    Path deep = hostileTree(3);
+    Path replaced = Files.createDirectories(base.resolve("v003/inner"));
+    Files.writeString(replaced.resolve("x.bin"), "x");
+    Path other = Files.createDirectories(base.resolve("other"));
+    Path failing = Files.createDirectories(base.resolve("v004/a/b/c/d/e/f"));
+    Files.writeString(failing.resolve("young.bin"), "being written");
+    new Tree(base).age(base.resolve("v003"), Duration.ofDays(9));
+    Protection none = new Protection(base, List.of());
+    long before = openDescriptors();
+
+    try (Anchor anchor = new Anchor(base)) {
+      try (Anchor.Reached reached = anchor.reach(deep, Optional.empty())) {
+        assertThat(Remover.remove(reached, none, none::targets, CUT)).isEmpty();
+      }
+      try (Anchor.Reached reached = anchor.reach(base.resolve("v003"), Optional.empty());
+          Anchor.Reached judged = anchor.reach(other, Optional.empty())) {
+        Anchor.Reached swapped = new Anchor.Reached(reached.folder(), reached.path(), reached.name(), judged.attrs());
+        assertThat(Remover.remove(swapped, none, none::targets, CUT)).isPresent();
+      }
+      try (Anchor.Reached reached = anchor.reach(base.resolve("v004"), Optional.empty())) {
+        assertThat(Remover.remove(reached, none, none::targets, CUT)).isPresent();
+      }
+    }
+
+    assertThat(deep).doesNotExist();
+    assertThat(failing.resolve("young.bin")).exists();
+    assertThat(openDescriptors()).isEqualTo(before);
+  }
+
+  private static long openDescriptors() throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
   }
 
   @Test
