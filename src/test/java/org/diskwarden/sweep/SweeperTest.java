@@ -12,6 +12,7 @@ import org.diskwarden.Tree;
 import org.diskwarden.config.CleanupMode;
 import org.diskwarden.config.WardenConfig;
 import org.diskwarden.policy.Candidate;
+import org.diskwarden.volume.State;
 import org.diskwarden.volume.Volume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +89,30 @@ class SweeperTest {
       assertThat(report.removed()).extracting(Removal::path).containsExactly(fs.root().resolve("models/versions/v1"));
       assertThat(report.notReached()).hasSize(2);
       assertThat(fs.root().resolve("models/versions/v1")).isDirectory();
+      // the state a dry run reports is the one its removals would leave: the target met
+      assertThat(report.state()).isEqualTo(State.OK);
+    }
+  }
+
+  @Test
+  void aRealSweepReportsTheStateTheVolumeIsLeftIn_criticalWhenWhatItMayRemoveIsNotEnough() throws Exception {
+    try (Tmpfs fs = Tmpfs.mount(dir.resolve("small"), 64)) {
+      versions(fs.root(), 8);
+      long free = Volume.of(fs.root(), clock).read().free();
+      AuditLog audit = new AuditLog(dir.resolve("logs/audit.jsonl"), clock);
+
+      // 24 MB may go (v1 to v3): a trigger 40 MB above today's free space stays out of reach
+      SweepReport low = sweep(config(fs.root(), "full", (free + (40 << 20)) + "B", (free + (40 << 20)) + "B"), audit,
+          false);
+
+      assertThat(low.removed()).hasSize(3);
+      assertThat(low.freeAfter()).isGreaterThanOrEqualTo(free + (24 << 20));
+      assertThat(low.state()).isEqualTo(State.CRITICAL);
+
+      SweepReport met = sweep(config(fs.root(), "full", free + "B", free + "B"), audit, false);
+
+      assertThat(met.removed()).isEmpty();
+      assertThat(met.state()).isEqualTo(State.OK);
     }
   }
 
