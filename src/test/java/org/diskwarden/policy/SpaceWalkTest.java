@@ -82,6 +82,38 @@ class SpaceWalkTest {
     assertThat(found.otherBytes()).isLessThan(1L * MB);
   }
 
+  /**
+   * To the byte, what the walk counts under base_dir is what du -sB1 counts: every folder's own blocks
+   * (base_dir's, those on the way to the policies' entries, those it measures), files by allocated
+   * blocks (a sparse one by what it holds), a file with several links once, the entries as the plan
+   * measured them.
+   */
+  @Test
+  void whatTheWalkCountsUnderBaseDir_isWhatDuCounts_toTheByte() throws Exception {
+    Path entry = tree.version("models/versions/v001", 3 * MB, Tree.days(3));
+    long measured = FootprintWalk.measure(entry, protection, 4096).bytes();
+    tree.file("models/notes.txt", 5000, Tree.days(1));
+    for (int i = 0; i < 40; i++) {
+      tree.file("scratch/a/b/c/small-" + i + ".txt", 100 + 37 * i, Tree.days(1));
+    }
+    Path big = tree.file("scratch/a/big.bin", 2 * MB, Tree.days(1));
+    Files.createLink(base.resolve("scratch/big-again.bin"), big);
+    Files.createLink(base.resolve("models/big-third.bin"), big);
+    try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(base.resolve("scratch/sparse.img").toFile(),
+        "rw")) {
+      sparse.setLength(64L * MB);
+      sparse.write(new byte[8192]);
+    }
+    Files.createDirectories(base.resolve("empty/inside/deeper"));
+
+    SpaceHolders found = SpaceWalk.survey(base, protection, List.of(Holder.of(entry, measured,
+        Holder.Stays.KEPT_BY_RULE, "model-versions", "kept by rule (among the newest 1)")), BUDGET);
+
+    assertThat(found.cut()).isEmpty();
+    assertThat(measured).isEqualTo(du(entry));
+    assertThat(found.underBase()).isEqualTo(du(base));
+  }
+
   @Test
   void aDirectoryOneChildHoldsMostOf_isDescendedInto_andItsRestIsToldApart() throws Exception {
     Path deep = tree.file("scratch/alice/run5/dump.bin", 8 * MB, Tree.days(1));
