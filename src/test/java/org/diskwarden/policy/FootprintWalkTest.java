@@ -56,4 +56,66 @@ class FootprintWalkTest {
       assertThat(f.bytes()).isZero();
     }
   }
+
+  /**
+   * A file whose every link is inside the entry is freed by its removal and counted once; one with a
+   * link elsewhere is not freed and not counted. The entry's newest time is its newest file's, to the
+   * nanosecond; entries counts every folder and file walked.
+   */
+  @Test
+  void hardLinksCountOnlyWhenAllAreInside_andTheNewestTimeIsExact() throws Exception {
+    Path base = Files.createDirectories(dir.resolve("base"));
+    Path entry = Files.createDirectories(base.resolve("v2/a/b"));
+    Files.write(entry.resolve("twice.bin"), new byte[3 * 4096]);
+    Files.createLink(base.resolve("v2/a/twice-again.bin"), entry.resolve("twice.bin"));
+    Files.write(entry.resolve("shared.bin"), new byte[5 * 4096]);
+    Files.createLink(base.resolve("kept-elsewhere.bin"), entry.resolve("shared.bin"));
+    Files.write(base.resolve("v2/plain.bin"), new byte[100]);
+    Instant newest = Instant.parse("2026-11-30T10:15:30.123456789Z");
+    for (Path p : List.of(entry.resolve("twice.bin"), entry.resolve("shared.bin"), base.resolve("v2/plain.bin"),
+        entry, base.resolve("v2/a"), base.resolve("v2"))) {
+      Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2026-11-01T00:00:00Z")));
+    }
+    Files.setLastModifiedTime(base.resolve("v2/plain.bin"), FileTime.from(newest));
+
+    Footprint f = FootprintWalk.measure(base.resolve("v2"), new Protection(base, List.of()), BLOCK);
+
+    assertThat(f.problem()).isEmpty();
+    // v2, a, b: 3 blocks; twice.bin 3 (once); shared.bin 0 (its other link stays); plain.bin 1
+    assertThat(f.bytes()).isEqualTo(7 * BLOCK);
+    assertThat(f.entries()).isEqualTo(7);
+    assertThat(f.newest()).isEqualTo(newest);
+    // without the folders' own times (a hub revision's folder): the same count and sizes
+    Footprint filesOnly = FootprintWalk.measure(base.resolve("v2"), new Protection(base, List.of()), BLOCK, false);
+    assertThat(filesOnly.bytes()).isEqualTo(7 * BLOCK);
+    assertThat(filesOnly.entries()).isEqualTo(7);
+    assertThat(filesOnly.newest()).isEqualTo(newest);
+  }
+
+  /** A tree of empty and full folders, walked in parallel and from the stack: every descriptor is closed again. */
+  @Test
+  void aWalkLeavesNoDescriptorOpen() throws Exception {
+    Path base = Files.createDirectories(dir.resolve("base"));
+    Path entry = Files.createDirectories(base.resolve("v3"));
+    for (int i = 0; i < 4; i++) {
+      Path deep = Files.createDirectories(entry.resolve("p" + i + "/a/b/c/d/e/f"));
+      Files.write(deep.resolve("x.bin"), new byte[10]);
+      Files.createDirectories(entry.resolve("p" + i + "/empty/inside"));
+    }
+    Protection none = new Protection(base, List.of());
+    FootprintWalk.measure(entry, none, BLOCK);
+    long before = openDescriptors();
+
+    Footprint f = FootprintWalk.measure(entry, none, BLOCK);
+
+    assertThat(f.problem()).isEmpty();
+    assertThat(f.entries()).isEqualTo(1 + 4 * (7 + 1 + 2));
+    assertThat(openDescriptors()).isEqualTo(before);
+  }
+
+  private static long openDescriptors() throws Exception {
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
 }
