@@ -280,6 +280,25 @@ class RemoverTest {
     assertThat(entry.resolve("b4")).doesNotExist();
   }
 
+  /**
+   * Protected by a wildcard alone (no literal path of the entry among the rules): what it matches deep
+   * inside stays, whichever glob character the rule uses.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"**/keep.me", "v001/b?/d1/d2/d3/d4/d5/d6/keep.me",
+      "v001/b[3]/**/keep.me", "v001/{b3,b9}/**/keep.me"})
+  void aFileOnlyAWildcardProtects_staysDeepInside(String glob) throws IOException {
+    Path entry = hostileTree(4);
+    Files.writeString(entry.resolve("b3/d1/d2/d3/d4/d5/d6/keep.me"), "kept");
+    new Tree(base).age(entry, Duration.ofDays(9));
+
+    Optional<String> error = remove(entry, new Protection(base, List.of(glob)), CUT);
+
+    assertThat(error).hasValueSatisfying(e -> assertThat(e).contains(": protected"));
+    assertThat(entry.resolve("b3/d1/d2/d3/d4/d5/d6/keep.me")).hasContent("kept");
+    assertThat(remaining(entry)).hasSize(1);
+  }
+
   @Test
   void aSingleFileEntry_isUnlinked_unlessBeingWritten() throws IOException {
     Path old = Files.writeString(base.resolve("old.log"), "old");
