@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.diskwarden.Descriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,20 +71,14 @@ class RestoreKeepsOwnersTest {
       add(tar, new TarArchiveEntry("evil/a/b/../../../escaped"), "out");
     }
     Path back = Files.createDirectories(dir.resolve("back"));
-    long before = openDescriptors();
+    long before = Descriptors.open();
 
     // an agent restores for months: each refusal must give back the folders it held open
     for (int i = 0; i < 20; i++) {
       assertThatThrownBy(() -> Restorer.restore(archive, back)).hasMessageContaining("refusing");
     }
 
-    assertThat(openDescriptors()).isLessThan(before + 20);
-  }
-
-  private static long openDescriptors() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    }
+    assertThat(Descriptors.open()).isLessThan(before + 20);
   }
 
   private static void owner(Path p, int uid, int gid) throws IOException {

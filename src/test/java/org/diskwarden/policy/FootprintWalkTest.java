@@ -8,6 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import org.diskwarden.Descriptors;
 import org.diskwarden.fs.Dir;
 import org.diskwarden.fs.Names;
 import org.junit.jupiter.api.Test;
@@ -104,18 +105,12 @@ class FootprintWalkTest {
     }
     Protection none = new Protection(base, List.of());
     FootprintWalk.measure(entry, none, BLOCK);
-    long before = openDescriptors();
+    long before = Descriptors.open();
 
     Footprint f = FootprintWalk.measure(entry, none, BLOCK);
 
     assertThat(f.problem()).isEmpty();
     assertThat(f.entries()).isEqualTo(1 + 4 * (7 + 1 + 2));
-    assertThat(openDescriptors()).isEqualTo(before);
-  }
-
-  private static long openDescriptors() throws Exception {
-    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    }
+    assertThat(Descriptors.open()).isEqualTo(before);
   }
 }

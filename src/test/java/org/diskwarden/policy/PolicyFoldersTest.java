@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.diskwarden.Descriptors;
 import org.diskwarden.Configs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,19 +67,13 @@ class PolicyFoldersTest {
   @Test
   void checkingTheFolders_onEveryPlanAndReload_leavesNoDescriptorOpen() throws Exception {
     Files.createDirectories(base.resolve("models/versions/deep"));
-    long before = openDescriptors();
+    long before = Descriptors.open();
 
     for (int i = 0; i < 50; i++) {
       assertThat(missing("models/versions/deep")).isEmpty();
     }
 
     // an agent that runs for months checks on each plan: one leaked descriptor per check exhausts its limit
-    assertThat(openDescriptors()).isLessThan(before + 50);
-  }
-
-  private static long openDescriptors() throws Exception {
-    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    }
+    assertThat(Descriptors.open()).isLessThan(before + 50);
   }
 }

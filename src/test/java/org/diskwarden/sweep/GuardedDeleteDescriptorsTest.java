@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import java.util.stream.Stream;
+import org.diskwarden.Descriptors;
 import org.diskwarden.Configs;
 import org.diskwarden.Tree;
 import org.diskwarden.config.CleanupMode;
@@ -55,7 +55,7 @@ class GuardedDeleteDescriptorsTest {
       assertThat(delete.delete(new Candidate(versions.resolve("v000"), "model-versions", "version", 8, old,
           "beyond the newest 1"), CleanupMode.FULL, false).error()).isEmpty();
     }
-    long before = openDescriptors();
+    long before = Descriptors.open();
 
     try (GuardedDelete delete = GuardedDelete.of(config, Set.of(), new AuditLog(dir.resolve("audit.jsonl"),
         Clock.systemUTC()), Clock.systemUTC())) {
@@ -74,16 +74,10 @@ class GuardedDeleteDescriptorsTest {
     assertThat(versions.resolve("v001")).doesNotExist();
     assertThat(versions.resolve("v002/shards")).isDirectory();
     assertThat(versions.resolve("v004/shards/a/b/c/d/e/weights.bin")).hasContent("old v004");
-    assertThat(openDescriptors()).isEqualTo(before);
+    assertThat(Descriptors.open()).isEqualTo(before);
   }
 
   private static Object key(Path p) throws Exception {
     return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-  }
-
-  private static long openDescriptors() throws Exception {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    }
   }
 }

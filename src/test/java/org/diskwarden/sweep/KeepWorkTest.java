@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.diskwarden.Descriptors;
 import org.diskwarden.config.Action;
 import org.diskwarden.fs.Attrs;
 import org.diskwarden.fs.Dir;
@@ -26,12 +27,6 @@ class KeepWorkTest {
 
   private static Object fileKey(Path p) throws Exception {
     return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-  }
-
-  private static long openDescriptors() throws Exception {
-    try (var s = Files.list(Path.of("/proc/self/fd"))) {
-      return s.count();
-    }
   }
 
   @Test
@@ -67,7 +62,7 @@ class KeepWorkTest {
 
     for (int round = 0; round < 4; round++) {
       // the first round loads classes (and their jars' descriptors): count from the second
-      before = round == 1 ? openDescriptors() : before;
+      before = round == 1 ? Descriptors.open() : before;
       try (KeepWork work = KeepWork.open(base, c.seen(new Sighting(folders, fileKey(entry))), entry.getParent())) {
         assertThat(work).isNotNull();
       }
@@ -81,7 +76,7 @@ class KeepWorkTest {
       assertRefused(base, c.seen(new Sighting(folders, fileKey(base))), "replaced since it was planned");
     }
 
-    assertThat(openDescriptors()).as("descriptors left open").isEqualTo(before);
+    assertThat(Descriptors.open()).as("descriptors left open").isEqualTo(before);
   }
 
   private static void assertRefused(Path base, Candidate c, String why) {
@@ -97,7 +92,7 @@ class KeepWorkTest {
     long before = 0;
 
     for (int round = 0; round < 4; round++) {
-      before = round == 1 ? openDescriptors() : before;
+      before = round == 1 ? Descriptors.open() : before;
       KeepWork.makeFolders(base, base.resolve("archive/backups/2025"));
       assertThatThrownBy(() -> KeepWork.makeFolders(base, base.resolve("afile/backups")))
           .isInstanceOf(FileSystemException.class).hasMessageContaining("where a folder of compress_to goes");
@@ -105,6 +100,6 @@ class KeepWorkTest {
 
     assertThat(base.resolve("archive/backups/2025")).isDirectory();
     assertThat(base.resolve("afile")).isRegularFile().hasContent("x");
-    assertThat(openDescriptors()).as("descriptors left open").isEqualTo(before);
+    assertThat(Descriptors.open()).as("descriptors left open").isEqualTo(before);
   }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.diskwarden.Descriptors;
 import org.diskwarden.Tmpfs;
 import org.diskwarden.Tree;
 import org.diskwarden.git.GitShell;
@@ -234,7 +235,7 @@ class RemoverTest {
     Files.writeString(failing.resolve("young.bin"), "being written");
     new Tree(base).age(base.resolve("v003"), Duration.ofDays(9));
     Protection none = new Protection(base, List.of());
-    long before = openDescriptors();
+    long before = Descriptors.open();
 
     try (Anchor anchor = new Anchor(base)) {
       try (Anchor.Reached reached = anchor.reach(deep, Optional.empty())) {
@@ -252,13 +253,7 @@ class RemoverTest {
 
     assertThat(deep).doesNotExist();
     assertThat(failing.resolve("young.bin")).exists();
-    assertThat(openDescriptors()).isEqualTo(before);
-  }
-
-  private static long openDescriptors() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    }
+    assertThat(Descriptors.open()).isEqualTo(before);
   }
 
   @Test
