@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.diskwarden.Configs;
 import org.diskwarden.Tmpfs;
 import org.diskwarden.Tree;
 import org.diskwarden.config.WardenConfig;
@@ -129,21 +128,7 @@ class KeepAttackTest {
   }
 
   private WardenConfig config(Path base, String minAge, String actionLines) throws Exception {
-    return Configs.parse("""
-        base_dir: %s
-        min_free: 1000TB
-        min_free_percent: 0
-        target_free: 1000TB
-        target_free_percent: 0
-        min_age: %s
-        cleanup_mode: full
-        policies:
-          - name: backups
-            path: models/backups
-            group_by: '^(.+?)_\\d{8}'
-            keep_latest: 1
-        %s
-        """.formatted(base, minAge, actionLines.indent(4).stripTrailing()));
+    return KeepFixture.backups(base, minAge, actionLines, "");
   }
 
   private SweepReport sweep(Path base, WardenConfig config) {

@@ -39,13 +39,21 @@ final class KeepFixture {
   }
 
   WardenConfig config(String actionLines) throws Exception {
+    return backups(base, "30m", actionLines, "");
+  }
+
+  /**
+   * The config the keep tests share: one backups policy (a group's newest kept) with {@code actionLines},
+   * then {@code morePolicies} (list items), on a volume always below its trigger.
+   */
+  static WardenConfig backups(Path base, String minAge, String actionLines, String morePolicies) throws Exception {
     return Configs.parse("""
         base_dir: %s
         min_free: 1000TB
         min_free_percent: 0
         target_free: 1000TB
         target_free_percent: 0
-        min_age: 30m
+        min_age: %s
         cleanup_mode: full
         policies:
           - name: backups
@@ -53,7 +61,8 @@ final class KeepFixture {
             group_by: '^(.+?)_\\d{8}'
             keep_latest: 1
         %s
-        """.formatted(base, actionLines.indent(4).stripTrailing()));
+        %s
+        """.formatted(base, minAge, actionLines.indent(4).stripTrailing(), morePolicies.indent(2).stripTrailing()));
   }
 
   /** A backup folder of log-like text (compresses well), aged {@code days}. */

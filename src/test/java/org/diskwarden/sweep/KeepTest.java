@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.diskwarden.Configs;
 import org.diskwarden.Console;
 import org.diskwarden.Tmpfs;
 import org.diskwarden.Tree;
@@ -46,23 +45,7 @@ class KeepTest {
 
   /** One backups policy with {@code actionLines}, then {@code morePolicies} (list items). */
   private WardenConfig config(String actionLines, String morePolicies) throws Exception {
-    String yaml = """
-        base_dir: %s
-        min_free: 1000TB
-        min_free_percent: 0
-        target_free: 1000TB
-        target_free_percent: 0
-        min_age: 30m
-        cleanup_mode: full
-        policies:
-          - name: backups
-            path: models/backups
-            group_by: '^(.+?)_\\d{8}'
-            keep_latest: 1
-        %s
-        %s
-        """.formatted(base, actionLines.indent(4).stripTrailing(), morePolicies.indent(2).stripTrailing());
-    return Configs.parse(yaml);
+    return KeepFixture.backups(base, "30m", actionLines, morePolicies);
   }
 
   private void setUpBase(Path root) throws IOException {
