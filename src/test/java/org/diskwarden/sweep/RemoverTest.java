@@ -149,6 +149,15 @@ class RemoverTest {
     assertThat(other.resolve("keep.bin")).hasContent("another directory's data");
   }
 
+  /**
+   * Protected link targets that move once the removal began: as {@code judged} while the entry is
+   * judged and entered (the remover's first two questions), as {@code now} says after that.
+   */
+  private static Supplier<Protection.Targets> movedOnceEntered(Protection.Targets judged, Protection now) {
+    AtomicInteger asked = new AtomicInteger();
+    return () -> asked.getAndIncrement() < 2 ? judged : now.targets();
+  }
+
   /** What stands in a chain of folders below the parallel levels, and the reason the remover gives for it. */
   enum Stays {
     /** a protect glob names a file seven folders down */
@@ -200,11 +209,8 @@ class RemoverTest {
       Path to = stays == Stays.TARGET_MOVED_IN ? f : elsewhere.resolve("keep.bin");
       Files.createSymbolicLink(base.resolve("current_model"), to);
       protection = new Protection(base, List.of("current_model"));
-      // the entry itself is judged and entered before the link moves in (asked twice), its folders after
-      Protection.Targets atFirst = stays == Stays.TARGET_MOVED_IN
-          ? new Protection(base, List.of()).targets() : protection.targets();
-      AtomicInteger asked = new AtomicInteger();
-      targets = () -> asked.getAndIncrement() < 2 ? atFirst : protection.targets();
+      targets = stays == Stays.TARGET_MOVED_IN
+          ? movedOnceEntered(new Protection(base, List.of()).targets(), protection) : protection::targets;
     }
 
     Optional<String> error;
@@ -427,10 +433,7 @@ class RemoverTest {
     Files.createSymbolicLink(base.resolve("best_model"), elsewhere);
     Protection protection = new Protection(base, List.of("current_model", "best_model"));
     Protection.Targets before = protection.targets();
-    // the links point elsewhere while the entry is judged and entered (the first two questions), into it after
-    AtomicInteger asked = new AtomicInteger();
-    Supplier<Protection.Targets> targets =
-        () -> asked.getAndIncrement() < 2 ? before : protection.targets();
+    Supplier<Protection.Targets> targets = movedOnceEntered(before, protection);
     Files.delete(base.resolve("current_model"));
     Files.createSymbolicLink(base.resolve("current_model"), entry.resolve("b1/d1"));
     Files.delete(base.resolve("best_model"));
